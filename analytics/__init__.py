@@ -1,0 +1,1 @@
+"""Analytics library of the supervision dashboard: pure functions over DuckDB (no Streamlit)."""

@@ -1,0 +1,355 @@
+"""The store: one DuckDB file, its schema, migrations and small query helpers.
+
+Rules every metric follows:
+- one process-wide connection (``connect``); each query runs on its own ``cursor()``;
+- values are always bound parameters (``?``), never formatted into SQL text;
+- every write happens inside ``transaction()`` and bumps the data version, which the
+  dashboard uses as part of its cache key.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator, Sequence
+
+import duckdb
+import pandas as pd
+
+DEFAULT_DB = Path(__file__).resolve().parent.parent / "data" / "dashboard.duckdb"
+SCHEMA_VERSION = 2
+
+DATA_TABLES = ("managers", "customers", "visits", "orders", "targets")
+
+# Version 1: the data contract's five tables, the import log and meta.
+_SCHEMA_V1 = [
+    """CREATE TABLE IF NOT EXISTS meta (
+        key VARCHAR PRIMARY KEY,
+        value VARCHAR
+    )""",
+    """CREATE TABLE IF NOT EXISTS managers (
+        manager_id VARCHAR PRIMARY KEY,
+        manager_name VARCHAR,
+        team VARCHAR,
+        region VARCHAR,
+        active BOOLEAN
+    )""",
+    """CREATE TABLE IF NOT EXISTS customers (
+        customer_id VARCHAR PRIMARY KEY,
+        customer_name VARCHAR,
+        manager_id VARCHAR,
+        region VARCHAR,
+        market_type VARCHAR,
+        retail_format VARCHAR,
+        tier INTEGER,
+        modern_terminal VARCHAR,
+        customer_class VARCHAR,
+        violation_date DATE,
+        low_income BOOLEAN,
+        disabled BOOLEAN,
+        open_date DATE,
+        status VARCHAR
+    )""",
+    """CREATE TABLE IF NOT EXISTS visits (
+        visit_id VARCHAR,
+        customer_id VARCHAR NOT NULL,
+        manager_id VARCHAR NOT NULL,
+        visit_date TIMESTAMP NOT NULL,
+        duration_min DOUBLE,
+        method VARCHAR,
+        appointment_date TIMESTAMP,
+        notes VARCHAR,
+        import_id INTEGER
+    )""",
+    """CREATE TABLE IF NOT EXISTS orders (
+        order_id VARCHAR,
+        customer_id VARCHAR NOT NULL,
+        order_date DATE NOT NULL,
+        product VARCHAR,
+        quantity DOUBLE,
+        amount DOUBLE NOT NULL,
+        import_id INTEGER
+    )""",
+    """CREATE TABLE IF NOT EXISTS targets (
+        manager_id VARCHAR NOT NULL,
+        month VARCHAR NOT NULL,
+        sales_target DOUBLE NOT NULL,
+        import_id INTEGER
+    )""",
+    """CREATE TABLE IF NOT EXISTS import_log (
+        import_id INTEGER PRIMARY KEY,
+        file_name VARCHAR,
+        sha256 VARCHAR,
+        table_name VARCHAR,
+        rows_added BIGINT,
+        rows_updated BIGINT,
+        rows_unchanged BIGINT,
+        rows_rejected BIGINT,
+        imported_at TIMESTAMP
+    )""",
+]
+
+
+def _migrate_1_to_2(cur: duckdb.DuckDBPyConnection) -> None:
+    """Gross profit (orders.cost), undo of imports, warning follow-ups, demo flag,
+    and the pre-aggregated order tables that keep metrics fast at province scale."""
+    cur.execute("ALTER TABLE orders ADD COLUMN IF NOT EXISTS cost DOUBLE")
+    cur.execute("ALTER TABLE import_log ADD COLUMN IF NOT EXISTS mode VARCHAR")
+    cur.execute("ALTER TABLE import_log ADD COLUMN IF NOT EXISTS undone_at TIMESTAMP")
+    cur.execute("ALTER TABLE import_log ADD COLUMN IF NOT EXISTS rows_created_customers BIGINT")
+    # Rows of customers/managers as they were before an import changed them, so the
+    # import can be undone. `row_json` holds the old row; NULL means the import created it.
+    cur.execute(
+        """CREATE TABLE IF NOT EXISTS import_undo (
+            import_id INTEGER NOT NULL,
+            table_name VARCHAR NOT NULL,
+            key VARCHAR NOT NULL,
+            row_json VARCHAR
+        )"""
+    )
+    cur.execute(
+        """CREATE TABLE IF NOT EXISTS warning_followups (
+            customer_id VARCHAR NOT NULL,
+            status VARCHAR NOT NULL,
+            note VARCHAR,
+            warned_on DATE,
+            updated_at TIMESTAMP NOT NULL
+        )"""
+    )
+    # One row per customer and order day / month: what most metrics read instead of
+    # the order lines. Rebuilt by refresh_aggregates() after every write to orders.
+    cur.execute(
+        """CREATE TABLE IF NOT EXISTS order_days (
+            customer_id VARCHAR,
+            order_date DATE,
+            amount DOUBLE,
+            quantity DOUBLE,
+            cost DOUBLE,
+            lines BIGINT
+        )"""
+    )
+    cur.execute(
+        """CREATE TABLE IF NOT EXISTS order_months (
+            customer_id VARCHAR,
+            month DATE,
+            amount DOUBLE,
+            quantity DOUBLE,
+            cost DOUBLE,
+            order_days BIGINT,
+            lines BIGINT
+        )"""
+    )
+
+
+MIGRATIONS = {1: _migrate_1_to_2}
+
+
+# --------------------------------------------------------------------------- paths
+
+
+def resolve_db_path(path: str | os.PathLike | None = None) -> Path:
+    """--db PATH wins, then $DASHBOARD_DB, then data/dashboard.duckdb."""
+    if path:
+        return Path(path)
+    env = os.environ.get("DASHBOARD_DB")
+    return Path(env) if env else DEFAULT_DB
+
+
+# ---------------------------------------------------------------------- connection
+
+_CONNECTIONS: dict[str, duckdb.DuckDBPyConnection] = {}
+_LOCK = threading.Lock()
+
+
+def connect(path: str | os.PathLike | None = None) -> duckdb.DuckDBPyConnection:
+    """The process-wide connection for a database file, created and migrated once."""
+    db_path = resolve_db_path(path)
+    key = str(db_path) if str(db_path) == ":memory:" else str(db_path.resolve())
+    with _LOCK:
+        con = _CONNECTIONS.get(key)
+        if con is None:
+            if key != ":memory:":
+                db_path.parent.mkdir(parents=True, exist_ok=True)
+            con = duckdb.connect(key)
+            migrate(con)
+            _CONNECTIONS[key] = con
+        return con
+
+
+def close_all() -> None:
+    """Close every cached connection (tests, and before deleting a file)."""
+    with _LOCK:
+        for con in _CONNECTIONS.values():
+            con.close()
+        _CONNECTIONS.clear()
+
+
+def schema_version(con: duckdb.DuckDBPyConnection) -> int:
+    cur = con.cursor()
+    try:
+        exists = cur.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'"
+        ).fetchall()[0][0]
+        if not exists:
+            return 0
+        rows = cur.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()
+        return int(rows[0][0]) if rows else 0
+    finally:
+        cur.close()
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> int:
+    """Create the schema or bring an older database up to SCHEMA_VERSION, in one transaction."""
+    version = schema_version(con)
+    if version == SCHEMA_VERSION:
+        return version
+    if version > SCHEMA_VERSION:
+        raise RuntimeError(
+            f"database schema version {version} is newer than this release ({SCHEMA_VERSION})"
+        )
+    cur = con.cursor()
+    try:
+        cur.execute("BEGIN TRANSACTION")
+        if version == 0:
+            for ddl in _SCHEMA_V1:
+                cur.execute(ddl)
+            version = 1
+        while version < SCHEMA_VERSION:
+            MIGRATIONS[version](cur)
+            version += 1
+        cur.execute(
+            "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(version)]
+        )
+        cur.execute("COMMIT")
+    except Exception:
+        cur.execute("ROLLBACK")
+        raise
+    finally:
+        cur.close()
+    return version
+
+
+# ------------------------------------------------------------------------- queries
+
+
+def query(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] | dict | None = None) -> pd.DataFrame:
+    """Run one read query on its own cursor and return the fully fetched result."""
+    cur = con.cursor()
+    try:
+        return cur.execute(sql, params or []).df()
+    finally:
+        cur.close()
+
+
+def rows(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] | dict | None = None) -> list[tuple]:
+    cur = con.cursor()
+    try:
+        return cur.execute(sql, params or []).fetchall()
+    finally:
+        cur.close()
+
+
+def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] | dict | None = None) -> Any:
+    """First column of the first row, or None when the query returns no rows."""
+    result = rows(con, sql, params)
+    return result[0][0] if result else None
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A cursor inside BEGIN … COMMIT; any exception rolls everything back.
+
+    The data version is bumped in the same transaction, so caches keyed on it see
+    either the old data or the new data, never half of an import."""
+    cur = con.cursor()
+    try:
+        cur.execute("BEGIN TRANSACTION")
+        yield cur
+        cur.execute(
+            """INSERT OR REPLACE INTO meta
+               SELECT 'data_version', CAST(COALESCE(
+                   (SELECT CAST(value AS BIGINT) FROM meta WHERE key = 'data_version'), 0) + 1 AS VARCHAR)"""
+        )
+        cur.execute("COMMIT")
+    except BaseException:
+        try:
+            cur.execute("ROLLBACK")
+        except duckdb.Error:
+            pass
+        raise
+    finally:
+        cur.close()
+
+
+def data_version(con: duckdb.DuckDBPyConnection) -> int:
+    """A number that changes on every write; part of every cache key."""
+    value = scalar(con, "SELECT value FROM meta WHERE key = 'data_version'")
+    return int(value) if value is not None else 0
+
+
+def get_meta(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
+    return scalar(con, "SELECT value FROM meta WHERE key = ?", [key])
+
+
+def set_meta(cur: duckdb.DuckDBPyConnection, key: str, value: str | None) -> None:
+    """Write a meta value; call inside transaction()."""
+    if value is None:
+        cur.execute("DELETE FROM meta WHERE key = ?", [key])
+    else:
+        cur.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
+
+
+def refresh_aggregates(cur: duckdb.DuckDBPyConnection) -> None:
+    """Rebuild order_days and order_months from the order lines; call inside transaction().
+
+    Sorted by customer and date so range scans on a period skip most row groups."""
+    cur.execute("DELETE FROM order_days")
+    cur.execute(
+        """INSERT INTO order_days
+           SELECT customer_id, order_date, sum(amount), sum(quantity), sum(cost), count(*)
+           FROM orders
+           GROUP BY customer_id, order_date
+           ORDER BY order_date, customer_id"""
+    )
+    cur.execute("DELETE FROM order_months")
+    cur.execute(
+        """INSERT INTO order_months
+           SELECT customer_id, date_trunc('month', order_date)::DATE AS month,
+                  sum(amount), sum(quantity), sum(cost), count(*), sum(lines)
+           FROM order_days
+           GROUP BY customer_id, month
+           ORDER BY month, customer_id"""
+    )
+
+
+def is_empty(con: duckdb.DuckDBPyConnection) -> bool:
+    """True when no customer, order or visit is stored."""
+    return not scalar(
+        con,
+        """SELECT (SELECT count(*) FROM customers) + (SELECT count(*) FROM orders)
+                  + (SELECT count(*) FROM visits)""",
+    )
+
+
+def clear_data(con: duckdb.DuckDBPyConnection) -> None:
+    """Delete every row of data (keeps schema, settings and nothing else)."""
+    with transaction(con) as cur:
+        for table in (*DATA_TABLES, "import_log", "import_undo", "warning_followups",
+                      "order_days", "order_months"):
+            cur.execute(f"DELETE FROM {table}")  # table names are constants above
+        set_meta(cur, "demo", None)
+
+
+def data_range(con: duckdb.DuckDBPyConnection) -> tuple | None:
+    """(first, last) order or visit date in the store, or None when empty."""
+    first, last = rows(
+        con,
+        """SELECT min(d), max(d) FROM (
+               SELECT min(order_date) AS d FROM order_days
+               UNION ALL SELECT max(order_date) FROM order_days
+               UNION ALL SELECT min(visit_date)::DATE FROM visits
+               UNION ALL SELECT max(visit_date)::DATE FROM visits)""",
+    )[0]
+    return None if first is None else (first, last)

@@ -1,0 +1,165 @@
+"""The global filters a supervisor sets in the sidebar, as one value passed to every metric."""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+
+PERIODS = ("this_month", "last_month", "last_3_months", "year_to_date", "last_12_months", "custom")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """A period [start, end] (inclusive dates) and the customer scope.
+
+    Empty tuples mean "all". The scope selects customers by their manager's team, their
+    manager, their region and their class; metrics apply it with ``customer_scope_sql``."""
+
+    start: date | None = None
+    end: date | None = None
+    teams: tuple[str, ...] = field(default_factory=tuple)
+    managers: tuple[str, ...] = field(default_factory=tuple)
+    regions: tuple[str, ...] = field(default_factory=tuple)
+    classes: tuple[str, ...] = field(default_factory=tuple)
+
+    def with_period(self, start: date | None, end: date | None) -> "Filters":
+        return replace(self, start=start, end=end)
+
+    @property
+    def days(self) -> int:
+        """Length of the period in days (inclusive); 0 when open-ended."""
+        if self.start is None or self.end is None:
+            return 0
+        return (self.end - self.start).days + 1
+
+    def previous_period(self) -> "Filters":
+        """The period of equal length that ends the day before this one starts."""
+        if self.start is None or self.end is None:
+            return self
+        length = self.end - self.start
+        prev_end = self.start - timedelta(days=1)
+        return replace(self, start=prev_end - length, end=prev_end)
+
+    def same_period_last_year(self) -> "Filters":
+        if self.start is None or self.end is None:
+            return self
+        return replace(self, start=shift_years(self.start, -1), end=shift_years(self.end, -1))
+
+
+def shift_years(d: date, years: int) -> date:
+    """Same day `years` earlier or later; 29 February becomes 28 February."""
+    try:
+        return d.replace(year=d.year + years)
+    except ValueError:
+        return d.replace(year=d.year + years, day=28)
+
+
+def month_start(d: date) -> date:
+    return d.replace(day=1)
+
+
+def month_end(d: date) -> date:
+    return d.replace(day=calendar.monthrange(d.year, d.month)[1])
+
+
+def add_months(d: date, months: int) -> date:
+    """First day of the month `months` away from d's month."""
+    index = d.year * 12 + d.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def period_dates(preset: str, anchor: date) -> tuple[date, date]:
+    """Start and end of a named period, relative to `anchor` (the latest data date).
+
+    "this month" is the anchor's month up to the anchor; "last month" is the full month
+    before it; the others end on the anchor."""
+    if preset == "this_month":
+        return month_start(anchor), anchor
+    if preset == "last_month":
+        prev = add_months(anchor, -1)
+        return prev, month_end(prev)
+    if preset == "last_3_months":
+        return add_months(anchor, -2), anchor
+    if preset == "year_to_date":
+        return date(anchor.year, 1, 1), anchor
+    if preset == "last_12_months":
+        return add_months(anchor, -11), anchor
+    raise ValueError(f"unknown period {preset!r}")
+
+
+def latest_full_month(last_data_day: date) -> tuple[date, date]:
+    """The last calendar month that the data covers completely."""
+    if last_data_day == month_end(last_data_day):
+        return month_start(last_data_day), last_data_day
+    prev = add_months(last_data_day, -1)
+    return prev, month_end(prev)
+
+
+def customer_scope_sql(filters: Filters, alias: str = "c") -> tuple[str, list]:
+    """SQL condition on the customers table (aliased `alias`) and its bound parameters.
+
+    Team is the team of the customer's manager. Returns ("TRUE", []) with no filter.
+    The column names are fixed here; only values are parameters."""
+    clauses: list[str] = []
+    params: list = []
+    if filters.managers:
+        clauses.append(f"{alias}.manager_id IN ({_marks(filters.managers)})")
+        params.extend(filters.managers)
+    if filters.teams:
+        clauses.append(
+            f"{alias}.manager_id IN (SELECT manager_id FROM managers WHERE team IN ({_marks(filters.teams)}))"
+        )
+        params.extend(filters.teams)
+    if filters.regions:
+        clauses.append(f"{alias}.region IN ({_marks(filters.regions)})")
+        params.extend(filters.regions)
+    if filters.classes:
+        clauses.append(f"{alias}.customer_class IN ({_marks(filters.classes)})")
+        params.extend(filters.classes)
+    return (" AND ".join(clauses) or "TRUE"), params
+
+
+def manager_scope_sql(filters: Filters, alias: str = "m") -> tuple[str, list]:
+    """SQL condition on the managers table for the team/manager/region filters.
+
+    Region is the manager's region here; class does not restrict managers."""
+    clauses: list[str] = []
+    params: list = []
+    if filters.managers:
+        clauses.append(f"{alias}.manager_id IN ({_marks(filters.managers)})")
+        params.extend(filters.managers)
+    if filters.teams:
+        clauses.append(f"{alias}.team IN ({_marks(filters.teams)})")
+        params.extend(filters.teams)
+    if filters.regions:
+        clauses.append(f"{alias}.region IN ({_marks(filters.regions)})")
+        params.extend(filters.regions)
+    return (" AND ".join(clauses) or "TRUE"), params
+
+
+def _marks(values: tuple) -> str:
+    return ", ".join("?" for _ in values)
+
+
+def filter_options(con) -> dict[str, list]:
+    """Values offered in the sidebar: teams, managers (id, name, team), regions, classes."""
+    from analytics.db import query
+
+    managers = query(
+        con,
+        """SELECT manager_id, coalesce(manager_name, manager_id) AS manager_name, team, region
+           FROM managers ORDER BY team NULLS LAST, manager_id""",
+    )
+    regions = query(
+        con,
+        """SELECT DISTINCT region FROM (
+               SELECT region FROM customers UNION ALL SELECT region FROM managers)
+           WHERE region IS NOT NULL ORDER BY region""",
+    )
+    return {
+        "teams": sorted(managers["team"].dropna().unique().tolist()),
+        "managers": managers.to_dict("records"),
+        "regions": regions["region"].tolist(),
+        "classes": ["core", "potential", "regular", "assist"],
+    }

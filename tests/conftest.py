@@ -1,0 +1,82 @@
+"""Fixtures shared by every test: fresh databases, hand-built rows, the demo database, AppTest."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analytics import db
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def con(tmp_path):
+    """A fresh, migrated, empty database file."""
+    connection = db.connect(tmp_path / "test.duckdb")
+    yield connection
+    db.close_all()
+
+
+def insert(con, table: str, rows: list[dict]) -> None:
+    """Insert hand-built rows (missing columns are NULL) and refresh the order aggregates."""
+    if not rows:
+        return
+    columns = [r[1] for r in db.rows(con, f"PRAGMA table_info('{table}')")]
+    frame = pd.DataFrame(rows)
+    for column in columns:
+        if column not in frame.columns:
+            frame[column] = None
+    frame = frame[columns]
+    with db.transaction(con) as cur:
+        cur.register("incoming_rows", frame)
+        cur.execute(f"INSERT INTO {table} SELECT * FROM incoming_rows")
+        cur.unregister("incoming_rows")
+        if table == "orders":
+            db.refresh_aggregates(cur)
+
+
+@pytest.fixture(scope="session")
+def demo_db_path(tmp_path_factory) -> Path:
+    """A small demo database (generated once per test run; read-only for tests)."""
+    from analytics.generator import generate_demo
+
+    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    connection = db.connect(path)
+    generate_demo(connection, customers=600, managers=8, months=24, seed=11)
+    return path
+
+
+@pytest.fixture
+def settings_file(tmp_path, monkeypatch) -> Path:
+    """Settings saved to a temporary file instead of data/settings.toml."""
+    path = tmp_path / "settings.toml"
+    monkeypatch.setenv("DASHBOARD_SETTINGS", str(path))
+    return path
+
+
+def app_test(page: str | None, db_path: Path, lang: str = "en", timeout: int = 120):
+    """An AppTest of dashboard.py on `db_path`, switched to `page` (e.g. "pages/pareto.py")."""
+    from streamlit.testing.v1 import AppTest
+
+    os.environ["DASHBOARD_DB"] = str(db_path)
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=timeout)
+    at.session_state["lang"] = lang
+    at.run()
+    if page:
+        at.switch_page(page)
+        at.run()
+    return at
+
+
+@pytest.fixture
+def empty_db_path(tmp_path) -> Path:
+    """A migrated empty database on which the demo was declined (stays empty on start)."""
+    path = tmp_path / "empty.duckdb"
+    connection = db.connect(path)
+    with db.transaction(connection) as cur:
+        db.set_meta(cur, "demo_declined", "1")
+    return path

@@ -1,0 +1,179 @@
+"""What every page shares: language, connection, cached metric calls, filters, tables.
+
+Pages call analytics through ``cached(...)`` and draw tables with ``show_table(...)``;
+nothing here contains SQL."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from typing import Any, Callable
+
+import pandas as pd
+import streamlit as st
+
+from analytics import config, db
+from analytics.export import to_csv_bytes, to_xlsx_bytes
+from analytics.filters import Filters
+from analytics.i18n import LANGUAGES, language_from_locale, t
+
+# ------------------------------------------------------------------ language
+
+
+def lang() -> str:
+    """The UI language: the sidebar choice, else the browser's locale."""
+    chosen = st.session_state.get("lang")
+    if chosen in LANGUAGES:
+        return chosen
+    try:
+        locale = st.context.locale
+    except Exception:  # no browser context (bare mode)
+        locale = None
+    return language_from_locale(locale)
+
+
+def tr(key: str, **values) -> str:
+    """The message `key` in the current language."""
+    return t(key, lang(), **values)
+
+
+def enum_label(kind: str, code: Any) -> str:
+    """Label of an enum code, e.g. enum_label("class", "core") -> "核心客户"."""
+    if code is None or (isinstance(code, float) and pd.isna(code)) or code is pd.NA:
+        return tr(f"common.{kind}_unknown") if kind == "class" else ""
+    try:
+        return tr(f"common.{kind}_{code}")
+    except KeyError:
+        return str(code)
+
+
+# ------------------------------------------------------------------ data access
+
+
+def db_path() -> str:
+    return str(db.resolve_db_path(os.environ.get("DASHBOARD_DB")))
+
+
+@st.cache_resource(show_spinner=False)
+def _connection(path: str):
+    return db.connect(path)
+
+
+def connection():
+    """The process-wide DuckDB connection (analytics take a cursor per query)."""
+    return _connection(db_path())
+
+
+def settings() -> dict:
+    return config.load_settings()
+
+
+def data_version() -> int:
+    return db.data_version(connection())
+
+
+@st.cache_data(show_spinner=False, max_entries=512, ttl=3600)
+def _cached_call(fn_path: str, path: str, version: int, settings_key: str, args: tuple, kwargs: tuple):
+    module_name, _, fn_name = fn_path.rpartition(".")
+    module = __import__(module_name, fromlist=[fn_name])
+    fn = getattr(module, fn_name)
+    return fn(_connection(path), *args, **dict(kwargs))
+
+
+def cached(fn: Callable, *args, **kwargs):
+    """Call analytics `fn(connection, *args, **kwargs)`, cached by its arguments,
+    the data version (changes on every import) and the settings.
+
+    Arguments must be hashable values (Filters, dates, strings, tuples)."""
+    return _cached_call(
+        f"{fn.__module__}.{fn.__name__}",
+        db_path(),
+        data_version(),
+        config.settings_key(settings()),
+        args,
+        tuple(sorted(kwargs.items())),
+    )
+
+
+def clear_caches() -> None:
+    st.cache_data.clear()
+
+
+# ------------------------------------------------------------------ filters
+
+
+def current_filters() -> Filters:
+    """The sidebar's filters (set by dashboard.py before the page runs)."""
+    return st.session_state.get("filters") or Filters()
+
+
+def filters_note(filters: Filters) -> list[str]:
+    """The filters on screen, as lines for an export."""
+    lines = []
+    if filters.start and filters.end:
+        lines.append(f"{tr('common.period')}: {tr('common.period_shown', start=filters.start, end=filters.end)}")
+    for key, values in (("team", filters.teams), ("manager", filters.managers),
+                        ("region", filters.regions), ("customer_class", filters.classes)):
+        if values:
+            lines.append(f"{tr('common.' + key)}: {', '.join(values)}")
+    return lines
+
+
+# ------------------------------------------------------------------ tables
+
+
+def export_control(df: pd.DataFrame, name: str, key: str, filters: Filters | None = None) -> None:
+    """CSV (UTF-8 with BOM) and XLSX download buttons for the table as shown."""
+    notes = filters_note(filters) if filters is not None else []
+    stamp = date.today().isoformat()
+    left, right, info = st.columns([1, 1, 3])
+    left.download_button(
+        tr("common.export_csv"), data=to_csv_bytes(df), file_name=f"{name}-{stamp}.csv",
+        mime="text/csv", key=f"{key}-csv", icon=":material/download:",
+    )
+    right.download_button(
+        tr("common.export_xlsx"), data=to_xlsx_bytes(df, sheet_name=name, notes=notes),
+        file_name=f"{name}-{stamp}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"{key}-xlsx", icon=":material/table_view:",
+    )
+    info.caption(tr("common.export_rows", rows=len(df)))
+
+
+def show_table(df: pd.DataFrame, name: str, key: str, filters: Filters | None = None,
+               column_config: dict | None = None, height: int | str = "auto",
+               selectable: bool = False):
+    """A sortable table with a search box and the export control under it.
+
+    Returns the selection event when `selectable` (single row), else None."""
+    query = st.text_input(tr("common.table_filter"), key=f"{key}-search", label_visibility="collapsed",
+                          placeholder=tr("common.table_filter"))
+    shown = df
+    if query:
+        text = df.astype(str).apply(lambda col: col.str.contains(query, case=False, regex=False))
+        shown = df[text.any(axis=1)]
+    options = {"on_select": "rerun", "selection_mode": "single-row"} if selectable else {}
+    event = st.dataframe(shown, hide_index=True, width="stretch", column_config=column_config,
+                         height=height, key=f"{key}-table", **options)
+    export_control(shown, name, key, filters)
+    if selectable:
+        selected = event.selection.rows if event is not None else []
+        return shown.iloc[selected[0]] if selected else None
+    return None
+
+
+def empty_state(message_key: str = "common.no_data") -> None:
+    st.info(tr(message_key), icon=":material/info:")
+
+
+def page_header(title_key: str, caption_key: str | None = None) -> None:
+    """Page title (and a short description) in the current language."""
+    st.title(tr(title_key))
+    filters = current_filters()
+    parts = []
+    if caption_key:
+        parts.append(tr(caption_key))
+    if filters.start and filters.end:
+        parts.append(tr("common.period_shown", start=filters.start, end=filters.end))
+    if parts:
+        st.caption(" · ".join(parts))
