@@ -23,7 +23,7 @@ class Filters:
     regions: tuple[str, ...] = field(default_factory=tuple)
     classes: tuple[str, ...] = field(default_factory=tuple)
 
-    def with_period(self, start: date | None, end: date | None) -> "Filters":
+    def with_period(self, start: date | None, end: date | None) -> Filters:
         return replace(self, start=start, end=end)
 
     @property
@@ -33,7 +33,7 @@ class Filters:
             return 0
         return (self.end - self.start).days + 1
 
-    def previous_period(self) -> "Filters":
+    def previous_period(self) -> Filters:
         """The period of equal length that ends the day before this one starts."""
         if self.start is None or self.end is None:
             return self
@@ -41,7 +41,7 @@ class Filters:
         prev_end = self.start - timedelta(days=1)
         return replace(self, start=prev_end - length, end=prev_end)
 
-    def same_period_last_year(self) -> "Filters":
+    def same_period_last_year(self) -> Filters:
         if self.start is None or self.end is None:
             return self
         return replace(self, start=shift_years(self.start, -1), end=shift_years(self.end, -1))

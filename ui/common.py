@@ -6,8 +6,9 @@ nothing here contains SQL."""
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from datetime import date
-from typing import Any, Callable
+from typing import Any
 
 import pandas as pd
 import streamlit as st

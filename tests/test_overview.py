@@ -1,0 +1,105 @@
+"""Overview figures on a hand-built book, and the page in both languages."""
+
+from datetime import date, datetime
+
+import pandas as pd
+import pytest
+
+from analytics import overview
+from analytics.filters import Filters
+from tests.conftest import app_test, insert
+
+MARCH = Filters(start=date(2025, 3, 1), end=date(2025, 3, 31))
+
+
+@pytest.fixture
+def book(con):
+    insert(con, "managers", [
+        {"manager_id": "M1", "manager_name": "王", "team": "East"},
+        {"manager_id": "M2", "manager_name": "李", "team": "West"},
+    ])
+    insert(con, "customers", [
+        {"customer_id": "a", "customer_name": "A店", "manager_id": "M1", "status": "active", "customer_class": "core"},
+        {"customer_id": "b", "customer_name": "B店", "manager_id": "M1", "status": "active"},
+        {"customer_id": "c", "customer_name": "C店", "manager_id": "M2", "status": "closed"},
+        {"customer_id": "d", "customer_name": "D店", "manager_id": "M2", "status": "active"},
+    ])
+    insert(con, "orders", [
+        # March: a orders twice (two lines on the 3rd), b once; c once
+        {"order_id": "1", "customer_id": "a", "order_date": date(2025, 3, 3), "amount": 100.0},
+        {"order_id": "1", "customer_id": "a", "order_date": date(2025, 3, 3), "amount": 50.0},
+        {"order_id": "2", "customer_id": "a", "order_date": date(2025, 3, 17), "amount": 150.0},
+        {"order_id": "3", "customer_id": "b", "order_date": date(2025, 3, 31), "amount": 60.0},
+        {"order_id": "4", "customer_id": "c", "order_date": date(2025, 3, 5), "amount": 40.0},
+        # previous 31 days (Jan 29 - Feb 28): a once
+        {"order_id": "5", "customer_id": "a", "order_date": date(2025, 2, 10), "amount": 200.0},
+        {"order_id": "6", "customer_id": "a", "order_date": date(2025, 1, 28), "amount": 999.0},
+    ])
+    insert(con, "visits", [
+        {"customer_id": "a", "manager_id": "M1", "visit_date": datetime(2025, 3, 3, 9)},
+        {"customer_id": "a", "manager_id": "M1", "visit_date": datetime(2025, 3, 31, 16)},
+        {"customer_id": "c", "manager_id": "M2", "visit_date": datetime(2025, 3, 4, 9)},
+        {"customer_id": "d", "manager_id": "M2", "visit_date": datetime(2025, 4, 1, 0)},
+    ])
+    return con
+
+
+def test_period_figures_by_hand(book):
+    figures = overview.period_figures(book, MARCH)
+    assert figures["sales"] == 400.0
+    assert figures["active_customers"] == 3
+    assert figures["orders"] == 4          # a on 3rd and 17th, b, c
+    assert figures["visits"] == 3          # the 1 April visit is outside
+    assert figures["visited_share"] == pytest.approx(1 / 3)   # open: a, b, d; visited: a
+
+
+def test_tiles_compare_with_the_previous_period(book):
+    tiles = {t.name: t for t in overview.overview_tiles(book, MARCH)}
+    assert tiles["sales"].previous == 200.0
+    assert tiles["sales"].change == pytest.approx(1.0)
+    assert tiles["visits"].previous is not None and tiles["visits"].change is None
+    assert len(tiles["sales"].trend) == 12
+    assert tiles["sales"].trend[-1] == 400.0 and tiles["sales"].trend[-2] == 200.0
+    assert tiles["sales"].trend[-3] == 999.0
+
+
+def test_scope_filters_apply(book):
+    west = Filters(start=MARCH.start, end=MARCH.end, teams=("West",))
+    figures = overview.period_figures(book, west)
+    assert figures["sales"] == 40.0
+    assert figures["visited_share"] == 0.0   # d is open and not visited in March
+
+
+def test_sales_by_team_and_top_customers(book):
+    by_team = overview.monthly_sales_by_team(book, MARCH)
+    march = by_team[by_team["month"] == pd.Timestamp("2025-03-01")].set_index("team")["sales"].to_dict()
+    assert march == {"East": 360.0, "West": 40.0}
+    top = overview.top_customers(book, MARCH, limit=2)
+    assert top["customer_id"].tolist() == ["a", "b"]
+    assert top["share"].tolist() == pytest.approx([300 / 400, 60 / 400])
+    assert top["orders"].tolist() == [2, 1]
+
+
+def test_empty_period_gives_no_figures(book):
+    figures = overview.period_figures(book, Filters(start=date(2030, 1, 1), end=date(2030, 1, 31)))
+    assert figures["sales"] is None and figures["active_customers"] == 0
+
+
+@pytest.mark.parametrize("lang, title", [("zh", "总览"), ("en", "Overview")])
+def test_page_on_empty_database(empty_db_path, lang, title):
+    at = app_test(None, empty_db_path, lang)
+    assert not at.exception
+    assert at.title[0].value == title
+    assert any("Data › Import" in i.value or "数据 › 导入" in i.value for i in at.info)
+
+
+@pytest.mark.parametrize("lang, title", [("zh", "总览"), ("en", "Overview")])
+def test_page_on_demo_database(demo_db_path, lang, title):
+    at = app_test(None, demo_db_path, lang)
+    assert not at.exception
+    assert at.title[0].value == title
+    labels = [m.label for m in at.metric]
+    assert len(labels) == 5
+    sales = at.metric[0].value
+    assert sales != "—" and float(sales.replace(",", "")) > 0
+    assert at.get("plotly_chart")

@@ -1,0 +1,104 @@
+"""The store: schema creation, migration from an older release, transactions, paths."""
+
+from datetime import date
+
+import duckdb
+import pytest
+
+from analytics import db
+from tests.conftest import insert
+
+
+def table_columns(con, table):
+    return {r[1] for r in db.rows(con, f"PRAGMA table_info('{table}')")}
+
+
+def test_new_database_has_every_contract_table(con):
+    assert db.schema_version(con) == db.SCHEMA_VERSION
+    assert {"manager_id", "manager_name", "team", "region", "active"} <= table_columns(con, "managers")
+    assert {"customer_id", "customer_class", "tier", "violation_date", "status"} <= table_columns(con, "customers")
+    assert {"visit_id", "visit_date", "duration_min", "method", "appointment_date"} <= table_columns(con, "visits")
+    assert {"order_id", "order_date", "product", "quantity", "amount", "cost"} <= table_columns(con, "orders")
+    assert {"manager_id", "month", "sales_target"} <= table_columns(con, "targets")
+    assert {"file_name", "sha256", "rows_added", "undone_at"} <= table_columns(con, "import_log")
+
+
+def test_database_of_version_1_is_migrated_and_keeps_its_rows(tmp_path):
+    path = tmp_path / "old.duckdb"
+    raw = duckdb.connect(str(path))
+    for ddl in db._SCHEMA_V1:
+        raw.execute(ddl)
+    raw.execute("INSERT INTO meta VALUES ('schema_version', '1')")
+    raw.execute("INSERT INTO orders VALUES ('o1', 'c1', DATE '2025-03-01', 'A', 2, 100.0, NULL)")
+    raw.close()
+
+    con = db.connect(path)
+    try:
+        assert db.schema_version(con) == 2
+        assert "cost" in table_columns(con, "orders")
+        assert db.rows(con, "SELECT order_id, amount, cost FROM orders") == [("o1", 100.0, None)]
+        assert db.scalar(con, "SELECT count(*) FROM warning_followups") == 0
+    finally:
+        db.close_all()
+
+
+def test_newer_database_is_refused(tmp_path):
+    path = tmp_path / "future.duckdb"
+    raw = duckdb.connect(str(path))
+    raw.execute("CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
+    raw.execute("INSERT INTO meta VALUES ('schema_version', '99')")
+    raw.close()
+    with pytest.raises(RuntimeError, match="newer"):
+        db.connect(path)
+    db.close_all()
+
+
+def test_failed_transaction_leaves_nothing_and_keeps_version(con):
+    before = db.data_version(con)
+    with pytest.raises(ValueError):
+        with db.transaction(con) as cur:
+            cur.execute("INSERT INTO managers (manager_id) VALUES ('M1')")
+            raise ValueError("boom")
+    assert db.scalar(con, "SELECT count(*) FROM managers") == 0
+    assert db.data_version(con) == before
+
+
+def test_every_write_bumps_the_data_version(con):
+    before = db.data_version(con)
+    insert(con, "managers", [{"manager_id": "M1"}])
+    assert db.data_version(con) == before + 1
+
+
+def test_aggregates_follow_the_order_lines(con):
+    insert(con, "orders", [
+        {"customer_id": "c1", "order_date": date(2025, 1, 3), "amount": 10.0, "quantity": 1, "cost": 9.0},
+        {"customer_id": "c1", "order_date": date(2025, 1, 3), "amount": 5.0, "quantity": 2, "cost": 4.0},
+        {"customer_id": "c1", "order_date": date(2025, 1, 20), "amount": 7.0, "quantity": 1, "cost": None},
+        {"customer_id": "c2", "order_date": date(2025, 2, 1), "amount": 1.0, "quantity": 1, "cost": 1.0},
+    ])
+    days = db.rows(con, "SELECT customer_id, order_date, amount, quantity, lines FROM order_days ORDER BY 1, 2")
+    assert days == [
+        ("c1", date(2025, 1, 3), 15.0, 3.0, 2),
+        ("c1", date(2025, 1, 20), 7.0, 1.0, 1),
+        ("c2", date(2025, 2, 1), 1.0, 1.0, 1),
+    ]
+    months = db.rows(con, "SELECT customer_id, month, amount, order_days, lines FROM order_months ORDER BY 1, 2")
+    assert months == [("c1", date(2025, 1, 1), 22.0, 2, 3), ("c2", date(2025, 2, 1), 1.0, 1, 1)]
+    assert db.data_range(con) == (date(2025, 1, 3), date(2025, 2, 1))
+
+
+def test_db_path_from_argument_then_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("DASHBOARD_DB", str(tmp_path / "env.duckdb"))
+    assert db.resolve_db_path() == tmp_path / "env.duckdb"
+    assert db.resolve_db_path(tmp_path / "arg.duckdb") == tmp_path / "arg.duckdb"
+    monkeypatch.delenv("DASHBOARD_DB")
+    assert db.resolve_db_path() == db.DEFAULT_DB
+
+
+def test_clear_data_empties_every_table(con):
+    insert(con, "customers", [{"customer_id": "c1"}])
+    insert(con, "orders", [{"customer_id": "c1", "order_date": date(2025, 1, 1), "amount": 3.0}])
+    assert not db.is_empty(con)
+    db.clear_data(con)
+    assert db.is_empty(con)
+    assert db.scalar(con, "SELECT count(*) FROM order_days") == 0
