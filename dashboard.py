@@ -4,8 +4,10 @@ Run with ``streamlit run dashboard.py`` (or ``make run``)."""
 
 from __future__ import annotations
 
+import os
 from datetime import date
 
+import duckdb
 import streamlit as st
 
 from analytics import db
@@ -17,7 +19,7 @@ from analytics.filters import (
     period_dates,
 )
 from analytics.i18n import LANGUAGES
-from ui.common import cached, clear_caches, connection, lang, tr
+from ui.common import cached, clear_caches, connection, labeler, lang, tr
 
 st.set_page_config(page_title="客户经理督导看板 · Supervision", page_icon=":bar_chart:", layout="wide")
 
@@ -108,7 +110,7 @@ def sidebar_filters(con) -> Filters:
         st.session_state["f_period"] = "last_month"
     period = st.sidebar.selectbox(
         tr("common.period"), PERIODS, key="f_period",
-        format_func=lambda p: tr(f"common.period_{p}"),
+        format_func=labeler("common.period_"),
     )
     if period == "custom":
         default = st.session_state.get("f_range") or latest_full_month(anchor)
@@ -138,7 +140,7 @@ def sidebar_filters(con) -> Filters:
                                      placeholder=tr("common.all"))
     classes = st.sidebar.multiselect(
         tr("common.customer_class"), options["classes"], key="f_class",
-        format_func=lambda c: tr(f"common.class_{c}"), placeholder=tr("common.all"),
+        format_func=labeler("common.class_"), placeholder=tr("common.all"),
     )
     filters = Filters(start=start, end=end, teams=tuple(teams), managers=tuple(managers),
                       regions=tuple(regions), classes=tuple(classes))
@@ -178,12 +180,14 @@ def demo_notice(con) -> None:
 
 def main() -> None:
     _init_state_from_url()
-    con = connection()
+    try:
+        con = connection()
+    except duckdb.Error as exc:  # e.g. the file is locked by another process
+        st.error(tr("common.db_unavailable", error=exc), icon=":material/error:")
+        st.stop()
     first_start(con)
     language_switch()
     st.session_state["filters"] = sidebar_filters(con)
-
-    import os
 
     pages = {}
     for section, entries in SECTIONS.items():

@@ -4,7 +4,16 @@ import plotly.express as px
 import streamlit as st
 
 from analytics import overview
-from ui.common import cached, current_filters, empty_state, enum_label, page_header, show_table, tr
+from ui.common import (
+    cached,
+    current_filters,
+    empty_state,
+    enum_label,
+    page_header,
+    short_number,
+    show_table,
+    tr,
+)
 
 PERCENT_TILES = {"visited_share"}
 
@@ -14,7 +23,7 @@ def tile_value(name: str, value: float | None) -> str:
         return "—"
     if name in PERCENT_TILES:
         return f"{value:.1%}"
-    return f"{value:,.0f}"
+    return short_number(value)
 
 
 def draw_tiles(tiles) -> None:

@@ -46,7 +46,7 @@ def demo_db_path(tmp_path_factory) -> Path:
 
     path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
     connection = db.connect(path)
-    generate_demo(connection, customers=600, managers=8, months=24, seed=11)
+    generate_demo(connection, customers=600, managers=12, months=24, seed=11)
     return path
 
 

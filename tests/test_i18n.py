@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from analytics.i18n import LANGUAGES, catalog, language_from_locale, placeholders, t
+from analytics.i18n import LANGUAGES, catalog, language_from_locale, placeholders, short_number, t
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -65,3 +65,12 @@ def test_unknown_key_raises():
 ])
 def test_language_follows_browser_locale(locale, expected):
     assert language_from_locale(locale) == expected
+
+
+@pytest.mark.parametrize("value, lang, text", [
+    (22_018_345.0, "zh", "2,201.8万"), (123_456_789.0, "zh", "1.23亿"), (98_765.0, "zh", "98,765"),
+    (22_018_345.0, "en", "22.02M"), (340_000.0, "en", "340.0k"), (-2_500_000.0, "en", "-2.50M"),
+    (None, "en", "—"),
+])
+def test_short_numbers(value, lang, text):
+    assert short_number(value, lang) == text

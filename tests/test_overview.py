@@ -100,6 +100,51 @@ def test_page_on_demo_database(demo_db_path, lang, title):
     assert at.title[0].value == title
     labels = [m.label for m in at.metric]
     assert len(labels) == 5
-    sales = at.metric[0].value
-    assert sales != "—" and float(sales.replace(",", "")) > 0
+    from analytics import db
+    from analytics.i18n import short_number
+
+    expected = overview.period_figures(db.connect(demo_db_path), at.session_state["filters"])
+    assert expected["sales"] > 0
+    assert at.metric[0].value == short_number(expected["sales"], lang)
+    assert at.metric[1].value == f"{expected['active_customers']:,.0f}"
     assert at.get("plotly_chart")
+
+
+def open_with_link(db_path, params):
+    import os
+
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import ROOT
+
+    os.environ["DASHBOARD_DB"] = str(db_path)
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
+    at.query_params.update(params)
+    at.run()
+    assert not at.exception
+    return at
+
+
+def test_filters_come_from_the_link_and_go_back_into_it(demo_db_path):
+    teams = sorted(overview_teams(demo_db_path))
+    first = open_with_link(demo_db_path, {"lang": "en", "period": "last_3_months", "team": [teams[0]]})
+    filters = first.session_state["filters"]
+    assert filters.teams == (teams[0],)
+    assert filters.days > 80
+    assert first.query_params["team"] in (teams[0], [teams[0]])
+    assert first.query_params["period"] in ("last_3_months", ["last_3_months"])
+    second = open_with_link(demo_db_path, {"lang": "en", "period": "last_3_months", "team": [teams[1]]})
+    assert second.session_state["filters"].teams == (teams[1],)
+    assert second.metric[0].value != first.metric[0].value
+
+
+def test_custom_period_from_the_link(demo_db_path):
+    at = open_with_link(demo_db_path, {"lang": "zh", "period": "custom", "start": "2025-03-01", "end": "2025-03-31"})
+    filters = at.session_state["filters"]
+    assert (filters.start.isoformat(), filters.end.isoformat()) == ("2025-03-01", "2025-03-31")
+
+
+def overview_teams(path):
+    from analytics import db
+
+    return [r[0] for r in db.rows(db.connect(path), "SELECT DISTINCT team FROM managers")]

@@ -17,6 +17,7 @@ from analytics import config, db
 from analytics.export import to_csv_bytes, to_xlsx_bytes
 from analytics.filters import Filters
 from analytics.i18n import LANGUAGES, language_from_locale, t
+from analytics.i18n import short_number as i18n_short_number
 
 # ------------------------------------------------------------------ language
 
@@ -36,6 +37,15 @@ def lang() -> str:
 def tr(key: str, **values) -> str:
     """The message `key` in the current language."""
     return t(key, lang(), **values)
+
+
+def labeler(prefix: str) -> Callable[[Any], str]:
+    """A format_func for widgets: option -> message `prefix + option`, in today's language.
+
+    The language is bound now, because AppTest (and Streamlit) may call format_func
+    outside the script run, where the session state is not available."""
+    language = lang()
+    return lambda option: t(f"{prefix}{option}", language)
 
 
 def enum_label(kind: str, code: Any) -> str:
@@ -178,3 +188,11 @@ def page_header(title_key: str, caption_key: str | None = None) -> None:
         parts.append(tr("common.period_shown", start=filters.start, end=filters.end))
     if parts:
         st.caption(" · ".join(parts))
+
+
+# ------------------------------------------------------------------ numbers
+
+
+def short_number(value: float | None) -> str:
+    """A large figure that fits a tile, in the current language (see i18n.short_number)."""
+    return i18n_short_number(value, lang())

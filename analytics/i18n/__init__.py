@@ -49,3 +49,22 @@ def language_from_locale(locale: str | None) -> str:
     if not locale:
         return DEFAULT_LANGUAGE
     return "zh" if locale.lower().startswith("zh") else "en"
+
+
+def short_number(value: float | None, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A large figure that fits a tile: 2,201.8万 / 1.23亿 in Chinese, 22.02M / 340.0k in English."""
+    if value is None or value != value:
+        return "—"
+    size = abs(value)
+    if lang == "zh":
+        if size >= 1e8:
+            return f"{value / 1e8:,.2f}亿"
+        if size >= 1e5:
+            return f"{value / 1e4:,.1f}万"
+        return f"{value:,.0f}"
+    for limit, suffix in ((1e9, "B"), (1e6, "M")):
+        if size >= limit:
+            return f"{value / limit:,.2f}{suffix}"
+    if size >= 1e5:
+        return f"{value / 1e3:,.1f}k"
+    return f"{value:,.0f}"

@@ -1,0 +1,591 @@
+"""Manager scorecards: each manager's service and sales figures against the written standard.
+
+Per manager and period (domain guide §4):
+- customers = the manager's open customers (`customers.manager_id`, status not closed);
+- visits = visits the manager made in the period;
+- coverage, frequency / duration / appointment compliance: see analytics.visits;
+- field days per week = distinct dates with an on-site visit ÷ (period days ÷ 7);
+  visits per field day = on-site visits ÷ those dates (0 when none);
+- sales = order amount of the manager's customers in the period; growth_yoy = sales ÷ the same
+  period last year − 1 (empty when last year had no sales);
+- target attainment = sales ÷ the targets of the months overlapping the period, a partly covered
+  month counting in proportion of its days (empty without targets);
+- active = customers with an order in the period; lost = customers that ordered before but not in
+  the `lost_after_days` days up to the period's end, or closed; at risk = open loss warnings;
+- retention = share of the customers that ordered in the 12 calendar months before the period's
+  first month who ordered again in the period.
+
+Every item is scored 0–100 as its ratio to the standard, capped at 100: coverage, frequency and
+duration compliance and retention against 100 %, field days against `field_days_per_week`, visits
+per field day against `customers_per_field_day`, target attainment against 100 %, and sales growth
+as 100 when growth ≥ 0, else 100 × (1 + growth) (a 20 % fall scores 80). Items without data (no
+targets, no sales last year, no timed visits …) are dropped and the weights of the remaining items
+renormalised. The composite is the weighted mean; its status is "on track" from `on_track` up,
+"at risk" from `at_risk` up, else "behind". Rank 1 is the best composite (ties by manager_id).
+
+The figures are computed for a set of periods in one set-based query, so the monthly trend of the
+scores costs one query, not one per month or per manager.
+"""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date, timedelta
+
+import numpy as np
+import pandas as pd
+
+from analytics import config
+from analytics.db import query
+from analytics.filters import (
+    Filters,
+    add_months,
+    customer_scope_sql,
+    manager_scope_sql,
+    month_end,
+    month_start,
+    shift_years,
+)
+from analytics.visits import (
+    FALLBACK_CLASS,
+    class_standards,
+    coverage_window,
+    customer_part,
+    manager_part,
+    standards_cte,
+)
+
+ITEMS = ("coverage", "frequency_compliance", "duration_compliance", "field_days",
+         "visits_per_field_day", "sales_growth", "target_attainment", "retention")
+STATUSES = ("on_track", "at_risk", "behind")
+CLI_COLUMNS = ["manager_id", "manager_name", "team", "customers", "visits", "coverage",
+               "frequency_compliance", "duration_compliance", "field_days_per_week",
+               "visits_per_field_day", "sales", "growth_yoy", "target_attainment",
+               "active_customers", "at_risk_customers", "lost_customers", "score", "status", "rank"]
+DEFAULT_LOST_AFTER_DAYS = 90
+
+
+def _settings(settings: dict | None) -> dict:
+    return settings if settings is not None else config.load_settings()
+
+
+# ------------------------------------------------------------------ periods
+
+
+def _period_row(number: int, start: date, end: date, settings: dict) -> list:
+    """The dates one period needs: its own, last year's, the retention base months, the recent
+    window of the lost rule and the coverage window."""
+    lost_days = int(settings.get("warnings", {}).get("lost_after_days", DEFAULT_LOST_AFTER_DAYS))
+    first_month = month_start(start)
+    cov_start, cov_end = coverage_window(end, settings)
+    return [number, start, end, (end - start).days + 1,
+            shift_years(start, -1), shift_years(end, -1),
+            add_months(first_month, -12), add_months(first_month, -1),
+            end - timedelta(days=lost_days - 1), cov_start, cov_end]
+
+
+def _target_rows(number: int, start: date, end: date) -> list[list]:
+    """(period, 'YYYY-MM', share of the month's days inside the period) for each month it touches."""
+    rows, month = [], month_start(start)
+    while month <= end:
+        last = month_end(month)
+        inside = (min(last, end) - max(month, start)).days + 1
+        rows.append([number, month.strftime("%Y-%m"), inside / last.day])
+        month = add_months(month, 1)
+    return rows
+
+
+def _values(columns: str, types: tuple[str, ...], rows: list[list]) -> tuple[str, list]:
+    """A VALUES CTE `columns` with one row of bound parameters per row."""
+    row = "(" + ", ".join(f"CAST(? AS {t})" for t in types) + ")"
+    return f"{columns} AS (VALUES {', '.join(row for _ in rows)})", [v for r in rows for v in r]
+
+
+_PERIOD_TYPES = ("INTEGER", "DATE", "DATE", "INTEGER", "DATE", "DATE", "DATE", "DATE", "DATE", "DATE", "DATE")
+_PERIOD_COLUMNS = ("periods(period_no, p_start, p_end, p_days, ly_start, ly_end, base_from, base_to, "
+                   "recent_start, cov_start, cov_end)")
+
+_FIGURES_SQL = """
+WITH {periods},
+{targets},
+{standards},
+mgr AS (
+    SELECT m.manager_id, coalesce(m.manager_name, m.manager_id) AS manager_name, m.team
+    FROM managers m WHERE {manager_scope}
+),
+book AS (
+    SELECT c.customer_id, c.manager_id, coalesce(c.status, 'active') <> 'closed' AS is_open,
+           coalesce(known.customer_class, ?) AS service_class
+    FROM customers c
+    JOIN mgr ON mgr.manager_id = c.manager_id
+    LEFT JOIN standards known ON known.customer_class = c.customer_class
+    WHERE {customer_scope}
+),
+vis AS (
+    SELECT v.customer_id, v.manager_id, v.visit_date, v.method, v.duration_min, v.appointment_date
+    FROM visits v WHERE v.visit_date >= ? AND v.visit_date < ?
+),
+windows AS (
+    SELECT p.period_no, b.customer_id, b.manager_id,
+           CASE WHEN p.p_days >= s.interval_days THEN p.p_start
+                ELSE p.p_end - (s.interval_days - 1) END AS w_start,
+           CASE WHEN p.p_days >= s.interval_days THEN floor(p.p_days / s.interval_days)
+                ELSE 1 END AS expected,
+           p.p_end + 1 AS w_end, p.cov_start, p.cov_end
+    FROM book b JOIN standards s ON s.customer_class = b.service_class CROSS JOIN periods p
+    WHERE b.is_open
+),
+seen AS (
+    SELECT w.period_no, w.manager_id, w.customer_id, w.expected,
+           count(v.visit_date) FILTER (WHERE v.visit_date >= w.w_start AND v.visit_date < w.w_end) AS actual,
+           count(v.visit_date) FILTER (WHERE v.visit_date >= w.cov_start AND v.visit_date < w.cov_end) AS covered
+    FROM windows w
+    LEFT JOIN vis v ON v.customer_id = w.customer_id
+        AND v.visit_date >= least(w.w_start, w.cov_start) AND v.visit_date < greatest(w.w_end, w.cov_end)
+    GROUP BY w.period_no, w.manager_id, w.customer_id, w.expected
+),
+served AS (
+    SELECT period_no, manager_id, count(*) AS open_customers,
+           avg(CASE WHEN actual >= expected THEN 1.0 ELSE 0.0 END) AS frequency_compliance,
+           avg(CASE WHEN covered > 0 THEN 1.0 ELSE 0.0 END) AS coverage
+    FROM seen GROUP BY period_no, manager_id
+),
+work AS (
+    SELECT p.period_no, v.manager_id, count(*) AS visits,
+           count(DISTINCT CAST(v.visit_date AS DATE)) FILTER (WHERE v.method = 'onsite') AS field_dates,
+           count(*) FILTER (WHERE v.method = 'onsite') AS onsite_visits,
+           count(v.duration_min) AS timed_visits,
+           count(*) FILTER (WHERE v.duration_min BETWEEN s.min_minutes AND s.max_minutes) AS visits_in_length,
+           count(*) FILTER (WHERE s.lead_days >= 0) AS booking_required,
+           count(*) FILTER (WHERE s.lead_days >= 0 AND CAST(v.visit_date AS DATE)
+                            - CAST(v.appointment_date AS DATE) >= s.lead_days) AS booked_in_time,
+           count(v.appointment_date) AS with_appointment
+    FROM vis v
+    JOIN periods p ON v.visit_date >= p.p_start AND v.visit_date < p.p_end + 1
+    JOIN mgr ON mgr.manager_id = v.manager_id
+    LEFT JOIN customers c ON c.customer_id = v.customer_id
+    LEFT JOIN standards known ON known.customer_class = c.customer_class
+    JOIN standards s ON s.customer_class = coalesce(known.customer_class, ?)
+    WHERE {visit_scope}
+    GROUP BY p.period_no, v.manager_id
+),
+od AS (
+    SELECT d.customer_id, b.manager_id, d.order_date, d.amount
+    FROM order_days d JOIN book b USING (customer_id)
+    WHERE d.order_date BETWEEN ? AND ?
+),
+bought AS (
+    SELECT p.period_no, od.customer_id, sum(od.amount) AS sales
+    FROM od JOIN periods p ON od.order_date BETWEEN p.p_start AND p.p_end
+    GROUP BY p.period_no, od.customer_id
+),
+bought_last_year AS (
+    SELECT p.period_no, od.manager_id, sum(od.amount) AS sales_ly
+    FROM od JOIN periods p ON od.order_date BETWEEN p.ly_start AND p.ly_end
+    GROUP BY p.period_no, od.manager_id
+),
+recent AS (
+    SELECT DISTINCT p.period_no, od.customer_id
+    FROM od JOIN periods p ON od.order_date BETWEEN p.recent_start AND p.p_end
+),
+base AS (
+    SELECT DISTINCT p.period_no, m.customer_id
+    FROM order_months m JOIN book b USING (customer_id)
+    JOIN periods p ON m.month BETWEEN p.base_from AND p.base_to
+),
+firsts AS (
+    SELECT d.customer_id, min(d.order_date) AS first_order
+    FROM order_days d JOIN book b USING (customer_id)
+    GROUP BY d.customer_id
+),
+standing AS (
+    SELECT p.period_no, b.manager_id,
+           sum(y.sales) AS sales,
+           count(y.customer_id) AS active_customers,
+           count(*) FILTER (WHERE NOT b.is_open
+                            OR (f.first_order < p.recent_start AND r.customer_id IS NULL)) AS lost_customers,
+           count(k.customer_id) AS base_customers,
+           count(*) FILTER (WHERE k.customer_id IS NOT NULL AND y.customer_id IS NOT NULL) AS retained_customers
+    FROM book b CROSS JOIN periods p
+    LEFT JOIN bought y ON y.period_no = p.period_no AND y.customer_id = b.customer_id
+    LEFT JOIN recent r ON r.period_no = p.period_no AND r.customer_id = b.customer_id
+    LEFT JOIN base k ON k.period_no = p.period_no AND k.customer_id = b.customer_id
+    LEFT JOIN firsts f ON f.customer_id = b.customer_id
+    GROUP BY p.period_no, b.manager_id
+),
+planned AS (
+    SELECT tm.period_no, t.manager_id, sum(t.sales_target * tm.weight) AS target
+    FROM targets t
+    JOIN target_months tm ON tm.month = t.month
+    JOIN mgr ON mgr.manager_id = t.manager_id
+    GROUP BY tm.period_no, t.manager_id
+)
+SELECT p.period_no, p.p_start AS period_start, mgr.manager_id, mgr.manager_name, mgr.team,
+       coalesce(sv.open_customers, 0) AS customers,
+       coalesce(w.visits, 0) AS visits,
+       sv.coverage, sv.frequency_compliance,
+       1.0 * w.visits_in_length / nullif(w.timed_visits, 0) AS duration_compliance,
+       CASE WHEN sum(coalesce(w.with_appointment, 0)) OVER (PARTITION BY p.period_no) > 0
+            THEN 1.0 * w.booked_in_time / nullif(w.booking_required, 0) END AS appointment_compliance,
+       coalesce(w.field_dates, 0) / (p.p_days / 7.0) AS field_days_per_week,
+       coalesce(1.0 * w.onsite_visits / nullif(w.field_dates, 0), 0) AS visits_per_field_day,
+       coalesce(st.sales, 0) AS sales,
+       ly.sales_ly AS sales_last_year,
+       coalesce(st.sales, 0) / nullif(ly.sales_ly, 0) - 1 AS growth_yoy,
+       pl.target,
+       coalesce(st.sales, 0) / nullif(pl.target, 0) AS target_attainment,
+       1.0 * st.retained_customers / nullif(st.base_customers, 0) AS retention,
+       coalesce(st.active_customers, 0) AS active_customers,
+       coalesce(st.lost_customers, 0) AS lost_customers
+FROM mgr CROSS JOIN periods p
+LEFT JOIN served sv ON sv.period_no = p.period_no AND sv.manager_id = mgr.manager_id
+LEFT JOIN work w ON w.period_no = p.period_no AND w.manager_id = mgr.manager_id
+LEFT JOIN standing st ON st.period_no = p.period_no AND st.manager_id = mgr.manager_id
+LEFT JOIN bought_last_year ly ON ly.period_no = p.period_no AND ly.manager_id = mgr.manager_id
+LEFT JOIN planned pl ON pl.period_no = p.period_no AND pl.manager_id = mgr.manager_id
+WHERE mgr.manager_id IN (SELECT manager_id FROM book)
+   OR mgr.manager_id IN (SELECT manager_id FROM work)
+ORDER BY p.period_no, mgr.manager_id
+"""
+
+
+def period_figures(con, filters: Filters, periods: tuple[tuple[date, date], ...],
+                   settings: dict | None = None) -> pd.DataFrame:
+    """The scorecard's raw figures (no scores) for each manager in scope and each period.
+
+    `periods` are (start, end) pairs; the result has `period_no` (0-based index into them) and
+    `period_start`. Managers are selected by the team and manager filters and kept when they
+    have customers in scope or made visits in a period; region and class select the customers."""
+    settings = _settings(settings)
+    period_rows = [_period_row(i, s, e, settings) for i, (s, e) in enumerate(periods)]
+    target_rows = [row for i, (s, e) in enumerate(periods) for row in _target_rows(i, s, e)]
+    periods_sql, period_params = _values(_PERIOD_COLUMNS, _PERIOD_TYPES, period_rows)
+    targets_sql, target_params = _values("target_months(period_no, month, weight)",
+                                         ("INTEGER", "VARCHAR", "DOUBLE"), target_rows)
+    standards_sql, standard_params = standards_cte(settings)
+    manager_scope, manager_params = manager_scope_sql(manager_part(filters), "m")
+    customer_scope, customer_params = customer_scope_sql(customer_part(filters), "c")
+    longest = max(row[1] for row in class_standards(settings))
+    visits_from = min(min(r[1] for r in period_rows) - timedelta(days=longest),
+                      min(r[9] for r in period_rows))
+    visits_to = max(max(r[2] for r in period_rows) + timedelta(days=1), max(r[10] for r in period_rows))
+    orders_from = min(min(r[4] for r in period_rows), min(r[8] for r in period_rows))
+    orders_to = max(r[2] for r in period_rows)
+    sql = _FIGURES_SQL.format(periods=periods_sql, targets=targets_sql, standards=standards_sql,
+                              manager_scope=manager_scope, customer_scope=customer_scope,
+                              visit_scope=customer_scope)
+    params = [*period_params, *target_params, *standard_params, *manager_params,
+              FALLBACK_CLASS, *customer_params, visits_from, visits_to,
+              FALLBACK_CLASS, *customer_params, orders_from, orders_to]
+    return query(con, sql, params)
+
+
+# ------------------------------------------------------------------ scores
+
+
+def item_scores(figures: pd.DataFrame, settings: dict | None = None) -> pd.DataFrame:
+    """Each item's score 0–100 (NaN where the item has no data), one column per item."""
+    settings = _settings(settings)
+    workload = settings.get("workload", {})
+    field_standard = float(workload.get("field_days_per_week", 3))
+    per_day_standard = float(workload.get("customers_per_field_day", 15))
+    growth = figures["growth_yoy"].astype("float64")
+    scores = pd.DataFrame(index=figures.index)
+    scores["coverage"] = 100 * figures["coverage"].astype("float64")
+    scores["frequency_compliance"] = 100 * figures["frequency_compliance"].astype("float64")
+    scores["duration_compliance"] = 100 * figures["duration_compliance"].astype("float64")
+    scores["field_days"] = 100 * figures["field_days_per_week"].astype("float64") / field_standard
+    scores["visits_per_field_day"] = 100 * figures["visits_per_field_day"].astype("float64") / per_day_standard
+    scores["sales_growth"] = np.where(growth >= 0, 100.0, 100 * (1 + growth))
+    scores.loc[growth.isna(), "sales_growth"] = np.nan
+    scores["target_attainment"] = 100 * figures["target_attainment"].astype("float64")
+    scores["retention"] = 100 * figures["retention"].astype("float64")
+    return scores.clip(lower=0, upper=100)
+
+
+def composite(scores: pd.DataFrame, settings: dict | None = None) -> pd.Series:
+    """Weighted mean of the item scores; items without data are left out and the remaining
+    weights renormalised. NaN when no weighted item has data."""
+    weights = _settings(settings).get("scorecard", {}).get("weights", {})
+    w = pd.Series({item: float(weights.get(item, 0)) for item in ITEMS})
+    present = scores[list(ITEMS)].notna()
+    weighted = scores[list(ITEMS)].fillna(0).mul(w, axis=1).sum(axis=1)
+    total = present.mul(w, axis=1).sum(axis=1)
+    return (weighted / total.where(total > 0)).astype("float64")
+
+
+def status_of(score: pd.Series, settings: dict | None = None) -> pd.Series:
+    """on_track / at_risk / behind from the status bands (empty where there is no score)."""
+    bands = _settings(settings).get("scorecard", {}).get("status", {})
+    on_track, at_risk = float(bands.get("on_track", 85)), float(bands.get("at_risk", 70))
+    status = np.select([score >= on_track, score >= at_risk, score.notna()],
+                       ["on_track", "at_risk", "behind"], default="")
+    return pd.Series([value or None for value in status], index=score.index, dtype=object)
+
+
+def _rank(frame: pd.DataFrame, by: str, key: str) -> pd.Series:
+    """1 = highest `by`; ties and missing values broken by `key`."""
+    order = frame.sort_values([by, key], ascending=[False, True], na_position="last").index
+    return pd.Series(range(1, len(order) + 1), index=order).reindex(frame.index)
+
+
+def _scored(figures: pd.DataFrame, settings: dict) -> pd.DataFrame:
+    scores = item_scores(figures, settings)
+    frame = figures.join(scores.add_prefix("score_"))
+    frame["score"] = composite(scores, settings)
+    frame["status"] = status_of(frame["score"], settings)
+    return frame
+
+
+# ------------------------------------------------------------------ metrics
+
+
+def scorecard(con, filters: Filters, settings: dict | None = None) -> pd.DataFrame:
+    """One row per manager for the period: the figures, each item's score (`score_<item>`), the
+    composite `score`, `status` and `rank` (1 = best). See the module docstring for definitions."""
+    settings = _settings(settings)
+    if filters.start is None or filters.end is None:
+        return pd.DataFrame(columns=[*CLI_COLUMNS])
+    figures = period_figures(con, filters, ((filters.start, filters.end),), settings)
+    frame = _scored(figures.drop(columns=["period_no", "period_start"]), settings)
+    frame["at_risk_customers"] = _at_risk(con, filters, frame["manager_id"], settings)
+    frame["rank"] = _rank(frame, "score", "manager_id")
+    return frame.sort_values("rank").reset_index(drop=True)
+
+
+def _at_risk(con, filters: Filters, managers: pd.Series, settings: dict) -> pd.Series:
+    """Open loss warnings per manager, from the warnings module (empty while it is unavailable)."""
+    try:
+        from analytics.warnings import open_warnings_by_manager
+    except ImportError:
+        return pd.Series(pd.NA, index=managers.index, dtype="Int64")
+    counts = open_warnings_by_manager(con, filters, as_of=filters.end, settings=settings)
+    by_manager = counts.set_index("manager_id")["open_warnings"] if len(counts) else pd.Series(dtype="Int64")
+    return managers.map(by_manager).fillna(0).astype("Int64")
+
+
+def team_scorecard(con, filters: Filters, settings: dict | None = None) -> pd.DataFrame:
+    """Per team: managers, the average of each figure and of the scores over its managers, the
+    status of the average score, and the team's rank (1 = best average score)."""
+    card = scorecard(con, filters, settings)
+    return team_averages(card, settings)
+
+
+def team_averages(card: pd.DataFrame, settings: dict | None = None) -> pd.DataFrame:
+    """Team rows from a manager scorecard (see team_scorecard)."""
+    if card.empty:
+        return pd.DataFrame(columns=["team", "managers", "score", "status", "rank"])
+    numeric = [c for c in card.columns if c not in ("manager_id", "manager_name", "team", "status", "rank")
+               and pd.api.types.is_numeric_dtype(card[c])]
+    grouped = card.assign(team=card["team"].fillna("")).groupby("team", sort=True)
+    teams = grouped[numeric].mean()
+    teams.insert(0, "managers", grouped.size())
+    teams = teams.reset_index()
+    teams["status"] = status_of(teams["score"], settings)
+    teams["rank"] = _rank(teams, "score", "team")
+    return teams.sort_values("rank").reset_index(drop=True)
+
+
+def monthly_scores(con, filters: Filters, months: int = 12, settings: dict | None = None) -> pd.DataFrame:
+    """Each manager's composite score per calendar month, for the `months` months ending with the
+    period's last month (that month counted up to the period's end): month, manager_id,
+    manager_name, team, score, status."""
+    settings = _settings(settings)
+    if filters.end is None:
+        return pd.DataFrame(columns=["month", "manager_id", "manager_name", "team", "score", "status"])
+    last = month_start(filters.end)
+    firsts = [add_months(last, -k) for k in range(months - 1, -1, -1)]
+    periods = tuple((m, min(month_end(m), filters.end)) for m in firsts)
+    figures = period_figures(con, filters, periods, settings)
+    frame = _scored(figures, settings).rename(columns={"period_start": "month"})
+    return frame[["month", "manager_id", "manager_name", "team", "score", "status"]].reset_index(drop=True)
+
+
+def manager_items(con, filters: Filters, manager_id: str, settings: dict | None = None) -> pd.DataFrame:
+    """One manager's scorecard items against the standard: item, value, standard, score, weight
+    (weight after renormalisation over the items with data, in %)."""
+    settings = _settings(settings)
+    card = scorecard(con, filters, settings)
+    row = card[card["manager_id"] == manager_id]
+    if row.empty:
+        return pd.DataFrame(columns=["item", "value", "standard", "score", "weight"])
+    row = row.iloc[0]
+    workload = settings.get("workload", {})
+    weights = settings.get("scorecard", {}).get("weights", {})
+    values = {
+        "coverage": (row["coverage"], 1.0), "frequency_compliance": (row["frequency_compliance"], 1.0),
+        "duration_compliance": (row["duration_compliance"], 1.0),
+        "field_days": (row["field_days_per_week"], float(workload.get("field_days_per_week", 3))),
+        "visits_per_field_day": (row["visits_per_field_day"],
+                                 float(workload.get("customers_per_field_day", 15))),
+        "sales_growth": (row["growth_yoy"], 0.0), "target_attainment": (row["target_attainment"], 1.0),
+        "retention": (row["retention"], 1.0),
+    }
+    scores = pd.Series({item: row[f"score_{item}"] for item in ITEMS}, dtype="float64")
+    raw = pd.Series({item: float(weights.get(item, 0)) for item in ITEMS})
+    total = raw[scores.notna()].sum()
+    return pd.DataFrame({
+        "item": list(ITEMS),
+        "value": [values[i][0] for i in ITEMS],
+        "standard": [values[i][1] for i in ITEMS],
+        "score": scores.to_numpy(),
+        "weight": [100 * raw[i] / total if total and pd.notna(scores[i]) else np.nan for i in ITEMS],
+    })
+
+
+_WEEKDAYS_SQL = """
+WITH days AS (SELECT * FROM range(7) AS g(weekday)),
+counted AS (
+    SELECT (CAST(isodow(v.visit_date) AS INTEGER) - 1) AS weekday, count(*) AS visits,
+           count(*) FILTER (WHERE v.method = 'onsite') AS onsite_visits,
+           count(DISTINCT CAST(v.visit_date AS DATE)) FILTER (WHERE v.method = 'onsite') AS field_days
+    FROM visits v LEFT JOIN customers c ON c.customer_id = v.customer_id
+    WHERE v.manager_id = ? AND {scope} AND v.visit_date >= ? AND v.visit_date < CAST(? AS DATE) + 1
+    GROUP BY 1
+)
+SELECT days.weekday, coalesce(visits, 0) AS visits, coalesce(onsite_visits, 0) AS onsite_visits,
+       coalesce(field_days, 0) AS field_days
+FROM days LEFT JOIN counted USING (weekday)
+ORDER BY days.weekday
+"""
+
+
+def weekday_pattern(con, filters: Filters, manager_id: str, settings: dict | None = None) -> pd.DataFrame:
+    """A manager's visits in the period by weekday (0 = Monday): weekday, visits, onsite_visits,
+    field_days, suggested (a field day the standard suggests, e.g. Mon, Wed, Thu)."""
+    settings = _settings(settings)
+    scope, params = customer_scope_sql(customer_part(filters), "c")
+    frame = query(con, _WEEKDAYS_SQL.format(scope=scope),
+                  [manager_id, *params, filters.start, filters.end])
+    suggested = {int(d) for d in settings.get("workload", {}).get("suggested_weekdays", [0, 2, 3])}
+    frame["suggested"] = frame["weekday"].isin(suggested)
+    return frame
+
+
+def visit_lengths(con, filters: Filters, manager_id: str, settings: dict | None = None) -> pd.DataFrame:
+    """A manager's timed visits in the period with the class standard: customer_class (unknown →
+    regular), duration_min, min_minutes, max_minutes, within (duration inside the range)."""
+    settings = _settings(settings)
+    standards, standard_params = standards_cte(settings)
+    scope, params = customer_scope_sql(customer_part(filters), "c")
+    sql = f"""
+    WITH {standards}
+    SELECT s.customer_class, v.duration_min, s.min_minutes, s.max_minutes,
+           v.duration_min BETWEEN s.min_minutes AND s.max_minutes AS within
+    FROM visits v
+    LEFT JOIN customers c ON c.customer_id = v.customer_id
+    LEFT JOIN standards known ON known.customer_class = c.customer_class
+    JOIN standards s ON s.customer_class = coalesce(known.customer_class, ?)
+    WHERE v.manager_id = ? AND {scope} AND v.duration_min IS NOT NULL
+      AND v.visit_date >= ? AND v.visit_date < CAST(? AS DATE) + 1
+    ORDER BY s.customer_class, v.duration_min"""
+    return query(con, sql, [*standard_params, FALLBACK_CLASS, manager_id, *params,
+                            filters.start, filters.end])
+
+
+_OVERDUE_SQL = """
+WITH {standards},
+book AS (
+    SELECT c.customer_id, c.customer_name, c.customer_class, c.open_date,
+           coalesce(known.customer_class, ?) AS service_class
+    FROM customers c
+    LEFT JOIN standards known ON known.customer_class = c.customer_class
+    WHERE c.manager_id = ? AND coalesce(c.status, 'active') <> 'closed'
+),
+last_seen AS (
+    SELECT v.customer_id, CAST(max(v.visit_date) AS DATE) AS last_visit
+    FROM visits v JOIN book b USING (customer_id)
+    WHERE v.visit_date < CAST(? AS DATE) + 1
+    GROUP BY v.customer_id
+),
+bought AS (
+    SELECT d.customer_id, sum(d.amount) AS sales
+    FROM order_days d JOIN book b USING (customer_id)
+    WHERE d.order_date BETWEEN CAST(? AS DATE) - 364 AND ?
+    GROUP BY d.customer_id
+),
+due AS (
+    SELECT b.customer_id, b.customer_name, b.customer_class, s.interval_days, l.last_visit,
+           CASE WHEN l.last_visit IS NOT NULL THEN l.last_visit + s.interval_days
+                WHEN b.open_date IS NOT NULL THEN least(b.open_date + s.interval_days, CAST(? AS DATE))
+                ELSE CAST(? AS DATE) END AS due_date,
+           coalesce(o.sales, 0) AS sales
+    FROM book b
+    JOIN standards s ON s.customer_class = b.service_class
+    LEFT JOIN last_seen l USING (customer_id)
+    LEFT JOIN bought o USING (customer_id)
+)
+SELECT customer_id, customer_name, customer_class, interval_days, last_visit, due_date,
+       greatest(CAST(? AS DATE) - due_date, 0) AS days_overdue, sales
+FROM due
+ORDER BY due_date, sales DESC, customer_id
+"""
+
+
+def overdue_list(con, manager_id: str, as_of: date, settings: dict | None = None) -> pd.DataFrame:
+    """Every open customer of the manager with its next visit due as of `as_of`, by due date:
+    customer_id, customer_name, customer_class, interval_days, last_visit, due_date (last visit +
+    class interval; never visited: as of now, or the interval after opening if that is sooner),
+    days_overdue (0 when not yet due), sales (the 365 days up to as_of), open_warnings."""
+    settings = _settings(settings)
+    standards, standard_params = standards_cte(settings)
+    frame = query(con, _OVERDUE_SQL.format(standards=standards),
+                  [*standard_params, FALLBACK_CLASS, manager_id, as_of, as_of, as_of, as_of, as_of, as_of])
+    frame["open_warnings"] = _customer_warnings(con, manager_id, as_of, frame["customer_id"], settings)
+    return frame
+
+
+def _customer_warnings(con, manager_id: str, as_of: date, customers: pd.Series, settings: dict) -> pd.Series:
+    """Open loss warnings per customer when the warnings module offers them, else empty."""
+    try:
+        from analytics.warnings import open_warnings_by_customer
+    except ImportError:
+        return pd.Series(pd.NA, index=customers.index, dtype="Int64")
+    counts = open_warnings_by_customer(con, Filters(end=as_of, managers=(manager_id,)),
+                                       as_of=as_of, settings=settings)
+    by_customer = counts.set_index("customer_id")["open_warnings"] if len(counts) else pd.Series(dtype="Int64")
+    return customers.map(by_customer).fillna(0).astype("Int64")
+
+
+def visit_plan(con, manager_id: str, as_of: date, days: int = 14, settings: dict | None = None) -> pd.DataFrame:
+    """The overdue list cut to the customers due within the next `days` days (overdue included)."""
+    frame = overdue_list(con, manager_id, as_of, settings)
+    horizon = pd.Timestamp(as_of + timedelta(days=days))
+    return frame[pd.to_datetime(frame["due_date"]) <= horizon].reset_index(drop=True)
+
+
+# ------------------------------------------------------------------ command line
+
+
+def add_commands(subparsers, parents) -> None:
+    card = subparsers.add_parser("scorecard", parents=[parents["db"], parents["filters"]],
+                                 help="manager scorecards for a period (CSV)")
+    card.set_defaults(handler=_cmd_scorecard)
+    overdue = subparsers.add_parser("overdue", parents=[parents["db"]],
+                                    help="a manager's customers by next visit due (CSV)")
+    overdue.add_argument("--manager", required=True, help="manager_id")
+    overdue.add_argument("--as-of", dest="as_of", type=date.fromisoformat,
+                         help="YYYY-MM-DD (default: the last day with data)")
+    overdue.set_defaults(handler=_cmd_overdue)
+
+
+def _cmd_scorecard(args: argparse.Namespace) -> int:
+    from analytics import cli
+
+    con = cli.open_db(args)
+    filters = cli.filters_from_args(args, con)
+    card = scorecard(con, filters)
+    cli.print_csv(card.reindex(columns=CLI_COLUMNS))
+    return 0
+
+
+def _cmd_overdue(args: argparse.Namespace) -> int:
+    from analytics import cli, db
+
+    con = cli.open_db(args)
+    as_of = args.as_of
+    if as_of is None:
+        span = db.data_range(con)
+        as_of = span[1] if span else date.today()
+    cli.print_csv(overdue_list(con, args.manager, as_of))
+    return 0

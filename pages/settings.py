@@ -1,0 +1,122 @@
+"""Service standards: class standards, workload, scorecard weights and status bands, with validation."""
+
+import streamlit as st
+
+from analytics import standards
+from ui.common import clear_caches, lang, page_header, tr
+
+FORM_KEY = "std"
+FLASH = "std-flash"
+WEEKDAYS = list(range(7))
+
+
+def widget_key(*parts: str) -> str:
+    return "-".join((FORM_KEY, *parts))
+
+
+def number(label: str, value, key: str, container, integer: bool = False, fraction: bool = False):
+    """A number input without limits: the validation explains what is wrong instead."""
+    if integer:
+        return container.number_input(label, value=int(value), step=1, key=key)
+    step, fmt = (0.01, "%.2f") if fraction else (1.0, "%.1f")
+    return container.number_input(label, value=float(value), step=step, format=fmt, key=key)
+
+
+def class_inputs(current: dict) -> dict:
+    st.subheader(tr("standards.section_classes"))
+    st.caption(tr("standards.section_classes_help"))
+    edited = {}
+    for name in standards.CLASSES:
+        spec = current["classes"][name]
+        columns = st.columns([1.2, 1, 1, 1, 1, 1, 1])
+        columns[0].markdown(f"**{tr(f'common.class_{name}')}**")
+        edited[name] = {
+            field: number(tr(f"standards.field_{field}"), spec[field], widget_key(name, field), column,
+                          integer=field in standards.INTEGER_FIELDS, fraction=field.startswith("share"))
+            for field, column in zip(standards.CLASS_FIELDS, columns[1:], strict=True)
+        }
+    return edited
+
+
+def workload_inputs(current: dict) -> dict:
+    st.subheader(tr("standards.section_workload"))
+    workload = current["workload"]
+    left, middle, right, days = st.columns([1, 1, 1, 2])
+    return {
+        "field_days_per_week": number(tr("standards.field_field_days_per_week"),
+                                      workload["field_days_per_week"], widget_key("field_days"), left),
+        "customers_per_field_day": number(tr("standards.field_customers_per_field_day"),
+                                          workload["customers_per_field_day"], widget_key("per_day"), middle),
+        "coverage_window_months": number(tr("standards.field_coverage_window_months"),
+                                         workload["coverage_window_months"], widget_key("coverage"), right,
+                                         integer=True),
+        "suggested_weekdays": days.multiselect(
+            tr("standards.field_suggested_weekdays"), WEEKDAYS, default=list(workload["suggested_weekdays"]),
+            format_func=lambda d: tr(f"standards.weekday_{d}"), key=widget_key("weekdays")),
+    }
+
+
+def scorecard_inputs(current: dict) -> dict:
+    st.subheader(tr("standards.section_weights"))
+    weights = current["scorecard"]["weights"]
+    columns = st.columns(4)
+    edited_weights = {
+        item: number(tr(f"standards.weight_{item}"), weights[item], widget_key("weight", item),
+                     columns[i % 4])
+        for i, item in enumerate(standards.WEIGHT_ITEMS)
+    }
+    st.caption(tr("standards.weights_total", total=f"{sum(float(w) for w in weights.values()):g}"))
+    st.subheader(tr("standards.section_status"))
+    left, right, _ = st.columns([1, 1, 2])
+    status = current["scorecard"]["status"]
+    return {
+        "weights": edited_weights,
+        "status": {
+            "on_track": number(tr("standards.field_on_track"), status["on_track"], widget_key("on_track"), left),
+            "at_risk": number(tr("standards.field_at_risk"), status["at_risk"], widget_key("at_risk"), right),
+        },
+    }
+
+
+def forget_widgets() -> None:
+    for key in [k for k in st.session_state if str(k).startswith(f"{FORM_KEY}-")]:
+        del st.session_state[key]
+
+
+def show_flash() -> None:
+    message = st.session_state.pop(FLASH, None)
+    if message:
+        st.success(tr(message), icon=":material/check_circle:")
+
+
+page_header("standards.title", "standards.caption")
+show_flash()
+current = standards.current_standards()
+is_preset = current == standards.preset_standards()
+st.info(tr("standards.preset_note", state=tr("standards.state_preset" if is_preset else "standards.state_custom")),
+        icon=":material/tune:")
+
+with st.form("standards-form"):
+    edited = {
+        "classes": class_inputs(current),
+        "workload": workload_inputs(current),
+        "scorecard": scorecard_inputs(current),
+    }
+    submitted = st.form_submit_button(tr("standards.save"), type="primary", key=widget_key("save"))
+
+if submitted:
+    problems = standards.save_standards(edited)
+    if problems:
+        st.error("\n".join([tr("standards.rejected"), *[f"- {p.text(lang())}" for p in problems]]),
+                 icon=":material/error:")
+    else:
+        clear_caches()
+        st.session_state[FLASH] = "standards.saved"
+        st.rerun()
+
+if st.button(tr("standards.reset"), key="standards-reset", icon=":material/restart_alt:", disabled=is_preset):
+    standards.reset_standards()
+    clear_caches()
+    forget_widgets()
+    st.session_state[FLASH] = "standards.reset_done"
+    st.rerun()

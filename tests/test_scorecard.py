@@ -1,0 +1,328 @@
+"""Manager scorecard figures on a hand-built book, checked against answers worked out on paper."""
+
+import copy
+import io
+from contextlib import redirect_stdout
+from datetime import date, datetime
+
+import pandas as pd
+import pytest
+
+from analytics import config, scorecard
+from analytics.__main__ import main as cli_main
+from analytics.filters import Filters
+from tests.conftest import insert
+
+MARCH = Filters(start=date(2025, 3, 1), end=date(2025, 3, 31))      # 31 days
+FEBRUARY = Filters(start=date(2025, 2, 1), end=date(2025, 2, 28))   # 28 days
+
+
+@pytest.fixture
+def settings():
+    return copy.deepcopy(config.defaults())
+
+
+def visit(customer, manager, when, method="onsite", minutes=None, booked=None):
+    return {"customer_id": customer, "manager_id": manager, "visit_date": when, "method": method,
+            "duration_min": minutes, "appointment_date": booked}
+
+
+@pytest.fixture
+def book(con):
+    """M1 and M2 (team East) and M3 (West, no visits). Period of interest: March 2025."""
+    insert(con, "managers", [
+        {"manager_id": "M1", "manager_name": "王", "team": "East"},
+        {"manager_id": "M2", "manager_name": "李", "team": "East"},
+        {"manager_id": "M3", "manager_name": "张", "team": "West"},
+    ])
+    insert(con, "customers", [
+        {"customer_id": "a", "manager_id": "M1", "customer_class": "core", "status": "active"},
+        {"customer_id": "b", "manager_id": "M1", "customer_class": "core", "status": "active"},
+        {"customer_id": "c", "manager_id": "M1", "customer_class": "regular", "status": "active"},
+        {"customer_id": "d", "manager_id": "M1", "customer_class": "regular", "status": "closed"},
+        {"customer_id": "e", "manager_id": "M2", "customer_class": "regular", "status": "active"},
+        {"customer_id": "f", "manager_id": "M2", "customer_class": None, "status": None},
+        {"customer_id": "g", "manager_id": "M3", "customer_class": "potential", "status": "active"},
+    ])
+    insert(con, "visits", [
+        # a (core): two visits in March -> compliant; 18 min in range, 25 min not;
+        # booked 2 days ahead (ok for lead 1), then the same day (not ok)
+        visit("a", "M1", datetime(2025, 3, 3, 9), minutes=18, booked=datetime(2025, 3, 1, 10)),
+        visit("a", "M1", datetime(2025, 3, 17, 9), minutes=25, booked=datetime(2025, 3, 17, 8)),
+        # b (core): one visit -> not compliant; no appointment
+        visit("b", "M1", datetime(2025, 3, 3, 15), minutes=15),
+        # c (regular, 60 days): a visit 50 days before the period's end counts
+        visit("c", "M1", datetime(2025, 2, 9, 10), method="phone", minutes=5),
+        # d (closed): M1's visit counts for M1's work, not for compliance
+        visit("d", "M1", datetime(2025, 3, 5, 10), method="online", minutes=10),
+        # e (regular): a visit 70 days before the period's end does not count
+        visit("e", "M2", datetime(2025, 1, 20, 10), method="phone"),
+        # f (no class -> regular): one on-site visit of 12 minutes
+        visit("f", "M2", datetime(2025, 3, 10, 10), minutes=12),
+    ])
+    insert(con, "orders", [
+        {"customer_id": "a", "order_date": date(2025, 3, 5), "amount": 100.0},
+        {"customer_id": "a", "order_date": date(2025, 3, 20), "amount": 50.0},
+        {"customer_id": "a", "order_date": date(2024, 3, 10), "amount": 100.0},
+        {"customer_id": "a", "order_date": date(2025, 2, 10), "amount": 10.0},
+        {"customer_id": "b", "order_date": date(2025, 1, 10), "amount": 40.0},
+        {"customer_id": "c", "order_date": date(2024, 11, 1), "amount": 30.0},
+        {"customer_id": "e", "order_date": date(2025, 3, 10), "amount": 200.0},
+        {"customer_id": "e", "order_date": date(2024, 3, 12), "amount": 250.0},
+    ])
+    insert(con, "targets", [
+        {"manager_id": "M1", "month": "2025-03", "sales_target": 300.0},
+        {"manager_id": "M1", "month": "2025-04", "sales_target": 999.0},
+    ])
+    return con
+
+
+def card_of(con, filters, settings):
+    return scorecard.scorecard(con, filters, settings).set_index("manager_id")
+
+
+# ------------------------------------------------------------------ compliance windows
+
+
+def test_core_customer_in_28_days_needs_two_visits(con, settings):
+    insert(con, "managers", [{"manager_id": "M1"}])
+    insert(con, "customers", [
+        {"customer_id": "two", "manager_id": "M1", "customer_class": "core"},
+        {"customer_id": "one", "manager_id": "M1", "customer_class": "core"},
+    ])
+    insert(con, "visits", [
+        visit("two", "M1", datetime(2025, 2, 1, 9)), visit("two", "M1", datetime(2025, 2, 28, 9)),
+        visit("one", "M1", datetime(2025, 2, 14, 9)),
+        visit("one", "M1", datetime(2025, 1, 31, 9)),   # the day before the period
+    ])
+    card = card_of(con, FEBRUARY, settings)
+    assert card.loc["M1", "frequency_compliance"] == pytest.approx(0.5)
+    solo = card_of(con, Filters(start=FEBRUARY.start, end=FEBRUARY.end, classes=("core",)), settings)
+    assert solo.loc["M1", "customers"] == 2
+
+
+def test_window_rule_for_regular_customers_in_a_one_month_period(book, settings):
+    card = card_of(book, MARCH, settings)
+    assert card.loc["M1", "frequency_compliance"] == pytest.approx(2 / 3)   # a and c, not b
+    assert card.loc["M2", "frequency_compliance"] == pytest.approx(1 / 2)   # f, not e (70 days)
+    assert card.loc["M3", "frequency_compliance"] == 0.0
+
+
+def test_longer_period_expects_more_visits(book, settings):
+    # Jan 1 - Mar 31 = 90 days: a regular customer needs floor(90/60) = 1 visit, a core one 6
+    card = card_of(book, Filters(start=date(2025, 1, 1), end=date(2025, 3, 31)), settings)
+    assert card.loc["M1", "frequency_compliance"] == pytest.approx(1 / 3)   # only c
+    assert card.loc["M2", "frequency_compliance"] == pytest.approx(1.0)     # e (Jan 20) and f
+
+
+# ------------------------------------------------------------------ workload and visits
+
+
+def test_field_days_count_only_on_site_visits(book, settings):
+    card = card_of(book, MARCH, settings)
+    assert card.loc["M1", "visits"] == 4                     # a, a, b, d (c's visit is in February)
+    assert card.loc["M1", "field_days_per_week"] == pytest.approx(2 / (31 / 7))   # Mar 3 and 17
+    assert card.loc["M1", "visits_per_field_day"] == pytest.approx(3 / 2)
+    assert card.loc["M2", "field_days_per_week"] == pytest.approx(1 / (31 / 7))
+
+
+def test_duration_and_appointment_compliance(book, settings):
+    card = card_of(book, MARCH, settings)
+    assert card.loc["M1", "duration_compliance"] == pytest.approx(3 / 4)    # 18, 15, 10 in; 25 out
+    assert card.loc["M1", "appointment_compliance"] == pytest.approx(1 / 3)  # core visits: 1 of 3
+    assert pd.isna(card.loc["M2", "appointment_compliance"])                 # regular needs none
+    assert card.loc["M2", "duration_compliance"] == 1.0
+
+
+def test_no_appointment_data_leaves_the_figure_empty(con, settings):
+    insert(con, "managers", [{"manager_id": "M1"}])
+    insert(con, "customers", [{"customer_id": "a", "manager_id": "M1", "customer_class": "core"}])
+    insert(con, "visits", [visit("a", "M1", datetime(2025, 3, 3, 9))])
+    assert pd.isna(card_of(con, MARCH, settings).loc["M1", "appointment_compliance"])
+
+
+def test_coverage_looks_at_two_calendar_months(book, settings):
+    card = card_of(book, MARCH, settings)
+    assert card.loc["M1", "coverage"] == 1.0     # a, b in March; c on Feb 9
+    assert card.loc["M2", "coverage"] == 0.5     # f; e last seen in January
+    one_month = copy.deepcopy(settings)
+    one_month["workload"]["coverage_window_months"] = 1
+    assert card_of(book, MARCH, one_month).loc["M1", "coverage"] == pytest.approx(2 / 3)
+
+
+def test_manager_without_visits(book, settings):
+    row = card_of(book, MARCH, settings).loc["M3"]
+    assert row["customers"] == 1 and row["visits"] == 0
+    assert row["coverage"] == 0 and row["field_days_per_week"] == 0 and row["visits_per_field_day"] == 0
+    assert pd.isna(row["duration_compliance"]) and pd.isna(row["growth_yoy"])
+    assert row["sales"] == 0 and pd.isna(row["target_attainment"])
+    # coverage, frequency, field days and visits per field day score 0; nothing else has data
+    assert row["score"] == 0 and row["status"] == "behind" and row["rank"] == 3
+
+
+# ------------------------------------------------------------------ sales and customers
+
+
+def test_sales_growth_targets_and_customers(book, settings):
+    card = card_of(book, MARCH, settings)
+    m1, m2 = card.loc["M1"], card.loc["M2"]
+    assert m1["sales"] == 150 and m1["growth_yoy"] == pytest.approx(0.5)
+    assert m1["target_attainment"] == pytest.approx(0.5)
+    assert m1["active_customers"] == 1
+    assert m1["lost_customers"] == 2                 # c (no order since Nov), d (closed)
+    assert m1["retention"] == pytest.approx(1 / 3)   # base a, b, c; a ordered again
+    assert m2["growth_yoy"] == pytest.approx(-0.2) and pd.isna(m2["target_attainment"])
+    assert m2["lost_customers"] == 0 and m2["retention"] == 1.0
+
+
+def test_targets_of_partial_months_are_prorated(book, settings):
+    insert(book, "targets", [{"manager_id": "M2", "month": "2025-03", "sales_target": 310.0},
+                             {"manager_id": "M2", "month": "2025-04", "sales_target": 300.0}])
+    # Mar 16 - Apr 15: 16/31 of March (160) + 15/30 of April (150); sales 0
+    card = card_of(book, Filters(start=date(2025, 3, 16), end=date(2025, 4, 15)), settings)
+    assert card.loc["M2", "target"] == pytest.approx(310.0)
+    e_only = card_of(book, Filters(start=date(2025, 3, 1), end=date(2025, 3, 15)), settings)
+    assert e_only.loc["M2", "target"] == pytest.approx(150.0)
+    assert e_only.loc["M2", "target_attainment"] == pytest.approx(200 / 150)
+
+
+# ------------------------------------------------------------------ scores
+
+
+def test_composite_by_hand(book, settings):
+    m1 = card_of(book, MARCH, settings).loc["M1"]
+    parts = {"coverage": 100, "frequency_compliance": 200 / 3, "duration_compliance": 75,
+             "field_days": 100 * (14 / 31) / 3, "visits_per_field_day": 10, "sales_growth": 100,
+             "target_attainment": 50, "retention": 100 / 3}
+    weights = settings["scorecard"]["weights"]
+    expected = sum(weights[k] * v for k, v in parts.items()) / 100
+    assert m1["score"] == pytest.approx(expected)
+    assert m1["status"] == "behind"
+
+
+def test_items_without_data_are_dropped_and_weights_renormalised(book, settings):
+    m2 = card_of(book, MARCH, settings).loc["M2"]
+    assert m2["score_sales_growth"] == pytest.approx(80)      # growth -20 %
+    assert pd.isna(m2["score_target_attainment"])
+    parts = {"coverage": 50, "frequency_compliance": 50, "duration_compliance": 100,
+             "field_days": 100 * (7 / 31) / 3, "visits_per_field_day": 100 / 15, "sales_growth": 80,
+             "retention": 100}
+    weights = settings["scorecard"]["weights"]
+    expected = sum(weights[k] * v for k, v in parts.items()) / sum(weights[k] for k in parts)
+    assert m2["score"] == pytest.approx(expected)
+
+
+def test_item_scores_are_capped():
+    figures = pd.DataFrame({
+        "coverage": [1.0], "frequency_compliance": [0.5], "duration_compliance": [None],
+        "field_days_per_week": [4.5], "visits_per_field_day": [30.0], "growth_yoy": [0.3],
+        "target_attainment": [1.4], "retention": [0.9],
+    })
+    scores = scorecard.item_scores(figures, config.defaults()).iloc[0]
+    assert scores["field_days"] == 100 and scores["visits_per_field_day"] == 100
+    assert scores["sales_growth"] == 100 and scores["target_attainment"] == 100
+    assert pd.isna(scores["duration_compliance"])
+    falling = scorecard.item_scores(figures.assign(growth_yoy=[-1.5]), config.defaults()).iloc[0]
+    assert falling["sales_growth"] == 0
+
+
+def test_status_band_edges(settings):
+    score = pd.Series([85.0, 84.99, 70.0, 69.99, None])
+    assert scorecard.status_of(score, settings).tolist() == ["on_track", "at_risk", "at_risk", "behind", None]
+
+
+def test_weights_change_the_rank(book, settings):
+    coverage_only = copy.deepcopy(settings)
+    coverage_only["scorecard"]["weights"] = {k: 0 for k in scorecard.ITEMS} | {"coverage": 100}
+    duration_only = copy.deepcopy(settings)
+    duration_only["scorecard"]["weights"] = {k: 0 for k in scorecard.ITEMS} | {"duration_compliance": 100}
+    by_coverage = scorecard.scorecard(book, MARCH, coverage_only)
+    by_duration = scorecard.scorecard(book, MARCH, duration_only)
+    assert by_coverage["manager_id"].tolist() == ["M1", "M2", "M3"]
+    assert by_coverage["rank"].tolist() == [1, 2, 3]
+    assert by_duration["manager_id"].tolist() == ["M2", "M1", "M3"]   # M3: no timed visits, last
+    assert pd.isna(by_duration.iloc[2]["score"])
+
+
+def test_ties_rank_by_manager_id(con, settings):
+    insert(con, "managers", [{"manager_id": "B"}, {"manager_id": "A"}])
+    insert(con, "customers", [{"customer_id": "x", "manager_id": "B"}, {"customer_id": "y", "manager_id": "A"}])
+    card = scorecard.scorecard(con, MARCH, settings)
+    assert card["manager_id"].tolist() == ["A", "B"] and card["rank"].tolist() == [1, 2]
+
+
+def test_team_filter_and_team_averages(book, settings):
+    east = scorecard.scorecard(book, Filters(start=MARCH.start, end=MARCH.end, teams=("East",)), settings)
+    assert sorted(east["manager_id"]) == ["M1", "M2"]
+    teams = scorecard.team_averages(scorecard.scorecard(book, MARCH, settings), settings)
+    assert teams["team"].tolist() == ["East", "West"]
+    assert teams.loc[0, "managers"] == 2
+    assert teams.loc[0, "score"] == pytest.approx(east["score"].mean())
+    assert teams["rank"].tolist() == [1, 2]
+
+
+def test_monthly_scores_match_the_monthly_scorecard(book, settings):
+    trend = scorecard.monthly_scores(book, MARCH, months=3, settings=settings)
+    assert sorted(trend["month"].dt.strftime("%Y-%m").unique()) == ["2025-01", "2025-02", "2025-03"]
+    march = trend[trend["month"] == pd.Timestamp("2025-03-01")].set_index("manager_id")["score"]
+    card = card_of(book, MARCH, settings)
+    assert march.to_dict() == pytest.approx(card["score"].to_dict())
+    february = trend[trend["month"] == pd.Timestamp("2025-02-01")].set_index("manager_id")["score"]
+    assert february.to_dict() == pytest.approx(card_of(book, FEBRUARY, settings)["score"].to_dict())
+
+
+# ------------------------------------------------------------------ manager view
+
+
+def test_overdue_list_and_visit_plan(book, settings):
+    overdue = scorecard.overdue_list(book, "M1", date(2025, 4, 10), settings)
+    # a: last Mar 17 + 14 = Mar 31 (10 days overdue); b: Mar 3 + 14 = Mar 17 (24);
+    # c: Feb 9 + 60 = Apr 10 (0); d is closed
+    assert overdue["customer_id"].tolist() == ["b", "a", "c"]
+    assert overdue["days_overdue"].tolist() == [24, 10, 0]
+    assert overdue.loc[overdue["customer_id"] == "a", "sales"].item() == 160.0
+    plan = scorecard.visit_plan(book, "M1", date(2025, 3, 20), days=14, settings=settings)
+    # as of Mar 20: b due Mar 17, a due Mar 31 (within two weeks), c due Apr 10 (later)
+    assert plan["customer_id"].tolist() == ["b", "a"]
+
+
+def test_weekday_pattern_and_visit_lengths(book, settings):
+    days = scorecard.weekday_pattern(book, MARCH, "M1", settings).set_index("weekday")
+    # Mar 3 and 17 are Mondays (3 on-site visits on 2 days); Mar 5 is a Wednesday (online)
+    assert days.loc[0, "onsite_visits"] == 3 and days.loc[0, "field_days"] == 2
+    assert days.loc[2, "visits"] == 1 and days.loc[2, "onsite_visits"] == 0
+    assert days["suggested"].tolist() == [True, False, True, True, False, False, False]
+    lengths = scorecard.visit_lengths(book, MARCH, "M1", settings)
+    assert lengths.groupby("customer_class")["within"].sum().to_dict() == {"core": 2, "regular": 1}
+
+
+def test_manager_items_against_the_standard(book, settings):
+    items = scorecard.manager_items(book, MARCH, "M2", settings).set_index("item")
+    assert items.loc["field_days", "standard"] == 3
+    assert pd.isna(items.loc["target_attainment", "weight"])
+    assert items["weight"].sum() == pytest.approx(100)
+
+
+# ------------------------------------------------------------------ command line
+
+
+def test_command_line_scorecard(book, settings_file, tmp_path):
+    path = str(tmp_path / "test.duckdb")
+    out = io.StringIO()
+    with redirect_stdout(out):
+        cli_main(["scorecard", "--db", path, "--start", "2025-03-01", "--end", "2025-03-31"])
+    frame = pd.read_csv(io.StringIO(out.getvalue()), dtype={"target_attainment": "float64"})
+    assert list(frame.columns) == scorecard.CLI_COLUMNS
+    assert frame["rank"].tolist() == [1, 2, 3]
+    m2 = frame.set_index("manager_id").loc["M2"]
+    assert pd.isna(m2["target_attainment"]) and m2["growth_yoy"] == pytest.approx(-0.2)
+    assert ",M2,李,East,2,1," in "," + out.getvalue().replace("\n", ",")
+
+
+def test_command_line_overdue(book, settings_file, tmp_path):
+    out = io.StringIO()
+    with redirect_stdout(out):
+        cli_main(["overdue", "--db", str(tmp_path / "test.duckdb"), "--manager", "M1", "--as-of", "2025-04-10"])
+    lines = out.getvalue().splitlines()
+    assert lines[0].startswith("customer_id,customer_name,customer_class,interval_days,last_visit,due_date")
+    assert lines[1].startswith("b,,core,14,2025-03-03,2025-03-17,24,")
