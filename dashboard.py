@@ -167,9 +167,7 @@ def demo_notice(con) -> None:
     left, right = st.columns([5, 1])
     left.info(tr("common.demo_notice"), icon=":material/science:")
     if right.button(tr("common.demo_clear"), key="demo_clear", type="secondary"):
-        db.clear_data(con)
-        with db.transaction(con) as cur:
-            db.set_meta(cur, "demo_declined", "1")
+        db.clear_demo(con)
         clear_caches()
         st.toast(tr("common.demo_cleared"))
         st.rerun()

@@ -343,6 +343,13 @@ def clear_data(con: duckdb.DuckDBPyConnection) -> None:
         set_meta(cur, "demo", None)
 
 
+def clear_demo(con: duckdb.DuckDBPyConnection) -> None:
+    """The supervisor's "clear demo data": empty the store and never load the demo again by itself."""
+    clear_data(con)
+    with transaction(con) as cur:
+        set_meta(cur, "demo_declined", "1")
+
+
 def data_range(con: duckdb.DuckDBPyConnection) -> tuple | None:
     """(first, last) order or visit date in the store, or None when empty."""
     first, last = rows(

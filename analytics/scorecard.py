@@ -536,14 +536,15 @@ def overdue_list(con, manager_id: str, as_of: date, settings: dict | None = None
 
 
 def _customer_warnings(con, manager_id: str, as_of: date, customers: pd.Series, settings: dict) -> pd.Series:
-    """Open loss warnings per customer when the warnings module offers them, else empty."""
+    """Open loss warnings per customer (the number of rules fired, 0 when none is open), from the
+    warnings module; empty while it is unavailable."""
     try:
-        from analytics.warnings import open_warnings_by_customer
+        from analytics.warnings import RULES, warning_list
     except ImportError:
         return pd.Series(pd.NA, index=customers.index, dtype="Int64")
-    counts = open_warnings_by_customer(con, Filters(end=as_of, managers=(manager_id,)),
-                                       as_of=as_of, settings=settings)
-    by_customer = counts.set_index("customer_id")["open_warnings"] if len(counts) else pd.Series(dtype="Int64")
+    warned = warning_list(con, Filters(end=as_of, managers=(manager_id,)), as_of=as_of, settings=settings)
+    warned = warned[warned["open"]]
+    by_customer = warned.set_index("customer_id")[list(RULES)].sum(axis=1)
     return customers.map(by_customer).fillna(0).astype("Int64")
 
 

@@ -4,8 +4,12 @@ import plotly.express as px
 import streamlit as st
 
 from analytics import overview
+from analytics.db import is_empty
+from analytics.generator import generate_demo
 from ui.common import (
     cached,
+    clear_caches,
+    connection,
     current_filters,
     empty_state,
     enum_label,
@@ -70,7 +74,15 @@ filters = current_filters()
 page_header("overview.title", "overview.caption")
 tiles = cached(overview.overview_tiles, filters)
 if all(tile.value is None or tile.value == 0 for tile in tiles):
-    empty_state("common.empty_database" if not any(t.trend and any(t.trend) for t in tiles) else "common.no_data")
+    if cached(is_empty):
+        empty_state("common.empty_database")
+        if st.button(tr("common.demo_load"), key="overview-load-demo", icon=":material/science:"):
+            with st.spinner(tr("common.demo_loading")):
+                generate_demo(connection())
+            clear_caches()
+            st.rerun()
+    else:
+        empty_state("common.no_data")
 else:
     draw_tiles(tiles)
     by_team = cached(overview.monthly_sales_by_team, filters)

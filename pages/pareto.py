@@ -135,8 +135,12 @@ def draw_customers(filters, metric: str, values: pd.DataFrame) -> None:
                                     values=(tr("pareto.col_value"),)),
     )
     names = dict(zip(values["customer_id"], values["customer_name"].fillna(values["customer_id"]), strict=True))
-    if selected is not None:
-        st.session_state["pareto-detail"] = selected[tr("common.customer_id")]
+    # A newly selected row opens its customer; the selectbox choice stands until the selection changes.
+    selected_id = None if selected is None else selected[tr("common.customer_id")]
+    if selected_id != st.session_state.get("pareto-detail-row"):
+        st.session_state["pareto-detail-row"] = selected_id
+        if selected_id is not None:
+            st.session_state["pareto-detail"] = selected_id
     options = list(values["customer_id"].head(MAX_DETAIL_OPTIONS))
     chosen = st.session_state.get("pareto-detail")
     if chosen is not None and chosen not in options:

@@ -326,3 +326,15 @@ def test_command_line_overdue(book, settings_file, tmp_path):
     lines = out.getvalue().splitlines()
     assert lines[0].startswith("customer_id,customer_name,customer_class,interval_days,last_visit,due_date")
     assert lines[1].startswith("b,,core,14,2025-03-03,2025-03-17,24,")
+
+
+def test_at_risk_counts_open_warnings(book, settings):
+    from analytics.warnings import open_warnings_by_manager
+
+    card = card_of(book, MARCH, settings)
+    expected = open_warnings_by_manager(book, MARCH, as_of=MARCH.end, settings=settings)
+    expected = expected.set_index("manager_id")["open_warnings"]
+    # b (core) ordered in January and was last seen on Mar 3: 28 days > 14, a visit-overdue warning
+    assert card.loc["M1", "at_risk_customers"] >= 1
+    assert card.loc["M1", "at_risk_customers"] == expected.get("M1", 0)
+    assert card.loc["M3", "at_risk_customers"] == expected.get("M3", 0)

@@ -1,0 +1,236 @@
+"""The pieces the browser tests and the screenshot script share.
+
+A demo database in a temporary folder, the dashboard served from it on a free local
+port, Debian's Chromium driven by Playwright, the list of pages that exist, and the
+waits that tell when Streamlit has finished drawing a page."""
+
+from __future__ import annotations
+
+import ast
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+from analytics.i18n import catalog, t
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+BROWSER_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+]
+VIEWPORT = {"width": 1440, "height": 900}
+
+# A small demo keeps the whole browser suite to a few minutes on two shared cores.
+DEMO = {"customers": 400, "managers": 8, "seed": 3}
+
+# Generous: the machine is shared, and the first run of a page fills the metric caches.
+LOAD_TIMEOUT_MS = 90_000
+SERVER_START_SECONDS = 120
+
+EXCEPTION = '[data-testid="stException"]'
+STATUS = '[data-testid="stStatusWidget"]'
+PLOTLY = '[data-testid="stPlotlyChart"] .js-plotly-plot'
+METRIC_VALUE = '[data-testid="stMetricValue"]'
+MAIN = '[data-testid="stMain"]'
+SIDEBAR = '[data-testid="stSidebar"]'
+
+
+# ------------------------------------------------------------------ pages
+
+
+@dataclass(frozen=True)
+class PageInfo:
+    """One page of the dashboard: its file, URL path and title message."""
+
+    file: str  # "pages/pareto.py"
+    title_key: str  # "pareto.title"
+
+    @property
+    def name(self) -> str:
+        return Path(self.file).stem
+
+    def url(self, base: str, lang: str, **query: str) -> str:
+        # Streamlit derives the URL path from the file name; the default page also answers "/".
+        params = "&".join(f"{k}={v}" for k, v in {"lang": lang, **query}.items())
+        return f"{base}/{self.name}?{params}"
+
+    def title(self, lang: str) -> str:
+        return t(self.title_key, lang)
+
+
+def declared_pages() -> list[PageInfo]:
+    """Every page dashboard.py lists (its SECTIONS table), whether the file exists yet or not."""
+    tree = ast.parse((ROOT / "dashboard.py").read_text(encoding="utf-8"))
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(getattr(tgt, "id", None) == "SECTIONS" for tgt in node.targets):
+            sections = ast.literal_eval(node.value)
+            return [PageInfo(path, title) for entries in sections.values() for path, title, _ in entries]
+    raise LookupError("dashboard.py has no SECTIONS table")
+
+
+def existing_pages() -> list[PageInfo]:
+    """The declared pages whose file is in pages/ (colleagues add them one by one)."""
+    return [page for page in declared_pages() if (ROOT / page.file).exists()]
+
+
+def catalog_keys() -> set[str]:
+    """Every message key; one showing up on screen is an untranslated label."""
+    return set(catalog())
+
+
+def untranslated_keys(text: str) -> list[str]:
+    """Message keys that appear verbatim in the text on screen."""
+    words = set(re.findall(r"\b[a-z_]+\.[a-z0-9_]+\b", text))
+    return sorted(words & catalog_keys())
+
+
+# ------------------------------------------------------------------ server
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def make_demo_db(folder: Path, **overrides) -> Path:
+    """A fresh demo database in `folder`, through the command line the README documents."""
+    options = {**DEMO, **overrides}
+    path = folder / "demo.duckdb"
+    command = [sys.executable, "-m", "analytics", "init-demo", "--db", str(path)]
+    for name, value in options.items():
+        command += [f"--{name}", str(value)]
+    subprocess.run(command, cwd=ROOT, check=True, capture_output=True, timeout=300)
+    return path
+
+
+@dataclass
+class Server:
+    """A running `streamlit run dashboard.py`; stop() ends it and everything it started."""
+
+    process: subprocess.Popen
+    port: int
+    log_path: Path
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def log(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+    def stop(self) -> None:
+        if self.process.poll() is not None:
+            return
+        os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=15)
+
+
+def start_server(db_path: Path, folder: Path) -> Server:
+    """Serve the dashboard on `db_path` with settings in a temporary file; wait until healthy."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "DASHBOARD_DB": str(db_path),
+        "DASHBOARD_SETTINGS": str(folder / "settings.toml"),
+        "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+    }
+    log_path = folder / "server.log"
+    command = [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
+               "--server.headless", "true", "--server.address", "127.0.0.1",
+               "--server.fileWatcherType", "none", "--server.runOnSave", "false"]
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                                   start_new_session=True)
+    server = Server(process, port, log_path)
+    try:
+        wait_healthy(server)
+    except BaseException:
+        server.stop()
+        raise
+    return server
+
+
+def wait_healthy(server: Server) -> None:
+    deadline = time.monotonic() + SERVER_START_SECONDS
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            raise RuntimeError(f"the dashboard exited with {server.process.returncode}:\n{server.log()}")
+        try:
+            with urllib.request.urlopen(f"{server.base_url}/_stcore/health", timeout=5) as response:
+                if response.read().decode().strip() == "ok":
+                    return
+        except OSError:
+            pass
+        time.sleep(0.5)
+    raise TimeoutError(f"the dashboard did not become healthy:\n{server.log()}")
+
+
+# ------------------------------------------------------------------ browser
+
+
+def launch_browser(playwright):
+    """Debian's Chromium (Playwright cannot download its own browser here)."""
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS, headless=True)
+
+
+def wait_idle(page, timeout: float = LOAD_TIMEOUT_MS) -> None:
+    """Until the script run is over: a title is drawn and the running indicator is gone."""
+    page.locator("h1").first.wait_for(state="visible", timeout=timeout)
+    page.wait_for_function(
+        """(selector) => {
+            const status = document.querySelector(selector);
+            const running = status && status.offsetParent !== null
+                && /running|运行/i.test(status.innerText || "");
+            const stale = document.querySelector('[data-stale="true"]');
+            return !running && !stale;
+        }""",
+        arg=STATUS, timeout=timeout, polling=200,
+    )
+
+
+def open_page(page, url: str) -> None:
+    page.goto(url, wait_until="domcontentloaded")
+    wait_idle(page)
+
+
+def main_text(page) -> str:
+    return page.locator(MAIN).inner_text()
+
+
+def full_page_screenshot(page, path: Path) -> None:
+    """The whole page, not just the first screen: Streamlit scrolls inside its main area,
+    so the window is made as tall as that area's content before the shot."""
+    height = page.evaluate(
+        """(selector) => {
+            const main = document.querySelector(selector);
+            return main ? Math.max(main.scrollHeight, window.innerHeight) : window.innerHeight;
+        }""",
+        MAIN,
+    )
+    page.set_viewport_size({"width": VIEWPORT["width"], "height": min(int(height) + 40, 12_000)})
+    wait_charts_drawn(page)
+    page.screenshot(path=str(path), full_page=True)
+    page.set_viewport_size(VIEWPORT)
+
+
+def wait_charts_drawn(page) -> None:
+    """Plotly redraws on resize; wait until every chart has its plotting area."""
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('.js-plotly-plot')]
+                .every(chart => chart.querySelector('.main-svg'))""",
+        timeout=LOAD_TIMEOUT_MS, polling=200,
+    )
+    page.wait_for_timeout(500)  # plotly's resize animation frame
