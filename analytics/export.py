@@ -8,6 +8,7 @@ from datetime import date, datetime
 import pandas as pd
 
 FORMULA_PREFIXES = ("=", "+", "-", "@")
+XLSX_MAX_ROWS = 1_048_576
 
 
 def neutralise(value):
@@ -24,10 +25,14 @@ def safe_frame(df: pd.DataFrame) -> pd.DataFrame:
     """A copy of df with every text cell neutralised; headers too."""
     out = df.copy()
     out.columns = [neutralise(str(c)) for c in out.columns]
-    for col in out.columns:
-        series = out[col]
+    for position in range(out.shape[1]):
+        series = out.iloc[:, position]
+        if isinstance(series.dtype, pd.CategoricalDtype):
+            series = series.astype(object)
         if series.dtype == object or pd.api.types.is_string_dtype(series):
-            out[col] = series.map(neutralise)
+            out.isetitem(position, series.map(neutralise))
+        elif isinstance(series.dtype, pd.DatetimeTZDtype):  # Excel has no time zones
+            out.isetitem(position, series.dt.tz_localize(None))
     return out
 
 
@@ -40,10 +45,13 @@ def to_xlsx_bytes(df: pd.DataFrame, sheet_name: str = "data", notes: list[str] |
     """One sheet: bold frozen header, widths fitted to content, dates as Excel dates.
 
     `notes` (e.g. the filters on screen) go below the table, separated by an empty row."""
-    frame = safe_frame(df)
+    frame = _dates_without_time(safe_frame(df))
+    if len(frame) + len(notes or []) + 3 > XLSX_MAX_ROWS:
+        raise ValueError(f"{len(frame)} rows do not fit in one Excel sheet; export as CSV")
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="xlsxwriter", datetime_format="yyyy-mm-dd hh:mm",
-                        date_format="yyyy-mm-dd") as writer:
+                        date_format="yyyy-mm-dd",
+                        engine_kwargs={"options": {"nan_inf_to_errors": True}}) as writer:
         sheet_name = sheet_name[:31] or "data"
         frame.to_excel(writer, index=False, sheet_name=sheet_name)
         book, sheet = writer.book, writer.sheets[sheet_name]
@@ -61,6 +69,17 @@ def to_xlsx_bytes(df: pd.DataFrame, sheet_name: str = "data", notes: list[str] |
         for offset, note in enumerate(notes or []):
             sheet.write(len(frame) + 2 + offset, 0, note)
     return buffer.getvalue()
+
+
+def _dates_without_time(frame: pd.DataFrame) -> pd.DataFrame:
+    """Timestamps that are all midnight are shown as plain dates (2025-06-01, not 2025-06-01 00:00)."""
+    for position in range(frame.shape[1]):
+        series = frame.iloc[:, position]
+        if pd.api.types.is_datetime64_any_dtype(series):
+            values = series.dropna()
+            if len(values) and (values == values.dt.normalize()).all():
+                frame.isetitem(position, series.dt.date.astype(object).where(series.notna(), None))
+    return frame
 
 
 def _is_date_column(series: pd.Series) -> bool:

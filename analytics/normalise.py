@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 import numpy as np
 import pyarrow as pa
@@ -273,8 +273,12 @@ _DATETIME_FAST = r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$"
 def clean_text(column: pa.Array) -> pa.Array:
     """Trimmed text, empty -> null, and an export's formula guard (a leading ') removed."""
     text = pc.utf8_trim_whitespace(column.cast(pa.string()))
-    text = pc.replace_substring_regex(text, r"^'([=+\-@])", r"\1")
-    return pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
+    if pc.any(pc.starts_with(text, "'")).as_py():
+        text = pc.replace_substring_regex(text, r"^'([=+\-@])", r"\1")
+    empty = pc.equal(pc.binary_length(text), 0)
+    if pc.any(empty).as_py():
+        text = pc.if_else(empty, pa.scalar(None, pa.string()), text)
+    return text
 
 
 def _by_distinct(values: pa.Array, parse, out_type: pa.DataType) -> pa.Array:

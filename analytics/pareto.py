@@ -27,7 +27,7 @@ from datetime import date
 
 import pandas as pd
 
-from analytics import cli, config, db
+from analytics import classes, cli, config, db
 from analytics.db import query
 from analytics.filters import Filters, add_months, customer_scope_sql, month_end, month_start
 
@@ -599,9 +599,6 @@ def add_commands(subparsers, parents) -> None:
                      help="one row: buyers,total_value,top20_share,pct_customers_for_80,gini,"
                           "a_count,b_count,c_count,non_buyers")
     cmd.set_defaults(handler=_cmd_pareto)
-
-    from analytics import classes
-
     classes.add_commands(subparsers, parents)
 
 

@@ -211,16 +211,23 @@ def _top_precision(labels: np.ndarray, scores: np.ndarray, share: float = TOP_SH
 
 def _fit(frame: pd.DataFrame):
     from sklearn.ensemble import HistGradientBoostingClassifier
+    from threadpoolctl import threadpool_limits
 
     model = HistGradientBoostingClassifier(
         max_iter=150, learning_rate=0.06, max_leaf_nodes=15, min_samples_leaf=30,
         l2_regularization=1.0, categorical_features=[FEATURES.index("class_code")], random_state=0)
-    model.fit(frame[FEATURES].to_numpy(dtype="float64"), frame["no_order_after"].to_numpy(dtype=bool))
+    # One thread: on a shared dashboard server OpenMP threads fighting for cores are many times
+    # slower than a single thread at these sizes.
+    with threadpool_limits(1):
+        model.fit(frame[FEATURES].to_numpy(dtype="float64"), frame["no_order_after"].to_numpy(dtype=bool))
     return model
 
 
 def _predict(model, frame: pd.DataFrame) -> np.ndarray:
-    return model.predict_proba(frame[FEATURES].to_numpy(dtype="float64"))[:, 1]
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(1):
+        return model.predict_proba(frame[FEATURES].to_numpy(dtype="float64"))[:, 1]
 
 
 def _thin(frame: pd.DataFrame) -> str | None:

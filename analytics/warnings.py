@@ -73,6 +73,15 @@ def last_data_date(con) -> date | None:
     return span[1] if span else None
 
 
+def as_of_date(con, filters: Filters) -> date | None:
+    """The as-of date of the warning page: the period's last day, or the last data date when that
+    is earlier (or no period is set); None for an empty store."""
+    last = last_data_date(con)
+    if last is None:
+        return None
+    return min(filters.end, last) if filters.end else last
+
+
 def shift_months(d: date, months: int) -> date:
     """Same day `months` away; the last day of the month when that day does not exist."""
     first = add_months(d, months)
@@ -381,6 +390,14 @@ def followups(con, customer_ids: tuple[str, ...] = (), as_of: date | None = None
     return db.query(con, _FOLLOWUPS_SQL, [as_of, len(ids), ids, as_of, history])
 
 
+def warning_facts(con, filters: Filters, as_of: date | None = None, settings: dict | None = None) -> pd.DataFrame:
+    """rule_facts with each customer's current follow-up and whether a warning is open:
+    adds followup_status, followup_note, followed_up_at, warned, open (see _with_followups)."""
+    settings = settings if settings is not None else config.load_settings()
+    as_of = as_of or last_data_date(con) or date.today()
+    return _with_followups(con, rule_facts(con, filters, as_of, settings), as_of, settings)
+
+
 def _with_followups(con, frame: pd.DataFrame, as_of: date, settings: dict) -> pd.DataFrame:
     """Add followup_status, followup_note, followed_up_on and `open` to rule facts.
 
@@ -411,10 +428,7 @@ def warning_list(con, filters: Filters, as_of: date | None = None, settings: dic
 
     `risk` is a risk_model.RiskAssessment for the same as-of date (None: no score). Without
     include_all only warned customers; with it every customer with an order on or before as_of."""
-    settings = settings if settings is not None else config.load_settings()
-    as_of = as_of or last_data_date(con) or date.today()
-    frame = _with_followups(con, rule_facts(con, filters, as_of, settings), as_of, settings)
-    return rank(frame, risk, include_all)
+    return rank(warning_facts(con, filters, as_of, settings), risk, include_all)
 
 
 def rank(frame: pd.DataFrame, risk=None, include_all: bool = False) -> pd.DataFrame:
@@ -461,9 +475,7 @@ def warning_counts(con, filters: Filters, as_of: date | None = None,
 
     Columns: manager_id, manager_name, team, customers (with an order up to as_of), warned,
     open_warnings; sorted by open warnings, most first."""
-    settings = settings if settings is not None else config.load_settings()
-    as_of = as_of or last_data_date(con) or date.today()
-    frame = _with_followups(con, rule_facts(con, filters, as_of, settings), as_of, settings)
+    frame = warning_facts(con, filters, as_of, settings)
     if frame.empty:
         return pd.DataFrame({"manager_id": pd.Series(dtype=object), "manager_name": pd.Series(dtype=object),
                              "team": pd.Series(dtype=object), "customers": pd.Series(dtype="int64"),

@@ -199,9 +199,10 @@ def scorecard(data: PeerData, start: date, end: date) -> pd.DataFrame:
     expected = np.where(days >= interval, days // interval, 1)
     windows = pd.DataFrame({"customer_id": book["customer_id"].to_numpy(), "w_start": w_start,
                             "expected": expected})
-    recent = visits.loc[(visits["visit_date"] >= _ts(end) - pd.Timedelta(days=60))
-                        & (visits["visit_date"] < end_next), ["customer_id", "visit_date"]]
-    recent = recent[recent["visit_date"] >= min(_ts(start), _ts(end) - pd.Timedelta(days=60))]
+    longest = max(CLASS_INTERVAL.values())
+    first_needed = min(_ts(start), _ts(end) - pd.Timedelta(days=longest - 1))
+    recent = visits.loc[(visits["visit_date"] >= first_needed) & (visits["visit_date"] < end_next),
+                        ["customer_id", "visit_date"]]
     joined = windows.merge(recent, on="customer_id", how="left")
     joined["in_window"] = joined["visit_date"] >= joined["w_start"]
     actual = joined.groupby("customer_id")["in_window"].sum()
@@ -230,8 +231,8 @@ def scorecard(data: PeerData, start: date, end: date) -> pd.DataFrame:
     work["duration_compliance"] = work["in_length"] / work["timed"].where(work["timed"] > 0)
     work["field_days_per_week"] = work["field_dates"] / (days / 7)
     work["visits_per_field_day"] = (work["onsite"] / work["field_dates"].where(work["field_dates"] > 0)).fillna(0)
-    # Sales of the manager's open customers, this period and last year.
-    owner = book[["customer_id", "manager_id"]]
+    # Sales of all the manager's customers (closed ones too), this period and last year.
+    owner = customers[["customer_id", "manager_id"]]
     lines = data.orders.merge(owner, on="customer_id")
     this = lines[(lines["order_date"] >= _ts(start)) & (lines["order_date"] <= _ts(end))]
     ly_start, ly_end = _ts(start) - pd.DateOffset(years=1), _ts(end) - pd.DateOffset(years=1)

@@ -121,7 +121,7 @@ def customer_table(values: pd.DataFrame) -> pd.DataFrame:
     })
 
 
-def share_columns(*names: str, digits: str = "%.0f", values: tuple[str, ...] = ()) -> dict:
+def column_formats(*names: str, digits: str = "%.0f", values: tuple[str, ...] = ()) -> dict:
     config = {name: st.column_config.NumberColumn(format="percent") for name in names}
     config.update({name: st.column_config.NumberColumn(format=digits) for name in values})
     return config
@@ -131,8 +131,8 @@ def draw_customers(filters, metric: str, values: pd.DataFrame) -> None:
     table = customer_table(values)
     selected = show_table(
         table, "customer-value", "pareto-customers", filters, selectable=True,
-        column_config=share_columns(tr("pareto.col_share"), tr("pareto.col_cum_share"),
-                                    values=(tr("pareto.col_value"),)),
+        column_config=column_formats(tr("pareto.col_share"), tr("pareto.col_cum_share"),
+                                     values=(tr("pareto.col_value"),)),
     )
     names = dict(zip(values["customer_id"], values["customer_name"].fillna(values["customer_id"]), strict=True))
     # A newly selected row opens its customer; the selectbox choice stands until the selection changes.
@@ -187,7 +187,7 @@ def draw_customer_detail(filters, metric: str, customer_id: str) -> None:
     })
     st.markdown(f"**{tr('pareto.detail_abc_history')}**")
     show_table(abc_history, "abc-history", "pareto-detail-abc", filters,
-               column_config=share_columns(values=(tr("pareto.col_value"),)))
+               column_config=column_formats(values=(tr("pareto.col_value"),)))
     left, right = st.columns(2)
     with left:
         st.markdown(f"**{tr('pareto.detail_orders')}**")
@@ -250,8 +250,8 @@ def draw_groups(filters, metric: str) -> None:
         tr("pareto.kpi_non_buyers"): frame["non_buyers"],
     })
     show_table(table, "concentration-by-group", "pareto-groups", filters,
-               column_config=share_columns(tr("pareto.kpi_top20_share"), tr("pareto.kpi_pct_for_80"),
-                                           values=(tr("pareto.col_total_value"),)))
+               column_config=column_formats(tr("pareto.kpi_top20_share"), tr("pareto.kpi_pct_for_80"),
+                                            values=(tr("pareto.col_total_value"),)))
 
 
 def draw_time(filters, metric: str) -> None:
@@ -278,8 +278,8 @@ def draw_time(filters, metric: str) -> None:
         tr("pareto.kpi_gini"): frame["gini"].round(3),
     })
     show_table(table, "monthly-concentration", "pareto-time", filters,
-               column_config=share_columns(tr("pareto.kpi_top20_share"), tr("pareto.kpi_pct_for_80"),
-                                           values=(tr("pareto.col_total_value"),)))
+               column_config=column_formats(tr("pareto.kpi_top20_share"), tr("pareto.kpi_pct_for_80"),
+                                            values=(tr("pareto.col_total_value"),)))
 
 
 # ------------------------------------------------------------------ ABC migration
@@ -333,7 +333,7 @@ def draw_migration(filters, metric: str) -> None:
         tr("pareto.col_value"): moves["value"],
         tr("pareto.col_change"): moves["change"],
     })
-    show_table(table, "abc-migration", "pareto-migration", filters, column_config=share_columns(
+    show_table(table, "abc-migration", "pareto-migration", filters, column_config=column_formats(
         values=(tr("pareto.col_previous_value"), tr("pareto.col_value"), tr("pareto.col_change"))))
 
 
@@ -366,8 +366,8 @@ def draw_products(filters, metric: str) -> None:
         tr("pareto.col_customers"): values["customers"],
     })
     show_table(table, "product-value", "pareto-products", filters,
-               column_config=share_columns(tr("pareto.col_share"), tr("pareto.col_cum_share"),
-                                           values=(tr("pareto.col_value"),)))
+               column_config=column_formats(tr("pareto.col_share"), tr("pareto.col_cum_share"),
+                                            values=(tr("pareto.col_value"),)))
 
 
 # ------------------------------------------------------------------ big customers
@@ -395,7 +395,7 @@ def draw_big_customers(filters) -> None:
         average: frame["monthly_average"],
         tr("pareto.col_months_with_orders"): frame["months_with_orders"],
     })
-    show_table(table, "big-customers", "pareto-big", filters, column_config=share_columns(
+    show_table(table, "big-customers", "pareto-big", filters, column_config=column_formats(
         values=(tr("pareto.col_year_cartons"), average)))
 
 

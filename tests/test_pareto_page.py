@@ -92,3 +92,34 @@ def test_page_on_empty_database(empty_db_path, lang):
     assert t("pareto.metric_profit", lang) not in at.radio(key="pareto-metric").options
     at.radio(key="pareto-metric").set_value("quantity").run()
     assert not at.exception
+
+
+@pytest.fixture
+def quiet_month_db_path(tmp_path):
+    """Orders only in January 2025 and a visit in March: the default period (February) is empty."""
+    from datetime import date, datetime
+
+    from tests.conftest import insert
+
+    path = tmp_path / "quiet.duckdb"
+    con = db.connect(path)
+    insert(con, "managers", [{"manager_id": "M1", "manager_name": "王伟", "team": "East"}])
+    insert(con, "customers", [{"customer_id": "a", "customer_name": "A店", "manager_id": "M1",
+                               "customer_class": "core", "status": "active"}])
+    insert(con, "orders", [{"order_id": "1", "customer_id": "a", "order_date": date(2025, 1, 6),
+                            "product": "P1", "quantity": 2.0, "amount": 300.0}])
+    insert(con, "visits", [{"customer_id": "a", "manager_id": "M1", "visit_date": datetime(2025, 3, 15, 9)}])
+    return path
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_tab_in_an_empty_period(quiet_month_db_path, lang):
+    at = app_test(PAGE, quiet_month_db_path, lang)
+    assert not at.exception
+    assert metric_values(at)[t("pareto.kpi_non_buyers", lang)] == "1"
+    assert any(t("common.no_data", lang) == i.value for i in at.info)
+    for tab in ("groups", "time", "migration", "products", "big", "classes"):
+        at.session_state["pareto-tab"] = t(f"pareto.tab_{tab}", lang)
+        at.run()
+        assert not at.exception, tab
+    assert t("pareto.metric_profit", lang) not in at.radio(key="pareto-metric").options

@@ -19,6 +19,24 @@ from analytics.filters import Filters
 from analytics.i18n import LANGUAGES, language_from_locale, t
 from analytics.i18n import short_number as i18n_short_number
 
+# ------------------------------------------------------------------ navigation
+
+
+def _leave_pages_directory_mode() -> None:
+    """Streamlit treats an app with a pages/ folder as an old-style multipage app until the
+    entry script calls st.navigation, so a first visit straight to /pareto would run the page
+    without dashboard.py (no sidebar, no filters). Switch that off and run again, which
+    goes through dashboard.py and st.navigation."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
+_leave_pages_directory_mode()
+
+
 # ------------------------------------------------------------------ language
 
 

@@ -187,8 +187,9 @@ def launch_browser(playwright):
 
 
 def wait_idle(page, timeout: float = LOAD_TIMEOUT_MS) -> None:
-    """Until the script run is over: a title is drawn and the running indicator is gone."""
-    page.locator("h1").first.wait_for(state="visible", timeout=timeout)
+    """Until the script run is over: a title (or an exception) is drawn and the running
+    indicator is gone."""
+    page.locator(f"h1, {EXCEPTION}").first.wait_for(state="visible", timeout=timeout)
     page.wait_for_function(
         """(selector) => {
             const status = document.querySelector(selector);
@@ -234,3 +235,18 @@ def wait_charts_drawn(page) -> None:
         timeout=LOAD_TIMEOUT_MS, polling=200,
     )
     page.wait_for_timeout(500)  # plotly's resize animation frame
+
+
+def warm_up(browser, server: Server) -> None:
+    """Open the dashboard's root once, so the server runs dashboard.py (and st.navigation).
+
+    Until some session has done that, a freshly started server treats pages/ as Streamlit's
+    old automatic page folder and runs a linked page without dashboard.py: no language
+    from the link, no sidebar filters (test_fresh_server_link.py shows it). The first run
+    also fills the metric caches."""
+    context = browser.new_context(viewport=VIEWPORT)
+    try:
+        page = context.new_page()
+        open_page(page, f"{server.base_url}/?lang=zh")
+    finally:
+        context.close()

@@ -1,0 +1,263 @@
+"""Import data: upload exports, check the detected table and columns, import; the import log with
+undo; blank templates and sample files."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from analytics import importer
+from analytics.normalise import CONTRACT, TABLE_ORDER, map_headers
+from ui.common import cached, clear_caches, connection, lang, page_header, show_table, tr
+
+NOT_MAPPED = "—"
+
+
+def table_label(table: str | None) -> str:
+    return tr(f"importer.table_{table}") if table else tr("importer.table_unknown")
+
+
+def problem_text(exc: Exception) -> str:
+    if isinstance(exc, importer.ImportProblem):
+        return exc.message(lang())
+    return tr("common.error_page", error=f"{type(exc).__name__}: {exc}")
+
+
+# ------------------------------------------------------------------ one uploaded file
+
+
+def read_upload(upload, sheet: str | None) -> importer.RawFile:
+    """The upload read once per file and sheet (kept for the session)."""
+    cache = st.session_state.setdefault("_import_raw", {})
+    key = (upload.file_id, sheet)
+    if key not in cache:
+        cache[key] = importer.read_table_file(upload.getvalue(), upload.name, sheet=sheet)
+    return cache[key]
+
+
+def prepare_file(raw: importer.RawFile, table: str, mapping: list, known: frozenset) -> importer.Prepared:
+    cache = st.session_state.setdefault("_import_prepared", {})
+    key = (raw.sha256, raw.sheet, table, tuple(mapping), known)
+    if key not in cache:
+        if len(cache) > 20:
+            cache.clear()
+        cache[key] = importer.prepare(raw, table, mapping, lang(), known_managers=set(known))
+    return cache[key]
+
+
+def edit_mapping(raw: importer.RawFile, table: str, key: str) -> list:
+    """The detected header mapping, changeable in a table."""
+    detected = map_headers(raw.headers, table)
+    preview = raw.preview(3)
+    required = {f.name for f in CONTRACT[table] if f.required}
+    options = [NOT_MAPPED, *[f.name + (" *" if f.name in required else "") for f in CONTRACT[table]]]
+    shown = [NOT_MAPPED if m is None else m + (" *" if m in required else "") for m in detected]
+    examples = [", ".join(str(v) for v in preview.iloc[:, i].tolist() if str(v).strip())[:60]
+                for i in range(len(raw.headers))]
+    frame = pd.DataFrame({"header": raw.headers, "field": shown, "example": examples})
+    st.caption(tr("importer.mapping_help"))
+    edited = st.data_editor(
+        frame, key=key, hide_index=True, width="stretch", disabled=["header", "example"],
+        column_config={
+            "header": st.column_config.TextColumn(tr("importer.col_file_header")),
+            "field": st.column_config.SelectboxColumn(tr("importer.col_field"), options=options, required=True),
+            "example": st.column_config.TextColumn(tr("importer.col_sample")),
+        },
+    )
+    mapping, used = [], set()
+    for value in edited["field"].tolist():
+        name = None if value in (None, NOT_MAPPED) else str(value).removesuffix(" *")
+        mapping.append(None if name in used else name)
+        used.add(name)
+    return mapping
+
+
+def show_errors(errors: pd.DataFrame, key: str) -> None:
+    st.markdown(f"**{tr('importer.errors_title')}**")
+    table = importer.render_errors(errors, lang()).rename(columns={
+        "row": tr("importer.col_row"), "column": tr("importer.col_column"),
+        "value": tr("importer.col_value"), "reason": tr("importer.col_reason")})
+    show_table(table, "bad-rows", key)
+    if len(errors) >= importer.MAX_ERRORS:
+        st.caption(tr("importer.errors_truncated", shown=importer.MAX_ERRORS))
+
+
+def file_panel(upload, index: int, mode: str, known: frozenset):
+    """Detected settings, mapping and check of one file; returns (table, Prepared) or None."""
+    with st.expander(upload.name, expanded=True):
+        try:
+            raw = read_upload(upload, None)
+            if raw.sheet is not None and len(raw.sheet_names) > 1:
+                sheet = st.selectbox(tr("importer.sheet_label"), raw.sheet_names, key=f"imp-sheet-{index}")
+                raw = read_upload(upload, sheet)
+            detected, _ = importer.detect_table(raw.headers)
+            options = [None, *TABLE_ORDER]
+            table = st.selectbox(tr("importer.table_label"), options, index=options.index(detected),
+                                 format_func=table_label, key=f"imp-table-{index}-{raw.sheet}-{lang()}")
+            if table is None:
+                st.warning(tr("importer.table_not_detected"))
+                return None
+            st.markdown(f"**{tr('importer.mapping_title')}**")
+            mapping = edit_mapping(raw, table, key=f"imp-map-{index}-{raw.sheet}-{table}")
+            importer.check_mapping(table, mapping)
+            prepared = prepare_file(raw, table, mapping, known)
+            describe(raw, prepared)
+            if prepared.bad_rows:
+                key = "importer.check_bad" if mode == "strict" else "importer.check_bad_valid_only"
+                st.warning(tr(key, rows=prepared.rows, bad=prepared.bad_rows))
+                show_errors(prepared.errors, key=f"imp-errors-{index}")
+            else:
+                st.success(tr("importer.check_ok", rows=prepared.rows))
+            with st.popover(tr("importer.preview_title")):
+                st.dataframe(raw.preview(20), hide_index=True, width="stretch")
+            return table, prepared
+        except Exception as exc:  # bad input never breaks the page
+            st.error(tr("importer.import_failed", file=upload.name, message=problem_text(exc)))
+            return None
+
+
+def describe(raw: importer.RawFile, prepared: importer.Prepared) -> None:
+    if raw.sheet is not None:
+        st.caption(tr("importer.detected_sheet", sheet=raw.sheet, row=raw.header_row, rows=prepared.rows))
+    else:
+        delimiter = tr("importer.delimiter_tab") if raw.delimiter == "\t" else raw.delimiter
+        st.caption(tr("importer.detected", encoding=raw.encoding, delimiter=delimiter, rows=prepared.rows))
+
+
+def run_imports(checked: list, mode: str) -> None:
+    """Each file in its own transaction, managers first so customers can name them."""
+    con = connection()
+    ordered = sorted(checked, key=lambda item: TABLE_ORDER.index(item[0]))
+    for _table, prepared in ordered:
+        bar = st.progress(0.0, text=tr("importer.phase_reading", file=prepared.file_name))
+
+        def progress(fraction: float, phase: str, bar=bar, name=prepared.file_name) -> None:
+            bar.progress(min(max(fraction, 0.0), 1.0), text=tr(f"importer.phase_{phase}", file=name))
+
+        try:
+            result = importer.import_prepared(con, prepared, mode=mode, progress=progress)
+        except Exception as exc:
+            st.error(tr("importer.import_failed", file=prepared.file_name, message=problem_text(exc)))
+            continue
+        report(result)
+    clear_caches()
+
+
+def report(result: importer.ImportResult) -> None:
+    text = tr("importer.summary_rejected" if result.status == "rejected" else "importer.summary",
+              file=result.file_name, table=table_label(result.table), added=result.added,
+              updated=result.updated, unchanged=result.unchanged, rejected=result.rejected,
+              created=result.created_customers)
+    if result.status == "rejected":
+        st.error(text, icon=":material/block:")
+        return
+    st.success(text, icon=":material/check_circle:")
+    if result.created_customers:
+        st.warning(tr("importer.created_warning", count=result.created_customers))
+    if result.seen_before:
+        st.info(tr("importer.seen_before", when=result.seen_before))
+
+
+def import_tab() -> None:
+    st.caption(tr("importer.upload_hint"))
+    uploads = st.file_uploader(tr("importer.upload_label"), type=["csv", "tsv", "txt", "xlsx"],
+                               accept_multiple_files=True, help=tr("importer.upload_help"), key="imp-files")
+    mode = st.radio(tr("importer.mode_label"), importer.MODES, horizontal=True, key=f"imp-mode-{lang()}",
+                    format_func=lambda m: tr(f"importer.mode_{m.replace('-', '_')}"))
+    if not uploads:
+        return
+    known = set(cached(importer.known_manager_ids))
+    checked = []
+    # Managers files first, so customers in the same upload may name their managers.
+    order = sorted(range(len(uploads)), key=lambda i: 0 if "经理" in uploads[i].name
+                   or "manager" in uploads[i].name.lower() else 1)
+    for index in order:
+        item = file_panel(uploads[index], index, mode, frozenset(known))
+        if item:
+            checked.append(item)
+            known |= importer.prepared_manager_ids(item[1])
+    if len(uploads) > 1:
+        st.caption(tr("importer.import_all_hint"))
+    if st.button(tr("importer.import_button"), type="primary", key="imp-run", disabled=not checked,
+                 icon=":material/upload:"):
+        run_imports(checked, mode)
+    elif not checked:
+        st.info(tr("importer.nothing_to_import"))
+
+
+# ------------------------------------------------------------------ import log and undo
+
+
+def log_tab() -> None:
+    flash = st.session_state.pop("_import_flash", None)
+    if flash:
+        st.success(flash)
+    log = cached(importer.import_log)
+    if log.empty:
+        st.info(tr("importer.log_empty"), icon=":material/info:")
+        return
+    shown = log.assign(table_name=log["table_name"].map(table_label)).rename(columns={
+        "import_id": tr("importer.col_import_id"), "imported_at": tr("importer.col_imported_at"),
+        "file_name": tr("importer.col_file"), "table_name": tr("importer.col_table"),
+        "mode": tr("importer.col_mode"), "rows_added": tr("importer.col_added"),
+        "rows_updated": tr("importer.col_updated"), "rows_unchanged": tr("importer.col_unchanged"),
+        "rows_rejected": tr("importer.col_rejected"), "rows_created_customers": tr("importer.col_created"),
+        "undone_at": tr("importer.col_undone_at"), "sha256": tr("importer.col_sha256")})
+    show_table(shown, "import-log", "imp-log")
+    open_imports = log[log["undone_at"].isna()]
+    st.subheader(tr("importer.undo_label"))
+    st.caption(tr("importer.undo_help"))
+    if open_imports.empty:
+        st.caption(tr("importer.undo_none"))
+        return
+    labels = {int(r.import_id): f"#{r.import_id} · {r.file_name} · {table_label(r.table_name)} · {r.imported_at}"
+              for r in open_imports.itertuples()}
+    left, right = st.columns([4, 1], vertical_alignment="bottom")
+    chosen = left.selectbox(tr("importer.undo_label"), list(labels), format_func=labels.get,
+                            key=f"imp-undo-choice-{lang()}", label_visibility="collapsed")
+    if right.button(tr("importer.undo_button"), key="imp-undo", icon=":material/undo:"):
+        try:
+            done = importer.undo_import(connection(), chosen)
+        except Exception as exc:
+            st.error(problem_text(exc))
+            return
+        clear_caches()
+        st.session_state["_import_flash"] = tr("importer.undo_done", import_id=done["import_id"],
+                                               removed=done["removed"], restored=done["restored"])
+        st.rerun()
+
+
+# ------------------------------------------------------------------ templates and samples
+
+
+def templates_tab() -> None:
+    st.subheader(tr("importer.templates_title"))
+    st.caption(tr("importer.templates_help"))
+    for table in TABLE_ORDER:
+        left, right = st.columns(2)
+        for column, language in ((left, "zh"), (right, "en")):
+            column.download_button(
+                tr(f"importer.template_{language}", table=table_label(table)),
+                data=importer.template_bytes(table, language), file_name=f"{table}_template_{language}.csv",
+                mime="text/csv", key=f"imp-template-{table}-{language}", icon=":material/description:")
+    st.subheader(tr("importer.samples_title"))
+    st.caption(tr("importer.samples_help"))
+    for path in importer.sample_files():
+        st.download_button(path.name, data=path.read_bytes(), file_name=path.name,
+                           key=f"imp-sample-{path.name}", icon=":material/download:")
+    st.subheader(tr("importer.cli_title"))
+    st.caption(tr("importer.cli_help"))
+    st.code("python -m analytics import --db data/dashboard.duckdb --mode strict orders.csv visits.csv\n"
+            "python -m analytics export --db data/dashboard.duckdb --table orders --format csv --out orders.csv",
+            language="bash")
+
+
+page_header("importer.title", "importer.caption")
+tab_import, tab_log, tab_templates = st.tabs(
+    [tr("importer.tab_import"), tr("importer.tab_log"), tr("importer.tab_templates")])
+with tab_import:
+    import_tab()
+with tab_log:
+    log_tab()
+with tab_templates:
+    templates_tab()

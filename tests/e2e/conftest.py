@@ -1,0 +1,50 @@
+"""Browser fixtures: one dashboard server on a fresh demo database for the whole session,
+one Chromium, and a fresh browser tab (a new Streamlit session) per test."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+
+from tests.e2e import harness
+
+
+@pytest.fixture(scope="session")
+def e2e_server(tmp_path_factory) -> Iterator[harness.Server]:
+    """The dashboard served from a small demo database in a temporary folder."""
+    folder = tmp_path_factory.mktemp("e2e")
+    db_path = harness.make_demo_db(folder)
+    server = harness.start_server(db_path, folder)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def e2e_browser():
+    if not os.access(harness.CHROMIUM, os.X_OK):
+        pytest.skip(f"{harness.CHROMIUM} is missing: run `make browser`")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = harness.launch_browser(playwright)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def dashboard(e2e_server, e2e_browser) -> harness.Server:
+    """The server, once its root page has run (see harness.warm_up)."""
+    harness.warm_up(e2e_browser, e2e_server)
+    return e2e_server
+
+
+@pytest.fixture
+def tab(e2e_browser, dashboard):
+    """A new browser tab that accepts downloads."""
+    context = e2e_browser.new_context(viewport=harness.VIEWPORT, accept_downloads=True)
+    context.set_default_timeout(harness.LOAD_TIMEOUT_MS)
+    page = context.new_page()
+    yield page
+    context.close()

@@ -1,0 +1,178 @@
+"""Every page in a real browser, in Chinese and English: it loads without an exception, shows
+its title and main chart, follows the sidebar filters, and exports tables that open."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+
+import openpyxl
+import pytest
+from playwright.sync_api import expect
+
+from analytics.i18n import t
+from tests.e2e import harness
+
+pytestmark = pytest.mark.e2e
+
+LANGS = ("zh", "en")
+PAGES = harness.declared_pages()
+BOM = b"\xef\xbb\xbf"
+CJK = re.compile(r"[\u3400-\u9fff]")
+SNAKE_CASE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)+$")
+
+# Pages that draw no chart, do not depend on the sidebar filters, or export no table.
+NO_CHART = {"import_data", "settings"}
+UNFILTERED = {"import_data", "settings"}
+NO_EXPORT = {"import_data"}
+
+# The Overview's top-customers table, as exported: its header in each language.
+OVERVIEW_EXPORT_HEADER = ["overview.col_rank", "common.customer_id", "common.customer_name", "common.manager_id",
+                          "common.manager_name", "common.customer_class", "overview.axis_sales",
+                          "overview.col_share", "overview.col_orders", "overview.col_last_order"]
+
+
+def page_params():
+    return [pytest.param(page, lang, id=f"{page.name}-{lang}") for page in PAGES for lang in LANGS]
+
+
+def require(page: harness.PageInfo, *, unless: set[str] = frozenset()) -> None:
+    if not (harness.ROOT / page.file).exists():
+        pytest.skip(f"{page.file} is not written yet")
+    if page.name in unless:
+        pytest.skip(f"{page.name} has nothing of this kind")
+
+
+def open_dashboard_page(tab, server, page: harness.PageInfo, lang: str) -> None:
+    harness.open_page(tab, page.url(server.base_url, lang))
+    expect(tab.locator("h1").first).to_have_text(page.title(lang))
+    assert_no_exception(tab)
+
+
+def assert_no_exception(tab) -> None:
+    exceptions = tab.locator(harness.EXCEPTION)
+    if exceptions.count():
+        pytest.fail("the page shows an exception:\n" + exceptions.first.inner_text())
+
+
+# ------------------------------------------------------------------ loading
+
+
+@pytest.mark.parametrize(("page", "lang"), page_params())
+def test_page_loads_with_title_chart_and_labels(tab, dashboard, page, lang):
+    require(page)
+    open_dashboard_page(tab, dashboard, page, lang)
+
+    if page.name not in NO_CHART:
+        chart = tab.locator(harness.PLOTLY).first
+        expect(chart).to_be_visible()
+        assert tab.evaluate(DRAWN_TRACES) > 0, "the main chart has no data drawn"
+        for title in tab.evaluate(AXIS_TITLES):
+            assert title.strip(), "a chart axis has no title"
+            assert not SNAKE_CASE.match(title), f"axis title is a column name: {title}"
+            if lang == "en":
+                assert not CJK.search(title), f"Chinese axis title on the English page: {title}"
+
+    text = tab.locator(harness.MAIN).inner_text() + tab.locator(harness.SIDEBAR).inner_text()
+    assert harness.untranslated_keys(text) == []
+    navigation = tab.locator('[data-testid="stSidebarNav"]').inner_text()
+    assert bool(CJK.search(navigation)) == (lang == "zh"), f"navigation not in {lang}: {navigation!r}"
+
+
+# Traces with at least one point, over the charts on screen.
+DRAWN_TRACES = """() => [...document.querySelectorAll('.js-plotly-plot')]
+    .filter(chart => chart.offsetParent !== null)
+    .flatMap(chart => chart.data || [])
+    .filter(trace => ['x', 'y', 'z', 'values', 'r'].some(k => trace[k] && trace[k].length > 0))
+    .length"""
+
+# The x and y axis titles of the visible charts that have such axes.
+AXIS_TITLES = """() => [...document.querySelectorAll('.js-plotly-plot')]
+    .filter(chart => chart.offsetParent !== null && chart._fullLayout)
+    .flatMap(chart => {
+        const cartesian = (chart._fullData || []).some(tr => ['bar', 'scatter', 'scattergl', 'heatmap',
+                                                              'histogram', 'box'].includes(tr.type));
+        if (!cartesian) return [];
+        const layout = chart._fullLayout;
+        return ['xaxis', 'yaxis'].filter(axis => layout[axis] && layout[axis].visible !== false)
+            .map(axis => (layout[axis].title && layout[axis].title.text) || '');
+    })"""
+
+
+# ------------------------------------------------------------------ filters
+
+# The figures on screen: metric tiles and the data behind the charts.
+FIGURES = """() => JSON.stringify({
+    metrics: [...document.querySelectorAll('[data-testid="stMetricValue"]')].map(e => e.innerText),
+    charts: [...document.querySelectorAll('.js-plotly-plot')]
+        .map(chart => (chart.data || []).map(tr => [tr.x, tr.y, tr.z, tr.values])),
+})"""
+
+
+def choose_period(tab, lang: str, period: str) -> None:
+    tab.locator(harness.SIDEBAR).locator('[data-testid="stSelectbox"]').first.click()
+    tab.get_by_role("option", name=t(f"common.period_{period}", lang), exact=True).click()
+
+
+@pytest.mark.parametrize(("page", "lang"), page_params())
+def test_period_change_updates_figures(tab, dashboard, page, lang):
+    require(page, unless=UNFILTERED)
+    open_dashboard_page(tab, dashboard, page, lang)
+    before = tab.evaluate(FIGURES)
+    metrics_before = tab.locator(harness.METRIC_VALUE).all_inner_texts()
+
+    choose_period(tab, lang, "last_3_months")
+
+    tab.wait_for_function(f"(before) => ({FIGURES})() !== before", arg=before,
+                          timeout=harness.LOAD_TIMEOUT_MS, polling=200)
+    harness.wait_idle(tab)
+    assert_no_exception(tab)
+    expect(tab).to_have_url(re.compile(r"[?&]period=last_3_months\b"))
+    if metrics_before:
+        assert tab.locator(harness.METRIC_VALUE).all_inner_texts() != metrics_before
+
+
+# ------------------------------------------------------------------ export
+
+
+def download(tab, label: str) -> tuple[str, bytes]:
+    button = tab.locator('[data-testid="stDownloadButton"]').filter(visible=True).filter(has_text=label).first
+    with tab.expect_download() as event:
+        button.click()
+    path = event.value.path()
+    return event.value.suggested_filename, Path(path).read_bytes()
+
+
+def expected_export_header(page: harness.PageInfo, lang: str) -> list[str] | None:
+    if page.name == "overview":
+        return [t(key, lang) for key in OVERVIEW_EXPORT_HEADER]
+    return None
+
+
+@pytest.mark.parametrize(("page", "lang"), page_params())
+def test_export_control_downloads_files_that_open(tab, dashboard, page, lang):
+    require(page, unless=NO_EXPORT)
+    open_dashboard_page(tab, dashboard, page, lang)
+
+    csv_name, csv_bytes = download(tab, t("common.export_csv", lang))
+    assert csv_name.endswith(".csv")
+    assert csv_bytes.startswith(BOM), "the CSV has no UTF-8 byte order mark (Excel would garble Chinese)"
+    rows = list(csv.reader(io.StringIO(csv_bytes.decode("utf-8-sig"))))
+    header = rows[0]
+    assert len(rows) > 1, "the exported table is empty"
+
+    expected = expected_export_header(page, lang)
+    if expected is not None:
+        assert header == expected
+    assert not [name for name in header if SNAKE_CASE.match(name)], f"untranslated column names: {header}"
+    if lang == "zh":
+        assert any(CJK.search(name) for name in header), f"no Chinese column name: {header}"
+
+    harness.wait_idle(tab)
+    xlsx_name, xlsx_bytes = download(tab, t("common.export_xlsx", lang))
+    assert xlsx_name.endswith(".xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx_bytes), read_only=True).worksheets[0]
+    first_row = next(sheet.iter_rows(min_row=1, max_row=1, values_only=True))
+    assert [str(value) for value in first_row if value is not None] == header

@@ -1,0 +1,112 @@
+"""The risk model on a generated history with planted churners, thin data, and the as-of bound."""
+
+from datetime import date, timedelta
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analytics import config, risk_model, warnings
+from analytics.filters import Filters
+from tests.conftest import insert
+
+D = date(2025, 12, 31)
+START = date(2024, 1, 1)
+
+
+def history(customers: int, seed: int = 3, churn_share: float = 0.3) -> tuple[list[dict], pd.DataFrame, pd.DataFrame]:
+    """Weekly buyers; churners fade (smaller, rarer orders, fewer visits) for ten weeks and stop;
+    others pause for a few weeks without fading first, so recency alone is not enough."""
+    rng = np.random.default_rng(seed)
+    days = (D - START).days
+    classes = np.array(["core", "potential", "regular", "assist"])[rng.integers(0, 4, customers)]
+    rows, visits = [], []
+    for i in range(customers):
+        cid = f"c{i:04d}"
+        value = float(np.exp(rng.normal(7, 0.6)))
+        offset = int(rng.integers(0, 7))
+        churn = rng.random() < churn_share
+        stop = int(rng.integers(60, days - 60)) if churn else days + 1
+        pause_from = int(rng.integers(0, days)) if not churn and rng.random() < 0.25 else -1
+        pause_len = int(rng.integers(35, 56))
+        for day in range(offset, min(stop, days + 1), 7):
+            fade = min(1.0, max(0.0, (stop - day) / 70)) if churn else 1.0
+            if pause_from <= day < pause_from + pause_len or rng.random() < 0.08 + 0.6 * (1 - fade):
+                continue
+            rows.append((cid, START + timedelta(days=day), value * (0.3 + 0.7 * fade) * rng.lognormal(0, 0.2)))
+        for day in range(int(rng.integers(0, 14)), min(stop, days + 1), 14):
+            fade = min(1.0, max(0.0, (stop - day) / 70)) if churn else 1.0
+            if rng.random() < fade:
+                visits.append((cid, pd.Timestamp(START + timedelta(days=day)) + pd.Timedelta(hours=10)))
+    customers_rows = [{"customer_id": f"c{i:04d}", "customer_name": f"店{i}", "manager_id": "M1",
+                       "customer_class": classes[i], "status": "active", "tier": 10} for i in range(customers)]
+    orders = pd.DataFrame(rows, columns=["customer_id", "order_date", "amount"])
+    orders["order_id"] = orders["customer_id"] + "-" + orders["order_date"].astype(str)
+    visit_frame = pd.DataFrame(visits, columns=["customer_id", "visit_date"]).assign(manager_id="M1")
+    return customers_rows, orders, visit_frame
+
+
+def load(con, customers: int, **kwargs) -> None:
+    people, orders, visits = history(customers, **kwargs)
+    insert(con, "managers", [{"manager_id": "M1", "manager_name": "王", "team": "East"}])
+    insert(con, "customers", people)
+    insert(con, "orders", orders.to_dict("records"))
+    insert(con, "visits", visits.to_dict("records"))
+
+
+@pytest.fixture
+def planted(con):
+    load(con, 600)
+    return con
+
+
+def test_model_beats_days_since_last_order_on_planted_churners(planted):
+    risk = risk_model.assess(planted, D, config.defaults())
+    assert risk.trained, risk.reason
+    assert risk.test_snapshot == D - timedelta(days=90)
+    assert risk.test_rows > 300 and 0 < risk.test_positive_share < 0.5
+    assert risk.baseline_auc > 0.6
+    assert risk.auc > risk.baseline_auc
+    assert risk.beats_baseline
+    assert 0 <= risk.top_precision <= 1 and 0 <= risk.baseline_top_precision <= 1
+    scores = risk.scores
+    assert scores["risk_score"].between(0, 1).all()
+    facts = warnings.rule_facts(planted, Filters(), D, config.defaults())
+    recent = facts[pd.to_datetime(facts["last_order_date"]) > pd.Timestamp(D - timedelta(days=365))]
+    assert set(scores["customer_id"]) == set(recent["customer_id"])
+    # Customers who stopped long ago score higher than those who ordered this week.
+    merged = scores.merge(facts, on="customer_id")
+    assert merged.loc[merged["days_since_last_order"] > 120, "risk_score"].mean() > \
+        merged.loc[merged["days_since_last_order"] < 7, "risk_score"].mean()
+    table = risk.backtest()
+    assert table["ranking"].tolist() == ["model", "days_since_last_order"]
+
+
+def test_the_future_of_the_as_of_date_changes_nothing(planted):
+    before = risk_model.assess(planted, D, config.defaults())
+    insert(planted, "orders", [
+        {"order_id": f"late-{i}", "customer_id": f"c{i:04d}", "order_date": D + timedelta(days=1 + i % 30),
+         "amount": 5000.0} for i in range(0, 600, 3)])
+    insert(planted, "visits", [{"customer_id": "c0001", "manager_id": "M1", "visit_date": pd.Timestamp(D) + pd.Timedelta(days=2)}])
+    after = risk_model.assess(planted, D, config.defaults())
+    assert after.auc == before.auc and after.baseline_auc == before.baseline_auc
+    pd.testing.assert_frame_equal(before.scores, after.scores)
+
+
+def test_thin_data_is_reported_instead_of_a_model(con):
+    load(con, 15)
+    risk = risk_model.assess(con, D, config.defaults())
+    assert not risk.trained and risk.reason == "thin_data" and risk.scores.empty
+    ranked = warnings.warning_list(con, Filters(), D, config.defaults(), risk=risk, include_all=True)
+    assert ranked["risk_score"].isna().all()
+
+
+def test_a_single_outcome_is_reported(con):
+    load(con, 250, churn_share=0.0)
+    risk = risk_model.assess(con, date(2024, 9, 30), config.defaults())
+    assert not risk.trained and risk.reason == "single_class"
+
+
+def test_empty_store_has_no_model(con):
+    risk = risk_model.assess(con, None, config.defaults())
+    assert not risk.trained and risk.reason == "no_data"

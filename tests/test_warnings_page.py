@@ -1,0 +1,105 @@
+"""The loss-warnings page in both languages: empty store, demo data, rule filter, follow-up, export."""
+
+import shutil
+
+import pytest
+
+from analytics import db, warnings
+from tests.conftest import app_test
+
+PAGE = "pages/warnings.py"
+TITLES = {"zh": "流失预警", "en": "Loss warnings"}
+LIST_KEY = "warnings-list-table"
+
+
+@pytest.fixture
+def demo_copy(demo_db_path, tmp_path):
+    """A private copy of the demo database, for tests that write follow-ups."""
+    db.connect(demo_db_path).execute("CHECKPOINT")
+    path = tmp_path / "demo-copy.duckdb"
+    shutil.copy(demo_db_path, path)
+    yield path
+    db.close_all()
+
+
+def warning_list(at):
+    return next(frame.value for frame in at.dataframe if frame.key == LIST_KEY) if at.dataframe else None
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_page_on_an_empty_database(empty_db_path, lang):
+    at = app_test(PAGE, empty_db_path, lang)
+    assert not at.exception
+    assert at.title[0].value == TITLES[lang]
+    assert any("数据 › 导入" in i.value or "Data › Import" in i.value for i in at.info)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_page_on_the_demo_database(demo_db_path, lang):
+    at = app_test(PAGE, demo_db_path, lang)
+    assert not at.exception
+    assert at.title[0].value == TITLES[lang]
+    labels = [m.label for m in at.metric]
+    auc_label = {"zh": "模型 AUC", "en": "Model ROC AUC"}[lang]
+    baseline_label = {"zh": "仅按未订货天数 AUC", "en": "Days since last order: ROC AUC"}[lang]
+    assert auc_label in labels and baseline_label in labels
+    auc = next(m.value for m in at.metric if m.label == auc_label)
+    assert 0.5 < float(auc) <= 1.0
+    table = warning_list(at)
+    assert table is not None and len(table) > 0
+    reasons = table[{"zh": "预警原因", "en": "Reasons"}[lang]]
+    assert reasons.str.len().gt(0).all()
+    risk = table[{"zh": "流失风险", "en": "Risk"}[lang]]
+    assert risk.between(0, 1).all()
+    downloads = [b.proto.label for b in at.get("download_button")]
+    assert {"zh": "下载 CSV", "en": "Download CSV"}[lang] in downloads
+    assert {"zh": "下载 Excel", "en": "Download Excel"}[lang] in downloads
+    assert at.get("plotly_chart")
+
+
+def test_rule_filter_keeps_only_that_rule(demo_db_path):
+    at = app_test(PAGE, demo_db_path, "en")
+    everything = len(warning_list(at))
+    at.multiselect(key="warnings-rules").set_value(["Cadence broken"]).run()   # labels, as shown
+    assert not at.exception
+    table = warning_list(at)
+    assert 0 < len(table) < everything
+    assert table["Rule codes"].str.split(";").map(lambda codes: "cadence" in codes).all()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_followup_is_recorded_and_shown(demo_copy, lang):
+    at = app_test(PAGE, demo_copy, lang)
+    first = warning_list(at).iloc[0]
+    customer_id = first[{"zh": "客户编码", "en": "Customer ID"}[lang]]
+    at.selectbox(key="warnings-fu-customer").set_value(customer_id).run()
+    assert not at.exception
+    # By position: AppTest formats option labels outside the session, in the default language.
+    at.selectbox(key="warnings-fu-status").select_index(warnings.STATUSES.index("contacted"))
+    at.text_area(key="warnings-fu-note").input("电话联系，店主下周补货")
+    at.button[[b.label for b in at.button].index({"zh": "保存跟进", "en": "Save follow-up"}[lang])].click().run()
+    assert not at.exception
+    stored = db.query(db.connect(demo_copy), "SELECT customer_id, status, note FROM warning_followups")
+    assert stored.to_dict("records") == [{"customer_id": customer_id, "status": "contacted",
+                                          "note": "电话联系，店主下周补货"}]
+    followed_up = {"zh": "跟进时间", "en": "Followed up"}[lang]
+    history = next(frame.value for frame in at.dataframe if followed_up in frame.value.columns)
+    assert len(history) == 1 and history.iloc[0][{"zh": "跟进状态", "en": "Follow-up"}[lang]] == {"zh": "已联系", "en": "Contacted"}[lang]
+    row = warning_list(at).set_index({"zh": "客户编码", "en": "Customer ID"}[lang]).loc[customer_id]
+    assert row[{"zh": "跟进状态", "en": "Follow-up"}[lang]] == {"zh": "已联系", "en": "Contacted"}[lang]
+
+
+def test_a_lost_followup_closes_the_warning(demo_copy):
+    at = app_test(PAGE, demo_copy, "en")
+    customer_id = warning_list(at).iloc[0]["Customer ID"]
+    open_before = next(m.value for m in at.metric if m.label == "Open warnings")
+    at.selectbox(key="warnings-fu-customer").set_value(customer_id).run()
+    at.selectbox(key="warnings-fu-status").select_index(warnings.STATUSES.index("lost"))
+    at.button[[b.label for b in at.button].index("Save follow-up")].click().run()
+    assert not at.exception
+    assert customer_id not in set(warning_list(at)["Customer ID"])
+    open_after = next(m.value for m in at.metric if m.label == "Open warnings")
+    assert int(open_after.replace(",", "")) == int(open_before.replace(",", "")) - 1
+    at.checkbox(key="warnings-closed").check().run()
+    shown = warning_list(at).set_index("Customer ID")
+    assert shown.loc[customer_id, "Follow-up"] == "Lost"
