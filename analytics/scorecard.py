@@ -73,15 +73,13 @@ def _settings(settings: dict | None) -> dict:
 
 
 def _period_row(number: int, start: date, end: date, settings: dict) -> list:
-    """The dates one period needs: its own, last year's, the retention base months, the recent
-    window of the lost rule and the coverage window."""
-    lost_days = int(settings.get("warnings", {}).get("lost_after_days", DEFAULT_LOST_AFTER_DAYS))
+    """The dates one period needs: its own, last year's, the retention base months and the
+    coverage window."""
     first_month = month_start(start)
     cov_start, cov_end = coverage_window(end, settings)
     return [number, start, end, (end - start).days + 1,
             shift_years(start, -1), shift_years(end, -1),
-            add_months(first_month, -12), add_months(first_month, -1),
-            end - timedelta(days=lost_days - 1), cov_start, cov_end]
+            add_months(first_month, -12), add_months(first_month, -1), cov_start, cov_end]
 
 
 def _target_rows(number: int, start: date, end: date) -> list[list]:
@@ -101,9 +99,9 @@ def _values(columns: str, types: tuple[str, ...], rows: list[list]) -> tuple[str
     return f"{columns} AS (VALUES {', '.join(row for _ in rows)})", [v for r in rows for v in r]
 
 
-_PERIOD_TYPES = ("INTEGER", "DATE", "DATE", "INTEGER", "DATE", "DATE", "DATE", "DATE", "DATE", "DATE", "DATE")
+_PERIOD_TYPES = ("INTEGER", "DATE", "DATE", "INTEGER", "DATE", "DATE", "DATE", "DATE", "DATE", "DATE")
 _PERIOD_COLUMNS = ("periods(period_no, p_start, p_end, p_days, ly_start, ly_end, base_from, base_to, "
-                   "recent_start, cov_start, cov_end)")
+                   "cov_start, cov_end)")
 
 _FIGURES_SQL = """
 WITH {periods},
@@ -121,97 +119,112 @@ book AS (
     LEFT JOIN standards known ON known.customer_class = c.customer_class
     WHERE {customer_scope}
 ),
-vis AS (
-    SELECT v.customer_id, v.manager_id, v.visit_date, v.method, v.duration_min, v.appointment_date
-    FROM visits v WHERE v.visit_date >= ? AND v.visit_date < ?
+-- Calendars: the days (or months) each period looks at, so that data rows meet their periods
+-- through equality joins. role: 'now' = the period, 'ly' = the same period last year,
+-- 'cover' = the coverage window.
+calendar AS (
+    SELECT p.period_no, 'now' AS role, CAST(g.d AS DATE) AS day
+    FROM periods p, generate_series(p.p_start, p.p_end, INTERVAL 1 DAY) AS g(d)
+    UNION ALL
+    SELECT p.period_no, 'ly', CAST(g.d AS DATE)
+    FROM periods p, generate_series(p.ly_start, p.ly_end, INTERVAL 1 DAY) AS g(d)
+    UNION ALL
+    SELECT p.period_no, 'cover', CAST(g.d AS DATE)
+    FROM periods p, generate_series(p.cov_start, p.cov_end - 1, INTERVAL 1 DAY) AS g(d)
 ),
-windows AS (
-    SELECT p.period_no, b.customer_id, b.manager_id,
+-- The compliance window of each class: the period, or the interval ending at the period's end.
+class_windows AS (
+    SELECT p.period_no, s.customer_class,
            CASE WHEN p.p_days >= s.interval_days THEN p.p_start
                 ELSE p.p_end - (s.interval_days - 1) END AS w_start,
            CASE WHEN p.p_days >= s.interval_days THEN floor(p.p_days / s.interval_days)
                 ELSE 1 END AS expected,
-           p.p_end + 1 AS w_end, p.cov_start, p.cov_end
-    FROM book b JOIN standards s ON s.customer_class = b.service_class CROSS JOIN periods p
+           p.p_end AS w_end
+    FROM periods p CROSS JOIN standards s
+),
+window_days AS (
+    SELECT w.period_no, w.customer_class, CAST(g.d AS DATE) AS day
+    FROM class_windows w, generate_series(w.w_start, w.w_end, INTERVAL 1 DAY) AS g(d)
+),
+base_months AS (
+    SELECT p.period_no, CAST(g.m AS DATE) AS month
+    FROM periods p, generate_series(p.base_from, p.base_to, INTERVAL 1 MONTH) AS g(m)
+),
+vis AS (
+    SELECT v.customer_id, v.manager_id, CAST(v.visit_date AS DATE) AS day, v.method, v.duration_min,
+           CAST(v.appointment_date AS DATE) AS booked_on
+    FROM visits v WHERE v.visit_date >= ? AND v.visit_date < ?
+),
+open_visits AS (
+    SELECT v.customer_id, v.day, b.service_class
+    FROM vis v JOIN book b USING (customer_id)
     WHERE b.is_open
 ),
-seen AS (
-    SELECT w.period_no, w.manager_id, w.customer_id, w.expected,
-           count(v.visit_date) FILTER (WHERE v.visit_date >= w.w_start AND v.visit_date < w.w_end) AS actual,
-           count(v.visit_date) FILTER (WHERE v.visit_date >= w.cov_start AND v.visit_date < w.cov_end) AS covered
-    FROM windows w
-    LEFT JOIN vis v ON v.customer_id = w.customer_id
-        AND v.visit_date >= least(w.w_start, w.cov_start) AND v.visit_date < greatest(w.w_end, w.cov_end)
-    GROUP BY w.period_no, w.manager_id, w.customer_id, w.expected
+in_window AS (
+    SELECT wd.period_no, v.customer_id, count(*) AS actual
+    FROM open_visits v JOIN window_days wd ON wd.customer_class = v.service_class AND wd.day = v.day
+    GROUP BY wd.period_no, v.customer_id
+),
+covered AS (
+    SELECT DISTINCT cal.period_no, v.customer_id
+    FROM open_visits v JOIN calendar cal ON cal.role = 'cover' AND cal.day = v.day
 ),
 served AS (
-    SELECT period_no, manager_id, count(*) AS open_customers,
-           avg(CASE WHEN actual >= expected THEN 1.0 ELSE 0.0 END) AS frequency_compliance,
-           avg(CASE WHEN covered > 0 THEN 1.0 ELSE 0.0 END) AS coverage
-    FROM seen GROUP BY period_no, manager_id
+    SELECT w.period_no, b.manager_id, count(*) AS open_customers,
+           avg(CASE WHEN coalesce(i.actual, 0) >= w.expected THEN 1.0 ELSE 0.0 END) AS frequency_compliance,
+           avg(CASE WHEN cv.customer_id IS NOT NULL THEN 1.0 ELSE 0.0 END) AS coverage
+    FROM book b
+    JOIN class_windows w ON w.customer_class = b.service_class
+    LEFT JOIN in_window i ON i.period_no = w.period_no AND i.customer_id = b.customer_id
+    LEFT JOIN covered cv ON cv.period_no = w.period_no AND cv.customer_id = b.customer_id
+    WHERE b.is_open
+    GROUP BY w.period_no, b.manager_id
 ),
 work AS (
-    SELECT p.period_no, v.manager_id, count(*) AS visits,
-           count(DISTINCT CAST(v.visit_date AS DATE)) FILTER (WHERE v.method = 'onsite') AS field_dates,
+    SELECT cal.period_no, v.manager_id, count(*) AS visits,
+           count(DISTINCT v.day) FILTER (WHERE v.method = 'onsite') AS field_dates,
            count(*) FILTER (WHERE v.method = 'onsite') AS onsite_visits,
            count(v.duration_min) AS timed_visits,
            count(*) FILTER (WHERE v.duration_min BETWEEN s.min_minutes AND s.max_minutes) AS visits_in_length,
            count(*) FILTER (WHERE s.lead_days >= 0) AS booking_required,
-           count(*) FILTER (WHERE s.lead_days >= 0 AND CAST(v.visit_date AS DATE)
-                            - CAST(v.appointment_date AS DATE) >= s.lead_days) AS booked_in_time,
-           count(v.appointment_date) AS with_appointment
+           count(*) FILTER (WHERE s.lead_days >= 0 AND v.day - v.booked_on >= s.lead_days) AS booked_in_time,
+           count(v.booked_on) AS with_appointment
     FROM vis v
-    JOIN periods p ON v.visit_date >= p.p_start AND v.visit_date < p.p_end + 1
+    JOIN calendar cal ON cal.role = 'now' AND cal.day = v.day
     JOIN mgr ON mgr.manager_id = v.manager_id
     LEFT JOIN customers c ON c.customer_id = v.customer_id
     LEFT JOIN standards known ON known.customer_class = c.customer_class
     JOIN standards s ON s.customer_class = coalesce(known.customer_class, ?)
     WHERE {visit_scope}
-    GROUP BY p.period_no, v.manager_id
-),
-od AS (
-    SELECT d.customer_id, b.manager_id, d.order_date, d.amount
-    FROM order_days d JOIN book b USING (customer_id)
-    WHERE d.order_date BETWEEN ? AND ?
+    GROUP BY cal.period_no, v.manager_id
 ),
 bought AS (
-    SELECT p.period_no, od.customer_id, sum(od.amount) AS sales
-    FROM od JOIN periods p ON od.order_date BETWEEN p.p_start AND p.p_end
-    GROUP BY p.period_no, od.customer_id
-),
-bought_last_year AS (
-    SELECT p.period_no, od.manager_id, sum(od.amount) AS sales_ly
-    FROM od JOIN periods p ON od.order_date BETWEEN p.ly_start AND p.ly_end
-    GROUP BY p.period_no, od.manager_id
-),
-recent AS (
-    SELECT DISTINCT p.period_no, od.customer_id
-    FROM od JOIN periods p ON od.order_date BETWEEN p.recent_start AND p.p_end
+    SELECT cal.period_no, d.customer_id, b.manager_id,
+           sum(d.amount) FILTER (WHERE cal.role = 'now') AS sales,
+           sum(d.amount) FILTER (WHERE cal.role = 'ly') AS sales_ly
+    FROM order_days d
+    JOIN book b USING (customer_id)
+    JOIN calendar cal ON cal.role IN ('now', 'ly') AND cal.day = d.order_date
+    WHERE d.order_date BETWEEN ? AND ?
+    GROUP BY cal.period_no, d.customer_id, b.manager_id
 ),
 base AS (
-    SELECT DISTINCT p.period_no, m.customer_id
-    FROM order_months m JOIN book b USING (customer_id)
-    JOIN periods p ON m.month BETWEEN p.base_from AND p.base_to
-),
-firsts AS (
-    SELECT d.customer_id, min(d.order_date) AS first_order
-    FROM order_days d JOIN book b USING (customer_id)
-    GROUP BY d.customer_id
+    SELECT DISTINCT bm.period_no, m.customer_id
+    FROM order_months m
+    JOIN book b USING (customer_id)
+    JOIN base_months bm ON bm.month = m.month
+    WHERE m.month BETWEEN ? AND ?
 ),
 standing AS (
-    SELECT p.period_no, b.manager_id,
-           sum(y.sales) AS sales,
-           count(y.customer_id) AS active_customers,
-           count(*) FILTER (WHERE NOT b.is_open
-                            OR (f.first_order < p.recent_start AND r.customer_id IS NULL)) AS lost_customers,
+    SELECT coalesce(y.period_no, k.period_no) AS period_no, b.manager_id,
+           sum(y.sales) AS sales, sum(y.sales_ly) AS sales_ly,
+           count(y.sales) AS active_customers,
            count(k.customer_id) AS base_customers,
-           count(*) FILTER (WHERE k.customer_id IS NOT NULL AND y.customer_id IS NOT NULL) AS retained_customers
-    FROM book b CROSS JOIN periods p
-    LEFT JOIN bought y ON y.period_no = p.period_no AND y.customer_id = b.customer_id
-    LEFT JOIN recent r ON r.period_no = p.period_no AND r.customer_id = b.customer_id
-    LEFT JOIN base k ON k.period_no = p.period_no AND k.customer_id = b.customer_id
-    LEFT JOIN firsts f ON f.customer_id = b.customer_id
-    GROUP BY p.period_no, b.manager_id
+           count(*) FILTER (WHERE k.customer_id IS NOT NULL AND y.sales IS NOT NULL) AS retained_customers
+    FROM bought y
+    FULL JOIN base k ON k.period_no = y.period_no AND k.customer_id = y.customer_id
+    JOIN book b ON b.customer_id = coalesce(y.customer_id, k.customer_id)
+    GROUP BY 1, 2
 ),
 planned AS (
     SELECT tm.period_no, t.manager_id, sum(t.sales_target * tm.weight) AS target
@@ -230,23 +243,54 @@ SELECT p.period_no, p.p_start AS period_start, mgr.manager_id, mgr.manager_name,
        coalesce(w.field_dates, 0) / (p.p_days / 7.0) AS field_days_per_week,
        coalesce(1.0 * w.onsite_visits / nullif(w.field_dates, 0), 0) AS visits_per_field_day,
        coalesce(st.sales, 0) AS sales,
-       ly.sales_ly AS sales_last_year,
-       coalesce(st.sales, 0) / nullif(ly.sales_ly, 0) - 1 AS growth_yoy,
+       st.sales_ly AS sales_last_year,
+       coalesce(st.sales, 0) / nullif(st.sales_ly, 0) - 1 AS growth_yoy,
        pl.target,
        coalesce(st.sales, 0) / nullif(pl.target, 0) AS target_attainment,
        1.0 * st.retained_customers / nullif(st.base_customers, 0) AS retention,
-       coalesce(st.active_customers, 0) AS active_customers,
-       coalesce(st.lost_customers, 0) AS lost_customers
+       coalesce(st.active_customers, 0) AS active_customers
 FROM mgr CROSS JOIN periods p
 LEFT JOIN served sv ON sv.period_no = p.period_no AND sv.manager_id = mgr.manager_id
 LEFT JOIN work w ON w.period_no = p.period_no AND w.manager_id = mgr.manager_id
 LEFT JOIN standing st ON st.period_no = p.period_no AND st.manager_id = mgr.manager_id
-LEFT JOIN bought_last_year ly ON ly.period_no = p.period_no AND ly.manager_id = mgr.manager_id
 LEFT JOIN planned pl ON pl.period_no = p.period_no AND pl.manager_id = mgr.manager_id
 WHERE mgr.manager_id IN (SELECT manager_id FROM book)
    OR mgr.manager_id IN (SELECT manager_id FROM work)
 ORDER BY p.period_no, mgr.manager_id
 """
+
+_LOST_SQL = """
+WITH mgr AS (
+    SELECT m.manager_id FROM managers m WHERE {manager_scope}
+),
+book AS (
+    SELECT c.customer_id, c.manager_id, coalesce(c.status, 'active') = 'closed' AS is_closed
+    FROM customers c JOIN mgr ON mgr.manager_id = c.manager_id
+    WHERE {customer_scope}
+),
+last_orders AS (
+    SELECT d.customer_id, max(d.order_date) AS last_order
+    FROM order_days d JOIN book b USING (customer_id)
+    WHERE d.order_date <= ?
+    GROUP BY d.customer_id
+)
+SELECT b.manager_id,
+       count(*) FILTER (WHERE b.is_closed OR l.last_order < ?) AS lost_customers
+FROM book b LEFT JOIN last_orders l USING (customer_id)
+GROUP BY b.manager_id
+"""
+
+
+def lost_customers(con, filters: Filters, settings: dict | None = None) -> pd.DataFrame:
+    """Per manager, customers lost as of the period's end: closed, or ordered before but not in
+    the `lost_after_days` days up to the end. Columns: manager_id, lost_customers."""
+    settings = _settings(settings)
+    lost_days = int(settings.get("warnings", {}).get("lost_after_days", DEFAULT_LOST_AFTER_DAYS))
+    manager_scope, manager_params = manager_scope_sql(manager_part(filters), "m")
+    customer_scope, customer_params = customer_scope_sql(customer_part(filters), "c")
+    sql = _LOST_SQL.format(manager_scope=manager_scope, customer_scope=customer_scope)
+    return query(con, sql, [*manager_params, *customer_params, filters.end,
+                            filters.end - timedelta(days=lost_days - 1)])
 
 
 def period_figures(con, filters: Filters, periods: tuple[tuple[date, date], ...],
@@ -267,16 +311,17 @@ def period_figures(con, filters: Filters, periods: tuple[tuple[date, date], ...]
     customer_scope, customer_params = customer_scope_sql(customer_part(filters), "c")
     longest = max(row[1] for row in class_standards(settings))
     visits_from = min(min(r[1] for r in period_rows) - timedelta(days=longest),
-                      min(r[9] for r in period_rows))
-    visits_to = max(max(r[2] for r in period_rows) + timedelta(days=1), max(r[10] for r in period_rows))
-    orders_from = min(min(r[4] for r in period_rows), min(r[8] for r in period_rows))
+                      min(r[8] for r in period_rows))
+    visits_to = max(max(r[2] for r in period_rows) + timedelta(days=1), max(r[9] for r in period_rows))
+    orders_from = min(r[4] for r in period_rows)
     orders_to = max(r[2] for r in period_rows)
     sql = _FIGURES_SQL.format(periods=periods_sql, targets=targets_sql, standards=standards_sql,
                               manager_scope=manager_scope, customer_scope=customer_scope,
                               visit_scope=customer_scope)
     params = [*period_params, *target_params, *standard_params, *manager_params,
               FALLBACK_CLASS, *customer_params, visits_from, visits_to,
-              FALLBACK_CLASS, *customer_params, orders_from, orders_to]
+              FALLBACK_CLASS, *customer_params, orders_from, orders_to,
+              min(r[6] for r in period_rows), max(r[7] for r in period_rows)]
     return query(con, sql, params)
 
 
@@ -348,6 +393,8 @@ def scorecard(con, filters: Filters, settings: dict | None = None) -> pd.DataFra
         return pd.DataFrame(columns=[*CLI_COLUMNS])
     figures = period_figures(con, filters, ((filters.start, filters.end),), settings)
     frame = _scored(figures.drop(columns=["period_no", "period_start"]), settings)
+    lost = lost_customers(con, filters, settings).set_index("manager_id")["lost_customers"]
+    frame["lost_customers"] = frame["manager_id"].map(lost).fillna(0).astype("int64")
     frame["at_risk_customers"] = _at_risk(con, filters, frame["manager_id"], settings)
     frame["rank"] = _rank(frame, "score", "manager_id")
     return frame.sort_values("rank").reset_index(drop=True)

@@ -92,8 +92,10 @@ def file_panel(upload, index: int, mode: str, known: frozenset):
                 raw = read_upload(upload, sheet)
             detected, _ = importer.detect_table(raw.headers)
             options = [None, *TABLE_ORDER]
+            # Labels computed now: a format_func must not read the session later.
+            labels = {table: table_label(table) for table in options}
             table = st.selectbox(tr("importer.table_label"), options, index=options.index(detected),
-                                 format_func=table_label, key=f"imp-table-{index}-{raw.sheet}-{lang()}")
+                                 format_func=labels.get, key=f"imp-table-{index}-{raw.sheet}")
             if table is None:
                 st.warning(tr("importer.table_not_detected"))
                 return None
@@ -162,8 +164,9 @@ def import_tab() -> None:
     st.caption(tr("importer.upload_hint"))
     uploads = st.file_uploader(tr("importer.upload_label"), type=["csv", "tsv", "txt", "xlsx"],
                                accept_multiple_files=True, help=tr("importer.upload_help"), key="imp-files")
-    mode = st.radio(tr("importer.mode_label"), importer.MODES, horizontal=True, key=f"imp-mode-{lang()}",
-                    format_func=lambda m: tr(f"importer.mode_{m.replace('-', '_')}"))
+    labels = {m: tr(f"importer.mode_{m.replace('-', '_')}") for m in importer.MODES}
+    mode = st.radio(tr("importer.mode_label"), importer.MODES, horizontal=True, key="imp-mode",
+                    format_func=labels.get)
     if not uploads:
         return
     known = set(cached(importer.known_manager_ids))
@@ -214,7 +217,7 @@ def log_tab() -> None:
               for r in open_imports.itertuples()}
     left, right = st.columns([4, 1], vertical_alignment="bottom")
     chosen = left.selectbox(tr("importer.undo_label"), list(labels), format_func=labels.get,
-                            key=f"imp-undo-choice-{lang()}", label_visibility="collapsed")
+                            key="imp-undo-choice", label_visibility="collapsed")
     if right.button(tr("importer.undo_button"), key="imp-undo", icon=":material/undo:"):
         try:
             done = importer.undo_import(connection(), chosen)

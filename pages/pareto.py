@@ -57,8 +57,10 @@ def group_label(group_by: str, code, name) -> str:
 
 
 def margins(fig, height: int = 380):
-    fig.update_layout(height=height, margin=dict(l=10, r=10, t=40, b=10),
-                      legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0))
+    # Title at the top left, legend at the top right, so they never overlap.
+    fig.update_layout(height=height, margin=dict(l=10, r=10, t=60, b=10),
+                      title=dict(x=0, xanchor="left", y=0.98, yanchor="top"),
+                      legend=dict(orientation="h", yanchor="bottom", y=1.02, x=1, xanchor="right"))
     return fig
 
 
@@ -75,7 +77,8 @@ def draw_tiles(summary: pareto.ParetoSummary, abc_settings: dict) -> None:
          {"a": percent(abc_settings.get("a_share", 0.8)), "b": percent(abc_settings.get("b_share", 0.95))}),
         ("kpi_non_buyers", number(summary.non_buyers), {}),
     ]
-    for column, (key, value, help_values) in zip(st.columns(len(tiles)), tiles, strict=True):
+    columns = [*st.columns(3), *st.columns(3)]
+    for column, (key, value, help_values) in zip(columns, tiles, strict=True):
         help_key = "pareto.kpi_help_" + key.removeprefix("kpi_")
         column.metric(tr(f"pareto.{key}"), value, help=tr(help_key, **help_values), border=True)
 
@@ -92,13 +95,14 @@ def pareto_figure(values: pd.DataFrame, label_column: str, x_title: str, y_title
                     mode="lines", line=dict(color="#E45756", width=2),
                     hovertemplate="%{x}: %{y:.1f}%<extra></extra>", secondary_y=True)
     fig.add_hline(y=80, line_dash="dash", line_color="#E45756", secondary_y=True,
-                  annotation_text=tr("pareto.line_80"), annotation_position="bottom right")
+                  annotation_text=tr("pareto.line_80"), annotation_position="top left")
     top20 = -(-len(values) // 5)
     fig.add_vline(x=top20, line_dash="dot", line_color="#54A24B",
                   annotation_text=tr("pareto.marker_20", count=top20), annotation_position="top right")
     fig.update_xaxes(title_text=x_title)
     fig.update_yaxes(title_text=y_title, secondary_y=False)
-    fig.update_yaxes(title_text=tr("pareto.axis_cum_share"), range=[0, 105], secondary_y=True)
+    fig.update_yaxes(title_text=tr("pareto.axis_cum_share"), range=[0, 105], tickmode="linear",
+                     tick0=0, dtick=20, ticksuffix="%", showgrid=False, secondary_y=True)
     if len(bars) < len(values):
         st.caption(tr("pareto.bars_sampled", step=-(-len(values) // MAX_BARS), count=len(values)))
     return margins(fig, 420)
@@ -490,8 +494,8 @@ def main() -> None:
     if values.empty:
         empty_state()
     else:
+        st.subheader(tr("pareto.chart_title"))
         fig = pareto_figure(values, "customer_name", tr("pareto.axis_rank"), value_axis(metric))
-        fig.update_layout(title_text=tr("pareto.chart_title"))
         st.plotly_chart(fig, width="stretch", key="pareto-chart")
 
     labels = [tr(f"pareto.tab_{name}") for name in TABS]

@@ -51,7 +51,7 @@ def test_upload_check_import_and_undo_on_an_empty_db(empty_db_path, lang):
     assert db.scalar(con, "SELECT count(*) FROM customers") == 5
     # The import log lists three imports; undo the orders.
     orders_import = int(db.scalar(con, "SELECT import_id FROM import_log WHERE table_name = 'orders'"))
-    at.selectbox(key=f"imp-undo-choice-{lang}").set_value(orders_import).run()
+    at.selectbox(key="imp-undo-choice").set_value(orders_import).run()
     at.button(key="imp-undo").click().run()
     assert not at.exception
     assert db.scalar(con, "SELECT count(*) FROM orders") == 0
@@ -62,14 +62,16 @@ def test_upload_check_import_and_undo_on_an_empty_db(empty_db_path, lang):
 def test_bad_rows_and_bad_files_show_messages(demo_db_path, lang):
     at = app_test(PAGE, demo_db_path, lang)
     bad = "客户编码,客户经理编码,档位\nK1,NOPE,40\n".encode()
-    at.file_uploader[0].set_value([("bad.csv", bad, "text/csv"), ("old.xls", b"\xd0\xcf", "application/x")])
+    at.file_uploader[0].set_value([("bad.csv", bad, "text/csv"), ("broken.xlsx", b"PK\x03\x04 not really", "application/x")])
     at.run()
     assert not at.exception
-    assert len(at.error) == 1  # the .xls file
-    assert ".xls" in at.error[0].value
+    assert len(at.error) == 1  # the damaged workbook
+    assert "broken.xlsx" in at.error[0].value
     assert len(at.warning) >= 1  # bad rows found
-    reasons = at.dataframe[0].value.iloc[:, -1].tolist()
-    assert len(reasons) == 2  # tier out of range and unknown manager
+    reason = {"zh": "原因", "en": "Reason"}[lang]
+    bad_rows = next(d.value for d in at.dataframe if reason in d.value.columns)
+    # Tier out of range and unknown manager, both on row 2 (the header is row 1).
+    assert len(bad_rows) == 2 and set(bad_rows.iloc[:, 0]) == {2}
     at.button(key="imp-run").click().run()  # strict: rejected, nothing written
     assert not at.exception
     assert len(at.error) == 2

@@ -1,0 +1,45 @@
+"""The retention page in both languages, on the demo data and on an empty store."""
+
+import pytest
+
+from tests.conftest import app_test
+
+PAGE = "pages/retention.py"
+TITLES = {"zh": "客户留存", "en": "Retention"}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_page_on_an_empty_database(empty_db_path, lang):
+    at = app_test(PAGE, empty_db_path, lang)
+    assert not at.exception
+    assert at.title[0].value == TITLES[lang]
+    assert any("数据 › 导入" in i.value or "Data › Import" in i.value for i in at.info)
+    assert not at.get("plotly_chart")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_page_on_the_demo_database(demo_db_path, lang):
+    at = app_test(PAGE, demo_db_path, lang)
+    assert not at.exception
+    assert at.title[0].value == TITLES[lang]
+    assert len(at.get("plotly_chart")) == 3          # flow, loss rate, cohort heatmap
+    monthly = at.dataframe[0].value
+    month, active, loss_rate = {"zh": ("月份", "活跃客户", "流失率"), "en": ("Month", "Active", "Loss rate")}[lang]
+    assert len(monthly) == 12 and monthly[active].gt(0).all()
+    assert monthly[loss_rate].dropna().between(0, 1).all()
+    metrics = {m.label: m.value for m in at.metric}
+    size = {"zh": "客户群户数", "en": "Cohort size"}[lang]
+    retention = {"zh": "留存率", "en": "Retention"}[lang]
+    assert int(metrics[size].replace(",", "")) > 0
+    assert metrics[retention].endswith("%")
+    downloads = [b.proto.label for b in at.get("download_button")]
+    assert downloads.count({"zh": "下载 CSV", "en": "Download CSV"}[lang]) == 3
+
+
+def test_base_period_switch(demo_db_path):
+    at = app_test(PAGE, demo_db_path, "en")
+    start = at.session_state["filters"].start
+    assert any(f"from {start.year - 1}-{start.month:02d}-01 to" in c.value for c in at.caption)
+    at.button_group(key="retention-base").set_value("previous_year").run()
+    assert not at.exception
+    assert any(f"from {start.year - 1}-01-01 to {start.year - 1}-12-31" in c.value for c in at.caption)
