@@ -18,7 +18,7 @@ Visits count whoever made them: compliance is about the customer being served.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date
 
 import pandas as pd
 
@@ -254,7 +254,3 @@ def never_visited(con, filters: Filters, settings: dict | None = None) -> pd.Dat
     ORDER BY s.last_visit NULLS FIRST, sales DESC, b.customer_id"""
     return query(con, sql, [*params, window_end, filters.start, filters.end, window_start])
 
-
-def last_days(end: date, days: int) -> tuple[date, date]:
-    """The `days` days ending with `end`."""
-    return end - timedelta(days=days - 1), end

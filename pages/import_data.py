@@ -255,7 +255,7 @@ def templates_tab() -> None:
             language="bash")
 
 
-page_header("importer.title", "importer.caption")
+page_header("importer.title", "importer.caption", show_period=False)
 tab_import, tab_log, tab_templates = st.tabs(
     [tr("importer.tab_import"), tr("importer.tab_log"), tr("importer.tab_templates")])
 with tab_import:

@@ -89,7 +89,7 @@ def show_flash() -> None:
         st.success(tr(message), icon=":material/check_circle:")
 
 
-page_header("standards.title", "standards.caption")
+page_header("standards.title", "standards.caption", show_period=False)
 show_flash()
 current = standards.current_standards()
 is_preset = current == standards.preset_standards()

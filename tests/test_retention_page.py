@@ -37,9 +37,10 @@ def test_page_on_the_demo_database(demo_db_path, lang):
 
 
 def test_base_period_switch(demo_db_path):
-    at = app_test(PAGE, demo_db_path, "en")
+    # In Chinese: AppTest formats option labels outside the session, in the default language.
+    at = app_test(PAGE, demo_db_path, "zh")
     start = at.session_state["filters"].start
-    assert any(f"from {start.year - 1}-{start.month:02d}-01 to" in c.value for c in at.caption)
+    assert any(f"基期 {start.year - 1}-{start.month:02d}-01 至" in c.value for c in at.caption)
     at.button_group(key="retention-base").set_value("previous_year").run()
     assert not at.exception
-    assert any(f"from {start.year - 1}-01-01 to {start.year - 1}-12-31" in c.value for c in at.caption)
+    assert any(f"基期 {start.year - 1}-01-01 至 {start.year - 1}-12-31" in c.value for c in at.caption)

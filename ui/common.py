@@ -160,12 +160,16 @@ def export_control(df: pd.DataFrame, name: str, key: str, filters: Filters | Non
         tr("common.export_csv"), data=to_csv_bytes(df), file_name=f"{name}-{stamp}.csv",
         mime="text/csv", key=f"{key}-csv", icon=":material/download:",
     )
-    right.download_button(
-        tr("common.export_xlsx"), data=to_xlsx_bytes(df, sheet_name=name, notes=notes),
-        file_name=f"{name}-{stamp}.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        key=f"{key}-xlsx", icon=":material/table_view:",
-    )
+    try:
+        xlsx = to_xlsx_bytes(df, sheet_name=name, notes=notes)
+    except ValueError:  # more rows than an Excel sheet holds: CSV only
+        xlsx = None
+    if xlsx is not None:
+        right.download_button(
+            tr("common.export_xlsx"), data=xlsx, file_name=f"{name}-{stamp}.xlsx",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            key=f"{key}-xlsx", icon=":material/table_view:",
+        )
     info.caption(tr("common.export_rows", rows=len(df)))
 
 
@@ -195,14 +199,14 @@ def empty_state(message_key: str = "common.no_data") -> None:
     st.info(tr(message_key), icon=":material/info:")
 
 
-def page_header(title_key: str, caption_key: str | None = None) -> None:
-    """Page title (and a short description) in the current language."""
+def page_header(title_key: str, caption_key: str | None = None, show_period: bool = True) -> None:
+    """Page title, a short description and (where the page uses it) the sidebar's period."""
     st.title(tr(title_key))
     filters = current_filters()
     parts = []
     if caption_key:
         parts.append(tr(caption_key))
-    if filters.start and filters.end:
+    if show_period and filters.start and filters.end:
         parts.append(tr("common.period_shown", start=filters.start, end=filters.end))
     if parts:
         st.caption(" · ".join(parts))
