@@ -27,7 +27,7 @@ import pandas as pd
 from analytics import db
 
 BATCH_CUSTOMERS = 10_000
-GENERATION_MEMORY_LIMIT = "2GB"
+GENERATION_MEMORY_LIMIT = "1500MB"
 VALUE_SIGMA = 1.3  # spread of log customer value: top 20% of buyers bring about two thirds
 EPOCH = date(1970, 1, 1)
 
@@ -95,8 +95,10 @@ VISIT_NOTES = ("宣传新品规", "检查明码标价", "了解库存情况", "�
                "宣传法律法规", "解决订货问题", "指导经营数据分析", "收集消费者反馈", "帮扶解决经营困难")
 
 # Customer fates (exclusive), as shares of all customers.
-NORMAL, CHURN_OLD, CHURN_RECENT, DECLINER, CLOSED, NEW = range(6)
-FATE_SHARES = {CHURN_OLD: 0.025, CHURN_RECENT: 0.035, CLOSED: 0.025, DECLINER: 0.05, NEW: 0.06}
+# Churners stop 6-18 months, 90-150 days or 3-8 weeks before the end (about 6.5% in all).
+NORMAL, CHURN_OLD, CHURN_MID, CHURN_RECENT, DECLINER, CLOSED, NEW = range(7)
+FATE_SHARES = {CHURN_OLD: 0.02, CHURN_MID: 0.015, CHURN_RECENT: 0.03, CLOSED: 0.025, DECLINER: 0.05,
+               NEW: 0.06}
 
 
 @dataclass
@@ -340,6 +342,8 @@ def _fates(rng, count, start_day, end_day) -> dict[str, np.ndarray]:
     visit_stop = np.full(count, end_day + 1)
     old = fate == CHURN_OLD
     stop[old] = np.maximum(end_day - rng.integers(183, 549, count), start_day + 60)[old]
+    mid = fate == CHURN_MID
+    stop[mid] = np.maximum(end_day - rng.integers(90, 151, count), start_day + 60)[mid]
     recent = fate == CHURN_RECENT
     stop[recent] = (end_day - rng.integers(21, 57, count))[recent]
     closed = fate == CLOSED
@@ -348,7 +352,7 @@ def _fates(rng, count, start_day, end_day) -> dict[str, np.ndarray]:
 
     decline_start = np.full(count, end_day + 1)
     floor = np.ones(count)
-    churner = old | recent
+    churner = old | mid | recent
     decline_start[churner] = (stop - 7 * rng.integers(8, 18, count))[churner]
     floor[churner] = rng.uniform(0.3, 0.5, count)[churner]
     decliner = fate == DECLINER
@@ -557,12 +561,42 @@ def _visits(rng, c: _Customers, m: _Managers, sl: slice, start_day, end_day) -> 
 # ------------------------------------------------------------------ writing
 
 
-def _insert(cur, table: str, frame: pd.DataFrame, select_sql: str) -> None:
-    cur.register("demo_batch", frame)
+def _insert(cur, table: str, rows, select_sql: str) -> None:
+    """INSERT INTO table from a frame or an Arrow stream registered as `demo_batch`."""
+    cur.register("demo_batch", rows)
     try:
         cur.execute(f"INSERT INTO {table} {select_sql}")  # table and SQL are constants of this module
     finally:
         cur.unregister("demo_batch")
+
+
+class _Stream:
+    """Frames made batch by batch, fed to DuckDB as one Arrow stream.
+
+    One INSERT per table instead of one per batch: inside a single transaction DuckDB keeps
+    memory for every appending statement until the commit, so many statements would grow
+    the process by ~50 bytes per row at province scale."""
+
+    def __init__(self, make_frame: Callable[[int, slice], pd.DataFrame], batches: list[slice]):
+        self.make_frame = make_frame
+        self.batches = batches
+        self.rows = 0
+
+    def reader(self):
+        import pyarrow as pa
+
+        frames = (self.make_frame(number, sl) for number, sl in enumerate(self.batches))
+        first = pa.Table.from_pandas(next(frames), preserve_index=False)
+
+        def batches():
+            table = first
+            while table is not None:
+                self.rows += table.num_rows
+                yield from table.to_batches()
+                frame = next(frames, None)
+                table = None if frame is None else pa.Table.from_pandas(frame, preserve_index=False)
+
+        return pa.RecordBatchReader.from_batches(first.schema, batches())
 
 
 _ORDERS_SQL = """(order_id, customer_id, order_date, product, quantity, amount, import_id, cost)
@@ -572,20 +606,11 @@ _ORDERS_SQL = """(order_id, customer_id, order_date, product, quantity, amount, 
 
 _VISITS_SQL = """(visit_id, customer_id, manager_id, visit_date, duration_min, method,
                   appointment_date, notes, import_id)
-    SELECT 'V' || lpad(CAST(? + visit_no AS VARCHAR), 8, '0'),
+    SELECT 'V' || lpad(CAST(visit_no AS VARCHAR), 8, '0'),
            CAST(customer_code AS VARCHAR), CAST(manager_id AS VARCHAR), CAST(visit_date AS TIMESTAMP),
            duration_min, CAST(method AS VARCHAR), CAST(appointment_date AS TIMESTAMP),
            CAST(notes AS VARCHAR), NULL
     FROM demo_batch"""
-
-
-def _insert_visits(cur, frame: pd.DataFrame, first_no: int) -> None:
-    frame["visit_no"] = np.arange(1, len(frame) + 1, dtype=np.int64)
-    cur.register("demo_batch", frame)
-    try:
-        cur.execute(f"INSERT INTO visits {_VISITS_SQL}", [first_no])
-    finally:
-        cur.unregister("demo_batch")
 
 
 def _write_targets(cur, rng, managers: _Managers) -> int:
@@ -643,33 +668,41 @@ def generate_demo(con, customers: int = 3000, managers: int = 24, months: int = 
     rng = np.random.default_rng(seed)
     staff = _make_managers(rng, managers, end_day)
     book = _make_customers(rng, customers, staff, start_day, end_day)
-    n_orders = n_visits = 0
+    batches = [slice(first, min(customers, first + BATCH_CUSTOMERS))
+               for first in range(0, customers, BATCH_CUSTOMERS)]
+
+    def order_frame(number: int, sl: slice) -> pd.DataFrame:
+        batch_rng = np.random.default_rng([seed, number, 0])
+        return _order_lines(batch_rng, book, sl, start_day, end_day, first_monday)
+
+    visit_count = 0
+
+    def visit_frame(number: int, sl: slice) -> pd.DataFrame:
+        nonlocal visit_count
+        frame = _visits(np.random.default_rng([seed, number, 1]), book, staff, sl, start_day, end_day)
+        frame["visit_no"] = np.arange(visit_count + 1, visit_count + len(frame) + 1, dtype=np.int64)
+        visit_count += len(frame)
+        return frame
+
+    orders, visits = _Stream(order_frame, batches), _Stream(visit_frame, batches)
     with _memory_cap(con), db.transaction(con) as cur:
-        report(0.0, "clearing")
+        report(0.02, "clearing")
         for table in _CLEARED_TABLES:
             cur.execute(f"DELETE FROM {table}")  # constant table names
         _insert(cur, "managers", staff.frame, "SELECT * FROM demo_batch")
         _insert(cur, "customers", book.frame, "SELECT * FROM demo_batch")
-        batches = range(0, customers, BATCH_CUSTOMERS)
-        for number, first in enumerate(batches):
-            sl = slice(first, min(customers, first + BATCH_CUSTOMERS))
-            batch_rng = np.random.default_rng([seed, number])
-            lines = _order_lines(batch_rng, book, sl, start_day, end_day, first_monday)
-            _insert(cur, "orders", lines, _ORDERS_SQL)
-            n_orders += len(lines)
-            del lines
-            visits = _visits(batch_rng, book, staff, sl, start_day, end_day)
-            _insert_visits(cur, visits, n_visits)
-            n_visits += len(visits)
-            del visits
-            report(0.9 * (number + 1) / len(batches), "orders and visits")
-        report(0.9, "aggregates")
+        report(0.05, "orders")
+        _insert(cur, "orders", orders.reader(), _ORDERS_SQL)
+        report(0.6, "visits")
+        _insert(cur, "visits", visits.reader(), _VISITS_SQL)
+        report(0.7, "aggregates")
         db.refresh_aggregates(cur)
+        report(0.95, "targets")
         n_targets = _write_targets(cur, rng, staff)
         db.set_meta(cur, "demo", "1")
         db.set_meta(cur, "demo_declined", None)
     report(1.0, "done")
-    return GenerateStats(customers=customers, managers=managers, orders=n_orders, visits=n_visits,
+    return GenerateStats(customers=customers, managers=managers, orders=orders.rows, visits=visits.rows,
                          targets=n_targets, seconds=time.perf_counter() - began)
 
 

@@ -40,7 +40,7 @@ from analytics.warnings import last_data_date, warning_settings
 SNAPSHOT_STEP_DAYS = 28
 SNAPSHOTS = 8                   # training snapshots for the scoring model
 MIN_ROWS = 200                  # labelled rows needed to train (and to test)
-MAX_TRAIN_CUSTOMERS = 15_000    # per snapshot; larger stores are sampled by customer
+MAX_TRAIN_CUSTOMERS = 6_000     # per snapshot; larger stores are sampled by customer
 TOP_SHARE = 0.10
 CLASS_CODES = {"core": 0, "potential": 1, "regular": 2, "assist": 3}
 
