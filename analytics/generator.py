@@ -5,8 +5,9 @@ a Spring-Festival peak, customers who slip away (with precursors: longer gaps, s
 fewer visits), closed shops, newly opened shops, class assignments that sometimes disagree with
 the class rules, recent violations, and managers of uneven diligence.
 
-Everything is vectorised with numpy and written in batches of customers inside one transaction,
-so the province scale (300,000 customers, ~50 million order lines) runs in bounded memory.
+Everything is vectorised with numpy and made in batches of customers that stream into one
+INSERT per table, all inside one transaction, so the province scale (300,000 customers,
+~50 million order lines) runs in bounded memory.
 The same seed and the same end date always give identical tables.
 """
 
@@ -103,6 +104,8 @@ FATE_SHARES = {CHURN_OLD: 0.02, CHURN_MID: 0.015, CHURN_RECENT: 0.03, CLOSED: 0.
 
 @dataclass
 class GenerateStats:
+    """What generate_demo wrote: row counts (orders = order lines) and the time it took."""
+
     customers: int
     managers: int
     orders: int
@@ -183,8 +186,9 @@ def _make_managers(rng: np.random.Generator, count: int, end_day: int) -> _Manag
     if n_inactive:
         inactive[rng.choice(count, n_inactive, replace=False)] = True
     leave_day = np.where(inactive, end_day - rng.integers(30, 91, count), 10**6)
+    width = max(3, len(str(count)))
     frame = pd.DataFrame({
-        "manager_id": [f"M{i + 1:03d}" for i in range(count)],
+        "manager_id": [f"M{i + 1:0{width}d}" for i in range(count)],
         "manager_name": [SURNAMES[n // len(GIVEN_NAMES)] + GIVEN_NAMES[n % len(GIVEN_NAMES)] for n in names],
         "team": [_team_name(t) for t in team],
         "region": [_region_name(r) for r in region],

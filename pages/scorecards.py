@@ -57,7 +57,13 @@ def figures_table(frame: pd.DataFrame, leading: dict[str, str], columns: list[st
 def draw_scorecard(card: pd.DataFrame, filters) -> None:
     leading = {"manager_id": tr("common.manager_id"), "manager_name": tr("common.manager_name"),
                "team": tr("common.team")}
+    # What a supervisor reads first: rank, who, score and status; then the figures behind them.
+    first = ["rank", "score", "status"]
     columns = [c for c in FIGURE_COLUMNS if c != "appointment_compliance" or card[c].notna().any()]
+    columns = first + [c for c in columns if c not in first]
+    card = card.sort_values(["rank", "manager_id"])
+    leading = {"rank": tr("scorecard.col_rank"), **leading}
+    columns.remove("rank")
     show_table(figures_table(card, leading, columns), "scorecards", "scorecard-main", filters,
                column_config=column_formats(columns))
 

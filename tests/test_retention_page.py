@@ -1,10 +1,18 @@
 """The retention page in both languages, on the demo data and on an empty store."""
 
 import pytest
+import streamlit as st
 
 from tests.conftest import app_test
 
 PAGE = "pages/retention.py"
+
+
+@pytest.fixture(autouse=True)
+def fresh_connections():
+    """Other tests close every DuckDB connection (db.close_all); the page's cached connection
+    must then be opened again rather than reused."""
+    st.cache_resource.clear()
 TITLES = {"zh": "客户留存", "en": "Retention"}
 
 

@@ -23,7 +23,9 @@ def test_scorecards_on_demo_data(demo_db_path, settings_file, lang):
     assert main[score].between(0, 100).all()
     assert len(at.get("plotly_chart")) == 3          # comparison, status bar, trend
     managers = at.selectbox(key="scorecard-manager")
-    managers.set_value(main.iloc[0, 0]).run()
+    manager_id = "客户经理编码" if lang == "zh" else "Manager ID"
+    assert main.columns[0] == rank
+    managers.set_value(main[manager_id].iloc[0]).run()
     assert not at.exception
     assert len(at.metric) == 3 and at.metric[2].value == f"1 / {len(main)}"
     assert len(at.get("plotly_chart")) == 5          # + weekdays, visit lengths

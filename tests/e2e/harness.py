@@ -41,6 +41,7 @@ PLOTLY = '[data-testid="stPlotlyChart"] .js-plotly-plot'
 METRIC_VALUE = '[data-testid="stMetricValue"]'
 MAIN = '[data-testid="stMain"]'
 SIDEBAR = '[data-testid="stSidebar"]'
+DEFAULT_PAGE = "pages/overview.py"  # dashboard.py: st.Page(..., default=(path == "pages/overview.py"))
 
 
 # ------------------------------------------------------------------ pages
@@ -57,10 +58,15 @@ class PageInfo:
     def name(self) -> str:
         return Path(self.file).stem
 
+    @property
+    def path(self) -> str:
+        """The URL path: st.navigation derives it from the file name; the default page is "/"
+        (its own name, e.g. /overview, answers "page not found")."""
+        return "" if self.file == DEFAULT_PAGE else self.name
+
     def url(self, base: str, lang: str, **query: str) -> str:
-        # Streamlit derives the URL path from the file name; the default page also answers "/".
         params = "&".join(f"{k}={v}" for k, v in {"lang": lang, **query}.items())
-        return f"{base}/{self.name}?{params}"
+        return f"{base}/{self.path}?{params}"
 
     def title(self, lang: str) -> str:
         return t(self.title_key, lang)
