@@ -258,20 +258,28 @@ def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] | dic
     return result[0][0] if result else None
 
 
+DATA_VERSION = "data_version"
+FOLLOWUP_VERSION = "followup_version"
+
+
 @contextmanager
-def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+def transaction(con: duckdb.DuckDBPyConnection,
+                version_key: str = DATA_VERSION) -> Iterator[duckdb.DuckDBPyConnection]:
     """A cursor inside BEGIN … COMMIT; any exception rolls everything back.
 
-    The data version is bumped in the same transaction, so caches keyed on it see
-    either the old data or the new data, never half of an import."""
+    The version `version_key` is bumped in the same transaction, so caches keyed on it see
+    either the old data or the new data, never half of an import. Follow-up notes bump their
+    own version (FOLLOWUP_VERSION), so noting a call does not invalidate the figures built on
+    orders and visits (and the risk model trained on them)."""
     cur = con.cursor()
     try:
         cur.execute("BEGIN TRANSACTION")
         yield cur
         cur.execute(
             """INSERT OR REPLACE INTO meta
-               SELECT 'data_version', CAST(COALESCE(
-                   (SELECT CAST(value AS BIGINT) FROM meta WHERE key = 'data_version'), 0) + 1 AS VARCHAR)"""
+               SELECT ?, CAST(COALESCE(
+                   (SELECT CAST(value AS BIGINT) FROM meta WHERE key = ?), 0) + 1 AS VARCHAR)""",
+            [version_key, version_key],
         )
         cur.execute("COMMIT")
     except BaseException:
@@ -284,9 +292,9 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
         cur.close()
 
 
-def data_version(con: duckdb.DuckDBPyConnection) -> int:
-    """A number that changes on every write; part of every cache key."""
-    value = scalar(con, "SELECT value FROM meta WHERE key = 'data_version'")
+def data_version(con: duckdb.DuckDBPyConnection, version_key: str = DATA_VERSION) -> int:
+    """A number that changes on every write of that kind; part of every cache key."""
+    value = scalar(con, "SELECT value FROM meta WHERE key = ?", [version_key])
     return int(value) if value is not None else 0
 
 

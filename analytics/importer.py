@@ -348,14 +348,23 @@ class PreparedChunk:
 def _drop_blank_rows(chunk: Chunk) -> tuple[pa.Table, np.ndarray]:
     if chunk.table.num_columns == 0 or chunk.table.num_rows == 0:
         return chunk.table, chunk.rows
-    filled = None
-    for column in chunk.table.columns:
-        has_text = pc.greater(pc.utf8_length(pc.utf8_trim_whitespace(column)), 0)
-        filled = has_text if filled is None else pc.or_(filled, has_text)
-    keep = to_numpy_mask(filled)
+    # A blank row is blank in its first column: only those few rows need the other columns checked.
+    maybe_blank = np.flatnonzero(~_has_text(chunk.table.column(0)))
+    if not len(maybe_blank):
+        return chunk.table, chunk.rows
+    candidates = chunk.table.take(pa.array(maybe_blank))
+    filled = np.zeros(len(maybe_blank), dtype=bool)
+    for column in candidates.columns[1:]:
+        filled |= _has_text(column)
+    keep = np.ones(chunk.table.num_rows, dtype=bool)
+    keep[maybe_blank[~filled]] = False
     if keep.all():
         return chunk.table, chunk.rows
     return chunk.table.filter(pa.array(keep)), chunk.rows[keep]
+
+
+def _has_text(column) -> np.ndarray:
+    return to_numpy_mask(pc.greater(pc.utf8_length(pc.utf8_trim_whitespace(column)), 0))
 
 
 def _cell_errors(mask: np.ndarray, rows: np.ndarray, values: pa.Array, header: str, code: str,
@@ -613,23 +622,33 @@ def _same(columns: list[str], left: str = "o", right: str = "s") -> str:
     return " AND ".join(f"{left}.{c} IS NOT DISTINCT FROM {right}.{c}" for c in columns)
 
 
+def _first_of_each(cur, where: str, identity: list[str]) -> str:
+    """The staged rows to consider, as a FROM source: duplicates inside the file count once (the
+    first row of each identity). Checked first through hashes, as most files have no duplicates:
+    equal identities have equal hashes, so as many distinct hashes as rows proves there are none."""
+    rows, hashes = cur.execute(
+        f"SELECT count(*), count(DISTINCT hash({', '.join(identity)})) FROM import_stage WHERE {where}"
+    ).fetchall()[0]
+    if rows == hashes:
+        return f"(SELECT * FROM import_stage WHERE {where})"
+    return f"""(SELECT * FROM import_stage WHERE {where}
+                QUALIFY row_number() OVER (PARTITION BY {', '.join(identity)} ORDER BY _row) = 1
+                ORDER BY _row)"""
+
+
 def _append_new(cur, table: str, import_id: int, identities: list[tuple[str, list[str]]]) -> int:
-    """Insert staged rows whose identity is not in the table yet; returns rows added."""
+    """Insert staged rows whose identity is not in the table yet (the file's first row of each
+    identity); returns rows added. The identity groups are disjoint (a NULL id never equals a
+    value), so each group is written in one statement."""
     columns = [f.name for f in CONTRACT[table]]
-    cur.execute("DROP TABLE IF EXISTS import_first")
-    cur.execute("CREATE TEMP TABLE import_first AS SELECT * FROM import_stage LIMIT 0")
-    for where, identity in identities:
-        _first_rows(cur, identity, where)
     added = 0
     for where, identity in identities:
         added += cur.execute(
             f"""INSERT INTO {table} ({', '.join(columns)}, import_id)
-                SELECT {', '.join('s.' + c for c in columns)}, ? FROM import_first s
-                WHERE {where}
-                  AND NOT EXISTS (SELECT 1 FROM {table} o WHERE {_same(identity)})""",
+                SELECT {', '.join('s.' + c for c in columns)}, ? FROM {_first_of_each(cur, where, identity)} s
+                WHERE NOT EXISTS (SELECT 1 FROM {table} o WHERE {_same(identity)})""",
             [import_id],
         ).fetchall()[0][0]
-    cur.execute("DROP TABLE import_first")
     return added
 
 
@@ -730,40 +749,74 @@ def add_to_order_aggregates(cur, import_id: int) -> None:
            SELECT customer_id, order_date, sum(amount) AS amount, sum(quantity) AS quantity,
                   sum(cost) AS cost, count(*) AS lines
            FROM orders WHERE import_id = ? GROUP BY customer_id, order_date""", [import_id])
+    first, last = cur.execute("SELECT min(order_date), max(order_date) FROM agg_new").fetchall()[0]
+    days = _add_days(cur, first, last)
+    _add_months(cur, days)
+    for name in ("agg_new", "agg_days", "agg_months"):
+        cur.execute(f"DROP TABLE IF EXISTS {name}")
+
+
+def _add_days(cur, first: date, last: date) -> str:
+    """order_days += agg_new. Returns the SQL source of the import's day totals for the months:
+    customer_id, order_date, add_amount, add_quantity, add_cost, add_lines, new_day (the customer
+    had no order that day before). The usual import only adds days: then no join and no delete."""
+    # The date range lets the store skip the row groups of other periods.
+    overlap = cur.execute(
+        """SELECT count(*) FROM order_days d JOIN agg_new n
+             ON d.customer_id = n.customer_id AND d.order_date = n.order_date
+           WHERE d.order_date BETWEEN ? AND ?""", [first, last]).fetchall()[0][0]
+    if not overlap:
+        cur.execute("""INSERT INTO order_days SELECT customer_id, order_date, amount, quantity, cost, lines
+                       FROM agg_new ORDER BY order_date, customer_id""")
+        return """(SELECT customer_id, order_date, amount AS add_amount, quantity AS add_quantity,
+                          cost AS add_cost, lines AS add_lines, TRUE AS new_day FROM agg_new)"""
     cur.execute(
         f"""CREATE TEMP TABLE agg_days AS
             SELECT n.customer_id, n.order_date, {_plus('d.amount', 'n.amount')} AS amount,
                    {_plus('d.quantity', 'n.quantity')} AS quantity, {_plus('d.cost', 'n.cost')} AS cost,
-                   COALESCE(d.lines, 0) + n.lines AS lines, d.customer_id IS NULL AS new_day
-            FROM agg_new n LEFT JOIN order_days d
-              ON d.customer_id = n.customer_id AND d.order_date = n.order_date""")
-    cur.execute("""DELETE FROM order_days d WHERE EXISTS (SELECT 1 FROM agg_new k
-                   WHERE k.customer_id = d.customer_id AND k.order_date = d.order_date)""")
+                   COALESCE(d.lines, 0) + n.lines AS lines, d.customer_id IS NULL AS new_day,
+                   n.amount AS add_amount, n.quantity AS add_quantity, n.cost AS add_cost,
+                   n.lines AS add_lines
+            FROM agg_new n LEFT JOIN (SELECT * FROM order_days WHERE order_date BETWEEN ? AND ?) d
+              ON d.customer_id = n.customer_id AND d.order_date = n.order_date""", [first, last])
+    cur.execute("""DELETE FROM order_days d WHERE d.order_date BETWEEN ? AND ? AND EXISTS (
+                       SELECT 1 FROM agg_days k WHERE NOT k.new_day
+                          AND k.customer_id = d.customer_id AND k.order_date = d.order_date)""",
+                [first, last])
     cur.execute("""INSERT INTO order_days SELECT customer_id, order_date, amount, quantity, cost, lines
                    FROM agg_days ORDER BY order_date, customer_id""")
-    cur.execute(
-        """CREATE TEMP TABLE agg_month_new AS
-           SELECT customer_id, date_trunc('month', order_date)::DATE AS month, sum(amount) AS amount,
-                  sum(quantity) AS quantity, sum(cost) AS cost, count(*) AS order_days, sum(lines) AS lines
-           FROM agg_new GROUP BY ALL""")
-    cur.execute(
-        """CREATE TEMP TABLE agg_new_days AS
-           SELECT customer_id, date_trunc('month', order_date)::DATE AS month, count(*) AS days
-           FROM agg_days WHERE new_day GROUP BY ALL""")
+    return "agg_days"
+
+
+def _add_months(cur, days: str) -> None:
+    """order_months += the import's day totals by month (order_days counts the new days)."""
     cur.execute(
         f"""CREATE TEMP TABLE agg_months AS
-            SELECT n.customer_id, n.month, {_plus('m.amount', 'n.amount')} AS amount,
-                   {_plus('m.quantity', 'n.quantity')} AS quantity, {_plus('m.cost', 'n.cost')} AS cost,
-                   COALESCE(m.order_days, 0) + COALESCE(x.days, 0) AS order_days,
-                   COALESCE(m.lines, 0) + n.lines AS lines
-            FROM agg_month_new n
-            LEFT JOIN order_months m ON m.customer_id = n.customer_id AND m.month = n.month
-            LEFT JOIN agg_new_days x ON x.customer_id = n.customer_id AND x.month = n.month""")
-    cur.execute("""DELETE FROM order_months m WHERE EXISTS (SELECT 1 FROM agg_months k
-                   WHERE k.customer_id = m.customer_id AND k.month = m.month)""")
-    cur.execute("INSERT INTO order_months SELECT * FROM agg_months ORDER BY month, customer_id")
-    for name in ("agg_new", "agg_days", "agg_month_new", "agg_new_days", "agg_months"):
-        cur.execute(f"DROP TABLE {name}")
+            SELECT customer_id, date_trunc('month', order_date)::DATE AS month, sum(add_amount) AS amount,
+                   sum(add_quantity) AS quantity, sum(add_cost) AS cost,
+                   count(*) FILTER (WHERE new_day) AS order_days, sum(add_lines) AS lines
+            FROM {days} GROUP BY ALL""")
+    first, last = cur.execute("SELECT min(month), max(month) FROM agg_months").fetchall()[0]
+    overlap = cur.execute(
+        """SELECT count(*) FROM order_months m JOIN agg_months n
+             ON m.customer_id = n.customer_id AND m.month = n.month
+           WHERE m.month BETWEEN ? AND ?""", [first, last]).fetchall()[0][0]
+    source = "agg_months"
+    if overlap:
+        cur.execute(
+            f"""CREATE TEMP TABLE agg_months_merged AS
+                SELECT n.customer_id, n.month, {_plus('m.amount', 'n.amount')} AS amount,
+                       {_plus('m.quantity', 'n.quantity')} AS quantity, {_plus('m.cost', 'n.cost')} AS cost,
+                       COALESCE(m.order_days, 0) + n.order_days AS order_days,
+                       COALESCE(m.lines, 0) + n.lines AS lines
+                FROM agg_months n LEFT JOIN (SELECT * FROM order_months WHERE month BETWEEN ? AND ?) m
+                  ON m.customer_id = n.customer_id AND m.month = n.month""", [first, last])
+        cur.execute("""DELETE FROM order_months m WHERE m.month BETWEEN ? AND ? AND EXISTS (
+                           SELECT 1 FROM agg_months k WHERE k.customer_id = m.customer_id AND k.month = m.month)""",
+                    [first, last])
+        source = "agg_months_merged"
+    cur.execute(f"INSERT INTO order_months SELECT * FROM {source} ORDER BY month, customer_id")
+    cur.execute("DROP TABLE IF EXISTS agg_months_merged")
 
 
 def refresh_order_aggregates(cur, keys_sql: str, params: list) -> None:

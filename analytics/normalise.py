@@ -290,6 +290,21 @@ def _by_distinct(values: pa.Array, parse, out_type: pa.DataType) -> pa.Array:
     return parsed.take(encoded.indices)
 
 
+_CAST_FAILED = (pa.ArrowInvalid, pa.ArrowNotImplementedError, OverflowError)
+
+
+def _whole_column_cast(text: pa.Array, out_type: pa.DataType) -> pa.Array | None:
+    """The column cast in one go when every value is in the plain form (the usual export), else None.
+
+    Arrow's casts accept only plain forms (2025-06-01; 1234.5, 1e3, inf, nan) and give the value
+    the fallback parsers would give, so the result is the same as the per-value path, minus the
+    pattern matching."""
+    try:
+        return pc.cast(text, out_type)
+    except _CAST_FAILED:
+        return None
+
+
 def _fast_then_fallback(text: pa.Array, fast_pattern: str | None, fast_cast, parse, out_type) -> pa.Array:
     """Cast values matching `fast_pattern` directly; parse the others by distinct value."""
     if fast_pattern is None:
@@ -307,6 +322,10 @@ def _fast_then_fallback(text: pa.Array, fast_pattern: str | None, fast_cast, par
 
 
 def _to_dates(text: pa.Array, kind: str) -> pa.Array:
+    if kind == "date":
+        plain = _whole_column_cast(text, pa.date32())
+        if plain is not None:
+            return plain
     target = pa.timestamp("us")
 
     def fast(values):
@@ -330,8 +349,10 @@ def parse_column(raw: pa.Array, field: Field) -> tuple[pa.Array, pa.Array]:
     if kind == "id":
         return pc.utf8_normalize(text, form="NFKC"), text
     if kind in ("number", "int"):
-        values = _fast_then_fallback(text, _NUMBER_FAST, lambda v: pc.cast(v, pa.float64()),
-                                     parse_number, pa.float64())
+        values = _whole_column_cast(text, pa.float64())
+        if values is None:
+            values = _fast_then_fallback(text, _NUMBER_FAST, lambda v: pc.cast(v, pa.float64()),
+                                         parse_number, pa.float64())
         finite = pc.less(pc.abs(values), 1e15)
         values = pc.if_else(finite, values, pa.scalar(None, pa.float64()))
         if kind == "int":

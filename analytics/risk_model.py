@@ -20,8 +20,9 @@ days against the 90 before and the same 90 days a year earlier, basket trend, th
 against the median gap, tenure, visits in the last 90 days against the 90 before, days since the
 last visit relative to the class interval, class and 档位 tier.
 
-Large stores: training rows are a hash sample of customers (at most MAX_TRAIN_CUSTOMERS per
-snapshot), so training stays a few seconds at 300,000 customers.
+Large stores: training and backtest rows come from a stable hash sample of customers (at most
+MAX_TRAIN_CUSTOMERS per snapshot), so training stays fast at 300,000 customers; scoring always
+covers every customer. The model runs on one thread (see _fit).
 """
 
 from __future__ import annotations

@@ -340,7 +340,7 @@ def record_followup(con, customer_id: str, status: str, note: str | None = None,
     if status not in STATUSES:
         raise ValueError(f"unknown follow-up status {status!r}; expected one of {', '.join(STATUSES)}")
     note = (note or "").strip() or None
-    with db.transaction(con) as cur:
+    with db.transaction(con, db.FOLLOWUP_VERSION) as cur:
         cur.execute(
             "INSERT INTO warning_followups (customer_id, status, note, warned_on, updated_at) VALUES (?, ?, ?, ?, ?)",
             [str(customer_id), status, note, warned_on or date.today(), datetime.now()],

@@ -7,6 +7,7 @@ import streamlit as st
 from analytics import risk_model, warnings
 from ui.common import (
     cached,
+    cached_on_data,
     connection,
     current_filters,
     empty_state,
@@ -172,7 +173,7 @@ else:
     saved = st.session_state.pop(f"{KEY}-saved", None)
     if saved:
         st.toast(saved, icon=":material/check:")
-    risk = cached(risk_model.assess, as_of)
+    risk = cached_on_data(risk_model.assess, as_of)
     draw_backtest(risk)
     facts = cached(warnings.warning_facts, filters, as_of)
     rules, include_closed = pick_rules()

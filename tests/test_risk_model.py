@@ -112,7 +112,7 @@ def test_empty_store_has_no_model(con):
     assert not risk.trained and risk.reason == "no_data"
 
 
-@pytest.mark.xfail(strict=True, reason=(
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
     "The demo generator stops its recent churners 21-57 days before the data ends and its old churners "
     "at least 183 days before, so in the backtest window (the 90 days after as_of - 90) every customer who "
     "stops was already gone at the snapshot and days since last order ranks them perfectly. Remove this "

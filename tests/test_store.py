@@ -102,3 +102,11 @@ def test_clear_data_empties_every_table(con):
     db.clear_data(con)
     assert db.is_empty(con)
     assert db.scalar(con, "SELECT count(*) FROM order_days") == 0
+
+
+def test_follow_up_notes_have_their_own_version(con):
+    data_before = db.data_version(con)
+    with db.transaction(con, db.FOLLOWUP_VERSION) as cur:
+        cur.execute("INSERT INTO warning_followups VALUES ('c1', 'contacted', NULL, NULL, now())")
+    assert db.data_version(con) == data_before
+    assert db.data_version(con, db.FOLLOWUP_VERSION) == 1

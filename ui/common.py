@@ -83,7 +83,16 @@ def db_path() -> str:
     return str(db.resolve_db_path(os.environ.get("DASHBOARD_DB")))
 
 
-@st.cache_resource(show_spinner=False)
+def _is_open(con) -> bool:
+    """False once the connection was closed (e.g. db.close_all()), so it is opened again."""
+    try:
+        con.cursor().close()
+        return True
+    except Exception:
+        return False
+
+
+@st.cache_resource(show_spinner=False, validate=_is_open)
 def _connection(path: str):
     return db.connect(path)
 
@@ -102,7 +111,7 @@ def data_version() -> int:
 
 
 @st.cache_data(show_spinner=False, max_entries=512, ttl=3600)
-def _cached_call(fn_path: str, path: str, version: int, settings_key: str, args: tuple, kwargs: tuple):
+def _cached_call(fn_path: str, path: str, versions: tuple, settings_key: str, args: tuple, kwargs: tuple):
     module_name, _, fn_name = fn_path.rpartition(".")
     module = __import__(module_name, fromlist=[fn_name])
     fn = getattr(module, fn_name)
@@ -111,17 +120,19 @@ def _cached_call(fn_path: str, path: str, version: int, settings_key: str, args:
 
 def cached(fn: Callable, *args, **kwargs):
     """Call analytics `fn(connection, *args, **kwargs)`, cached by its arguments,
-    the data version (changes on every import) and the settings.
+    the data version (changes on every import), the follow-up version and the settings.
 
     Arguments must be hashable values (Filters, dates, strings, tuples)."""
-    return _cached_call(
-        f"{fn.__module__}.{fn.__name__}",
-        db_path(),
-        data_version(),
-        config.settings_key(settings()),
-        args,
-        tuple(sorted(kwargs.items())),
-    )
+    versions = (data_version(), db.data_version(connection(), db.FOLLOWUP_VERSION))
+    return _cached_call(f"{fn.__module__}.{fn.__name__}", db_path(), versions,
+                        config.settings_key(settings()), args, tuple(sorted(kwargs.items())))
+
+
+def cached_on_data(fn: Callable, *args, **kwargs):
+    """Like cached(), for figures that do not read follow-ups (e.g. the risk model):
+    a supervisor's follow-up note does not recompute them."""
+    return _cached_call(f"{fn.__module__}.{fn.__name__}", db_path(), (data_version(),),
+                        config.settings_key(settings()), args, tuple(sorted(kwargs.items())))
 
 
 def clear_caches() -> None:

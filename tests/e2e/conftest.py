@@ -7,8 +7,12 @@ import os
 from collections.abc import Iterator
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e import harness
+
+# Charts load their script lazily and the machine is shared: allow more than the default 5 s.
+expect.set_options(timeout=harness.EXPECT_TIMEOUT_MS)
 
 
 @pytest.fixture(scope="session")

@@ -33,6 +33,7 @@ DEMO = {"customers": 400, "managers": 8, "seed": 3}
 
 # Generous: the machine is shared, and the first run of a page fills the metric caches.
 LOAD_TIMEOUT_MS = 90_000
+EXPECT_TIMEOUT_MS = 30_000
 SERVER_START_SECONDS = 120
 
 EXCEPTION = '[data-testid="stException"]'
