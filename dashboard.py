@@ -4,7 +4,6 @@ Run with ``streamlit run dashboard.py`` (or ``make run``)."""
 
 from __future__ import annotations
 
-import os
 from datetime import date
 
 import duckdb
@@ -23,7 +22,7 @@ from ui.common import cached, clear_caches, connection, labeler, lang, tr
 
 st.set_page_config(page_title="客户经理督导看板 · Supervision", page_icon=":bar_chart:", layout="wide")
 
-# Pages by section. A page is listed only once its file exists in pages/.
+# Pages by section: (file, title key, icon).
 SECTIONS = {
     "common.section_overview": [("pages/overview.py", "overview.title", ":material/dashboard:")],
     "common.section_customers": [
@@ -189,13 +188,10 @@ def main() -> None:
 
     pages = {}
     for section, entries in SECTIONS.items():
-        listed = [
+        pages[tr(section)] = [
             st.Page(path, title=tr(title), icon=icon, default=(path == "pages/overview.py"))
             for path, title, icon in entries
-            if os.path.exists(os.path.join(os.path.dirname(os.path.abspath(__file__)), path))
         ]
-        if listed:
-            pages[tr(section)] = listed
     navigation = st.navigation(pages)
     demo_notice(con)
     navigation.run()

@@ -24,13 +24,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     parents = {"db": db_parent(), "filters": filter_parent()}
     for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name == name:  # not written yet
-                continue
-            raise
-        module.add_commands(sub, parents)
+        importlib.import_module(name).add_commands(sub, parents)
     return parser
 
 

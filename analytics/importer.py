@@ -15,7 +15,9 @@ import io
 import json
 import sys
 import time
+from collections import deque
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -79,6 +81,7 @@ class Chunk:
     table: pa.Table
     rows: np.ndarray
     problems: list[dict] = field(default_factory=list)  # rows that could not be split into fields
+    read_fraction: float | None = None  # how much of the file is read once this chunk is
 
 
 @dataclass
@@ -97,10 +100,12 @@ class RawFile:
     source: bytes | Path | None = field(default=None, repr=False)
 
     def chunks(self, progress: Progress | None = None) -> Iterator[Chunk]:
-        if self.sheet is not None:
-            yield from _xlsx_chunks(self, progress)
-        else:
-            yield from _csv_chunks(self, progress)
+        # Progress is reported here, in the caller's thread, even when the reading runs ahead in
+        # another thread (see _read_ahead).
+        for chunk in _xlsx_chunks(self) if self.sheet is not None else _csv_chunks(self):
+            if progress and chunk.read_fraction is not None:
+                progress(chunk.read_fraction, "reading")
+            yield chunk
 
     def preview(self, rows: int = 20) -> pd.DataFrame:
         """The first rows as written, under the file's own headers."""
@@ -196,7 +201,7 @@ def _open_csv(source, file_name, sha, size) -> RawFile:
                    delimiter=delimiter, header_row=1 + leading_blank, source=source)
 
 
-def _csv_chunks(raw: RawFile, progress: Progress | None) -> Iterator[Chunk]:
+def _csv_chunks(raw: RawFile) -> Iterator[Chunk]:
     names = [f"c{i}" for i in range(len(raw.headers))]
     invalid: list[dict] = []
 
@@ -229,9 +234,8 @@ def _csv_chunks(raw: RawFile, progress: Progress | None) -> Iterator[Chunk]:
             seen += batch.num_rows
             problems = invalid[reported:]
             reported = len(invalid)
-            if progress:
-                progress(min(handle.tell() / max(raw.size, 1), 1.0), "reading")
-            yield Chunk(pa.Table.from_batches([batch]), rows, problems)
+            yield Chunk(pa.Table.from_batches([batch]), rows, problems,
+                        read_fraction=min(handle.tell() / max(raw.size, 1), 1.0))
         if len(invalid) > reported:
             yield Chunk(pa.table({n: pa.array([], pa.string()) for n in names}),
                         np.array([], dtype=np.int64), invalid[reported:])
@@ -296,7 +300,7 @@ def cell_text(value) -> str:
     return str(value)
 
 
-def _xlsx_chunks(raw: RawFile, progress: Progress | None) -> Iterator[Chunk]:
+def _xlsx_chunks(raw: RawFile) -> Iterator[Chunk]:
     import openpyxl
 
     source = raw.source
@@ -316,10 +320,10 @@ def _xlsx_chunks(raw: RawFile, progress: Progress | None) -> Iterator[Chunk]:
                 column.append(cell)
             numbers.append(number)
             if len(numbers) >= XLSX_CHUNK_ROWS:
-                yield _xlsx_chunk(columns, numbers)
+                chunk = _xlsx_chunk(columns, numbers)
+                chunk.read_fraction = min((number - raw.header_row) / total, 1.0)
+                yield chunk
                 columns, numbers = [[] for _ in range(width)], []
-                if progress:
-                    progress(min((number - raw.header_row) / total, 1.0), "reading")
         if numbers:
             yield _xlsx_chunk(columns, numbers)
     finally:
@@ -880,8 +884,31 @@ def import_raw(con, raw: RawFile, table: str | None = None, mapping: list[str | 
         raise ImportProblem("no_table")
     mapping = mapping or map_headers(raw.headers, table)
     check_mapping(table, mapping)
-    chunks = (prepare_chunk(chunk, table, mapping, raw.headers) for chunk in raw.chunks(progress))
+    chunks = _read_ahead(raw.chunks(progress), lambda chunk: prepare_chunk(chunk, table, mapping, raw.headers))
     return _import_chunks(con, table, mapping, chunks, raw.file_name, raw.sha256, mode, progress)
+
+
+def _read_ahead(chunks: Iterator[Chunk], prepare_one: Callable[[Chunk], PreparedChunk]) -> Iterator[PreparedChunk]:
+    """The prepared chunks in file order, while the next chunk is read and the one after is
+    prepared in worker threads (reading, normalising and writing release the GIL, so a file's
+    steps overlap on the machine's cores). At most three chunks are in flight: memory stays bounded."""
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="import") as pool:
+        reading = pool.submit(next, chunks, None)
+        preparing: deque = deque()
+        try:
+            while (chunk := reading.result()) is not None:
+                reading = pool.submit(next, chunks, None)
+                preparing.append(pool.submit(prepare_one, chunk))
+                if len(preparing) > 1:
+                    yield preparing.popleft().result()
+            while preparing:
+                yield preparing.popleft().result()
+        finally:
+            for job in preparing:
+                job.cancel()
+            wait([reading])
+            if hasattr(chunks, "close"):
+                chunks.close()  # closes the file (the generator is idle now)
 
 
 def import_file(con, path: str | Path, table: str | None = None, mode: str = "strict", lang: str = "en",

@@ -44,11 +44,19 @@ def dashboard(e2e_server, e2e_browser) -> harness.Server:
     return e2e_server
 
 
-@pytest.fixture
-def tab(e2e_browser, dashboard):
-    """A new browser tab that accepts downloads."""
+@pytest.fixture(scope="session")
+def e2e_context(e2e_browser):
+    """One browser profile for the session, so the app's scripts are loaded from its cache;
+    every page visit still opens a new Streamlit session."""
     context = e2e_browser.new_context(viewport=harness.VIEWPORT, accept_downloads=True)
     context.set_default_timeout(harness.LOAD_TIMEOUT_MS)
-    page = context.new_page()
-    yield page
+    yield context
     context.close()
+
+
+@pytest.fixture
+def tab(e2e_context, dashboard):
+    """A new browser tab that accepts downloads."""
+    page = e2e_context.new_page()
+    yield page
+    page.close()

@@ -38,11 +38,9 @@ def page_params():
     return [pytest.param(page, lang, id=f"{page.name}-{lang}") for page in PAGES for lang in LANGS]
 
 
-def require(page: harness.PageInfo, *, unless: set[str] = frozenset()) -> None:
+def require(page: harness.PageInfo) -> None:
     if not (harness.ROOT / page.file).exists():
         pytest.skip(f"{page.file} is not written yet")
-    if page.name in unless:
-        pytest.skip(f"{page.name} has nothing of this kind")
 
 
 def open_dashboard_page(tab, server, page: harness.PageInfo, lang: str) -> None:
@@ -61,10 +59,19 @@ def assert_no_exception(tab) -> None:
 
 
 @pytest.mark.parametrize(("page", "lang"), page_params())
-def test_page_loads_with_title_chart_and_labels(tab, dashboard, page, lang):
+def test_page_in_the_browser(tab, dashboard, page, lang):
+    """One visit per page and language (page loads are the slow part): loads with its title,
+    chart and labels; exports its first table; follows a change of the sidebar period."""
     require(page)
     open_dashboard_page(tab, dashboard, page, lang)
+    check_title_chart_and_labels(tab, page, lang)
+    if page.name not in NO_EXPORT:
+        check_export(tab, page, lang)
+    if page.name not in UNFILTERED:
+        check_period_change(tab, lang)
 
+
+def check_title_chart_and_labels(tab, page: harness.PageInfo, lang: str) -> None:
     if page.name not in NO_CHART:
         chart = tab.locator(harness.PLOTLY).first
         expect(chart).to_be_visible()
@@ -116,10 +123,7 @@ def choose_period(tab, lang: str, period: str) -> None:
     tab.get_by_role("option", name=t(f"common.period_{period}", lang), exact=True).click()
 
 
-@pytest.mark.parametrize(("page", "lang"), page_params())
-def test_period_change_updates_figures(tab, dashboard, page, lang):
-    require(page, unless=UNFILTERED)
-    open_dashboard_page(tab, dashboard, page, lang)
+def check_period_change(tab, lang: str) -> None:
     before = tab.evaluate(FIGURES)
     metrics_before = tab.locator(harness.METRIC_VALUE).all_inner_texts()
 
@@ -131,7 +135,7 @@ def test_period_change_updates_figures(tab, dashboard, page, lang):
     assert_no_exception(tab)
     expect(tab).to_have_url(re.compile(r"[?&]period=last_3_months\b"))
     if metrics_before:
-        assert tab.locator(harness.METRIC_VALUE).all_inner_texts() != metrics_before
+        assert tab.locator(harness.METRIC_VALUE).all_inner_texts() != metrics_before, "no tile changed"
 
 
 # ------------------------------------------------------------------ export
@@ -151,11 +155,7 @@ def expected_export_header(page: harness.PageInfo, lang: str) -> list[str] | Non
     return None
 
 
-@pytest.mark.parametrize(("page", "lang"), page_params())
-def test_export_control_downloads_files_that_open(tab, dashboard, page, lang):
-    require(page, unless=NO_EXPORT)
-    open_dashboard_page(tab, dashboard, page, lang)
-
+def check_export(tab, page: harness.PageInfo, lang: str) -> None:
     csv_name, csv_bytes = download(tab, t("common.export_csv", lang))
     assert csv_name.endswith(".csv")
     assert csv_bytes.startswith(BOM), "the CSV has no UTF-8 byte order mark (Excel would garble Chinese)"
@@ -170,7 +170,7 @@ def test_export_control_downloads_files_that_open(tab, dashboard, page, lang):
     if lang == "zh":
         assert any(CJK.search(name) for name in header), f"no Chinese column name: {header}"
 
-    harness.wait_idle(tab)
+    harness.wait_idle(tab)  # a download button reruns the script
     xlsx_name, xlsx_bytes = download(tab, t("common.export_xlsx", lang))
     assert xlsx_name.endswith(".xlsx")
     sheet = openpyxl.load_workbook(io.BytesIO(xlsx_bytes), read_only=True).worksheets[0]
