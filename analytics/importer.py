@@ -100,8 +100,6 @@ class RawFile:
     source: bytes | Path | None = field(default=None, repr=False)
 
     def chunks(self, progress: Progress | None = None) -> Iterator[Chunk]:
-        # Progress is reported here, in the caller's thread, even when the reading runs ahead in
-        # another thread (see _read_ahead).
         for chunk in _xlsx_chunks(self) if self.sheet is not None else _csv_chunks(self):
             if progress and chunk.read_fraction is not None:
                 progress(chunk.read_fraction, "reading")
@@ -884,31 +882,40 @@ def import_raw(con, raw: RawFile, table: str | None = None, mapping: list[str | 
         raise ImportProblem("no_table")
     mapping = mapping or map_headers(raw.headers, table)
     check_mapping(table, mapping)
-    chunks = _read_ahead(raw.chunks(progress), lambda chunk: prepare_chunk(chunk, table, mapping, raw.headers))
+    chunks = _read_ahead(raw, lambda chunk: prepare_chunk(chunk, table, mapping, raw.headers), progress)
     return _import_chunks(con, table, mapping, chunks, raw.file_name, raw.sha256, mode, progress)
 
 
-def _read_ahead(chunks: Iterator[Chunk], prepare_one: Callable[[Chunk], PreparedChunk]) -> Iterator[PreparedChunk]:
-    """The prepared chunks in file order, while the next chunk is read and the one after is
-    prepared in worker threads (reading, normalising and writing release the GIL, so a file's
-    steps overlap on the machine's cores). At most three chunks are in flight: memory stays bounded."""
+def _read_ahead(raw: RawFile, prepare_one: Callable[[Chunk], PreparedChunk],
+                progress: Progress | None = None) -> Iterator[PreparedChunk]:
+    """The file's prepared chunks in order, while the next chunk is read and the one after is
+    prepared in worker threads (reading, normalising and writing release the GIL, so the steps
+    overlap on the machine's cores). At most three chunks are in flight: memory stays bounded.
+    Progress is reported from the caller's thread."""
+    chunks = raw.chunks()
+
+    def finished(fraction: float | None, job) -> PreparedChunk:
+        prepared = job.result()
+        if progress and fraction is not None:
+            progress(fraction, "reading")
+        return prepared
+
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="import") as pool:
         reading = pool.submit(next, chunks, None)
         preparing: deque = deque()
         try:
             while (chunk := reading.result()) is not None:
                 reading = pool.submit(next, chunks, None)
-                preparing.append(pool.submit(prepare_one, chunk))
+                preparing.append((chunk.read_fraction, pool.submit(prepare_one, chunk)))
                 if len(preparing) > 1:
-                    yield preparing.popleft().result()
+                    yield finished(*preparing.popleft())
             while preparing:
-                yield preparing.popleft().result()
+                yield finished(*preparing.popleft())
         finally:
-            for job in preparing:
+            for _, job in preparing:
                 job.cancel()
             wait([reading])
-            if hasattr(chunks, "close"):
-                chunks.close()  # closes the file (the generator is idle now)
+            chunks.close()  # closes the file (the generator is idle now)
 
 
 def import_file(con, path: str | Path, table: str | None = None, mode: str = "strict", lang: str = "en",

@@ -16,11 +16,25 @@ expect.set_options(timeout=harness.EXPECT_TIMEOUT_MS)
 
 
 @pytest.fixture(scope="session")
-def e2e_server(tmp_path_factory) -> Iterator[harness.Server]:
-    """The dashboard served from a small demo database in a temporary folder."""
-    folder = tmp_path_factory.mktemp("e2e")
-    db_path = harness.make_demo_db(folder)
-    server = harness.start_server(db_path, folder)
+def e2e_folder(tmp_path_factory):
+    return tmp_path_factory.mktemp("e2e")
+
+
+@pytest.fixture(scope="session")
+def e2e_db(e2e_folder):
+    """A small demo database in a temporary folder."""
+    return harness.make_demo_db(e2e_folder)
+
+
+@pytest.fixture(scope="session")
+def demo_facts(e2e_db) -> harness.DemoFacts:
+    return harness.demo_facts(e2e_db)
+
+
+@pytest.fixture(scope="session")
+def e2e_server(e2e_folder, e2e_db, demo_facts) -> Iterator[harness.Server]:
+    """The dashboard served from the demo database (facts read first: the server locks the file)."""
+    server = harness.start_server(e2e_db, e2e_folder)
     yield server
     server.stop()
 

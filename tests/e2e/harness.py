@@ -16,8 +16,13 @@ import sys
 import time
 import urllib.request
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
+import duckdb
+
+from analytics import db
+from analytics.filters import latest_full_month
 from analytics.i18n import catalog, t
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -117,6 +122,32 @@ def make_demo_db(folder: Path, **overrides) -> Path:
         command += [f"--{name}", str(value)]
     subprocess.run(command, cwd=ROOT, check=True, capture_output=True, timeout=300)
     return path
+
+
+@dataclass(frozen=True)
+class DemoFacts:
+    """What the tests need to know about the demo data, read before the server opens it
+    (DuckDB lets only one process hold the file)."""
+
+    customer_ids: tuple[str, ...]  # open customers who ordered in `month`
+    month: tuple[date, date]  # the period the sidebar shows by default ("last month")
+
+
+def demo_facts(db_path: Path) -> DemoFacts:
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        span = db.data_range(con)
+        month = latest_full_month(span[1])
+        ids = [row[0] for row in db.rows(
+            con,
+            """SELECT DISTINCT c.customer_id FROM customers c JOIN orders o USING (customer_id)
+               WHERE coalesce(c.status, 'active') <> 'closed' AND o.order_date BETWEEN ? AND ?
+               ORDER BY c.customer_id LIMIT 3""",
+            [month[0], month[1]],
+        )]
+    finally:
+        con.close()
+    return DemoFacts(tuple(ids), month)
 
 
 @dataclass
