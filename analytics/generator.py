@@ -96,9 +96,12 @@ VISIT_NOTES = ("宣传新品规", "检查明码标价", "了解库存情况", "�
                "宣传法律法规", "解决订货问题", "指导经营数据分析", "收集消费者反馈", "帮扶解决经营困难")
 
 # Customer fates (exclusive), as shares of all customers.
-# Churners stop 6-18 months, 90-150 days or 3-8 weeks before the end (about 6.5% in all).
+# Churners stop 6-18 months before the end, on any day of the last 18 months, or 3-8 weeks
+# before the end (about 7.5% in all).
 NORMAL, CHURN_OLD, CHURN_MID, CHURN_RECENT, DECLINER, CLOSED, NEW = range(7)
-FATE_SHARES = {CHURN_OLD: 0.02, CHURN_MID: 0.015, CHURN_RECENT: 0.03, CLOSED: 0.025, DECLINER: 0.05,
+# Order size by ordering interval in weeks: fewer orders, bigger baskets.
+ORDER_SIZE = np.array([0.0, 1.0, 1.8, 0.0, 3.2])
+FATE_SHARES = {CHURN_OLD: 0.015, CHURN_MID: 0.03, CHURN_RECENT: 0.03, CLOSED: 0.025, DECLINER: 0.05,
                NEW: 0.06}
 
 
@@ -234,8 +237,8 @@ class _Customers:
     decline_start: np.ndarray   # orders fade from here to stop_day / the end
     decline_floor: np.ndarray   # value multiplier reached at the end of the decline
     weekday: np.ndarray
-    biweekly: np.ndarray
-    parity: np.ndarray
+    every: np.ndarray           # orders every 1, 2 or 4 weeks
+    parity: np.ndarray          # which of those weeks
     skip: np.ndarray            # chance to skip an ordering week
     value: np.ndarray           # typical order value (yuan)
     value_rank: np.ndarray      # 0..1 percentile of value
@@ -347,7 +350,9 @@ def _fates(rng, count, start_day, end_day) -> dict[str, np.ndarray]:
     old = fate == CHURN_OLD
     stop[old] = np.maximum(end_day - rng.integers(183, 549, count), start_day + 60)[old]
     mid = fate == CHURN_MID
-    stop[mid] = np.maximum(end_day - rng.integers(90, 151, count), start_day + 60)[mid]
+    # Churn goes on all the time: these stop on any day of the last 18 months (down to 60 days
+    # before the end), so every as-of date has customers fading just before they stop.
+    stop[mid] = np.maximum(end_day - rng.integers(60, 549, count), start_day + 60)[mid]
     recent = fate == CHURN_RECENT
     stop[recent] = (end_day - rng.integers(21, 57, count))[recent]
     closed = fate == CLOSED
@@ -400,7 +405,10 @@ def _make_customers(rng, count, managers: _Managers, start_day, end_day) -> _Cus
     value_rank = standing.argsort().argsort()
     value = np.exp(6.6 + VALUE_SIGMA * scores[value_rank])
     value_rank = value_rank / max(1, count - 1)
-    biweekly = rng.random(count) < np.array([0.02, 0.10, 0.35, 0.40])[cls]
+    # Most shops order weekly; smaller ones every two weeks, a few rural ones every four, so
+    # "days since the last order" means different things for different customers.
+    every = np.where(rng.random(count) < np.array([0.02, 0.10, 0.35, 0.40])[cls], 2, 1)
+    every[rng.random(count) < np.array([0.0, 0.02, 0.12, 0.15])[cls]] = 4
     frame = pd.DataFrame({
         "customer_id": code.astype(str),
         "customer_name": _shop_names(rng, attrs["format"]),
@@ -422,7 +430,7 @@ def _make_customers(rng, count, managers: _Managers, start_day, end_day) -> _Cus
         open_day=fates["first_order"], stop_day=fates["stop"], visit_stop_day=fates["visit_stop"],
         decline_start=fates["decline_start"], decline_floor=fates["floor"],
         weekday=_choice(rng, count, (0.2, 0.2, 0.2, 0.2, 0.15, 0.05)),
-        biweekly=biweekly, parity=rng.integers(0, 2, count), skip=rng.uniform(0.02, 0.12, count),
+        every=every, parity=rng.integers(0, 4, count) % every, skip=rng.uniform(0.02, 0.12, count),
         value=value, value_rank=value_rank,
         premium=np.clip(-1.2 + 2.4 * value_rank + rng.normal(0, 0.4, count), -1.5, 1.5),
     )
@@ -462,11 +470,11 @@ def _order_lines(rng, c: _Customers, sl: slice, start_day, end_day, first_monday
     skip = c.skip[sl, None] + 0.5 * (1.0 - fade)  # orders thin out while a customer slips away
     ordered = ((days >= start_day) & (days <= end_day) & (days >= c.open_day[sl, None])
                & (days < c.stop_day[sl, None]) & (rng.random((n, n_weeks)) >= skip))
-    ordered &= ~c.biweekly[sl, None] | (week[None, :] % 2 == c.parity[sl, None])
+    ordered &= week[None, :] % c.every[sl, None] == c.parity[sl, None]
     cust, wk = np.nonzero(ordered)
     day = days[cust, wk]
     growth = 1.04 ** ((day - start_day) / 365.0)
-    value = (c.value[sl][cust] * np.where(c.biweekly[sl][cust], 1.8, 1.0) * fade[cust, wk]
+    value = (c.value[sl][cust] * ORDER_SIZE[c.every[sl][cust]] * fade[cust, wk]
              * _season(day) * growth * rng.lognormal(0.0, 0.3, len(cust)))
 
     rank = c.value_rank[sl][cust]

@@ -225,16 +225,17 @@ def launch_browser(playwright):
 
 
 def wait_idle(page, timeout: float = LOAD_TIMEOUT_MS) -> None:
-    """Until the script run is over: a title (or an exception) is drawn and the running
-    indicator is gone."""
+    """Until the script run is over and drawn: a title (or an exception) is shown, the running
+    indicator is gone, nothing is stale and no widget is still loading."""
     page.locator(f"h1, {EXCEPTION}").first.wait_for(state="visible", timeout=timeout)
     page.wait_for_function(
         """(selector) => {
             const status = document.querySelector(selector);
             const running = status && status.offsetParent !== null
                 && /running|运行/i.test(status.innerText || "");
-            const stale = document.querySelector('[data-stale="true"]');
-            return !running && !stale;
+            // Stale: drawn by the previous run. Skeleton: a widget whose script is still loading.
+            const busy = document.querySelector('[data-stale="true"], [data-testid="stSkeleton"]');
+            return !running && !busy;
         }""",
         arg=STATUS, timeout=timeout, polling=200,
     )
