@@ -18,6 +18,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor, wait
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -46,9 +47,16 @@ from analytics.normalise import (
 
 MODES = ("strict", "valid-only")
 MAX_ERRORS = 10_000          # bad cells kept for the report; bad rows are always counted
-CSV_BLOCK_BYTES = 12 << 20   # ~200k order lines per block
+CSV_BLOCK_BYTES = 4 << 20    # ~70k order lines per block
+PREPARE_AHEAD = 2            # chunks normalised at the same time while the next one is read
 XLSX_CHUNK_ROWS = 50_000
+STAGE_MEMORY_BYTES = 256 << 20  # typed rows held in memory before they go to a temporary table
 SAMPLE_BYTES = 1 << 20
+# New aggregate rows are written in date order, so scans of a period skip the other row groups.
+DAYS_ORDER = "order_date"
+MONTHS_ORDER = "month"
+EPOCH = "DATE '1970-01-01'"
+DAY = f"({EPOCH} + CAST(? AS INTEGER))"  # a date bound as its day number
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 
@@ -401,7 +409,10 @@ def prepare_chunk(chunk: Chunk, table: str, mapping: list[str | None], headers: 
         raw = data.column(index).combine_chunks() if n else pa.array([], pa.string())
         values, text = parse_column(raw, spec)
         header = headers[index]
-        checks = [(pc.and_(pc.is_valid(text), pc.is_null(values)), _parse_reason(spec), _parse_params(spec))]
+        checks = []
+        if spec.kind not in ("text", "id"):  # text is never unparseable
+            checks.append((pc.and_(pc.is_valid(text), pc.is_null(values)), _parse_reason(spec),
+                           _parse_params(spec)))
         if spec.required:
             checks.append((pc.is_null(text), "required", {}))
         if spec.name == "tier":
@@ -413,8 +424,8 @@ def prepare_chunk(chunk: Chunk, table: str, mapping: list[str | None], headers: 
             checks.append((pc.and_(pc.is_valid(values), pc.invert(pc.is_in(values, value_set=known))),
                            "manager", {}))
         for mask_array, code, params in checks:
-            mask = to_numpy_mask(mask_array) if n else np.zeros(0, dtype=bool)
-            if mask.any():
+            if n and pc.any(mask_array).as_py():  # most checks find nothing
+                mask = to_numpy_mask(mask_array)
                 if code == "manager":
                     manager_bad |= mask
                 else:
@@ -529,6 +540,127 @@ def _stage_ddl(table: str) -> str:
     return f"CREATE TEMP TABLE import_stage ({columns}, _row BIGINT)"
 
 
+# Which rows of an append-only table are the same line: per group of rows (those with / without
+# an id column, or all), the columns that identify a row. A NULL id never equals a value, so the
+# groups are disjoint.
+Group = tuple[str | None, bool]  # (id column, whether it is filled); (None, True) = every row
+_WHOLE_ORDER = ("customer_id", "order_date", "product", "quantity", "amount", "cost")
+IDENTITIES: dict[str, list[tuple[Group, tuple[str, ...]]]] = {
+    "orders": [(("order_id", True), ("order_id", "product")),
+               (("order_id", False), ("order_id", *_WHOLE_ORDER))],
+    "visits": [(("visit_id", True), ("visit_id",)),
+               (("visit_id", False), ("visit_id", "customer_id", "manager_id", "visit_date"))],
+    "targets": [((None, True), ("manager_id", "month"))],
+}
+
+
+def _where(group: Group) -> str:
+    column, filled = group
+    return "TRUE" if column is None else f"{column} IS {'NOT ' if filled else ''}NULL"
+
+
+def _group_rows(table: pa.Table, group: Group) -> pa.Table:
+    column, filled = group
+    if column is None:
+        return table
+    return table.filter(pc.is_valid(table[column]) if filled else pc.is_null(table[column]))
+
+
+def _increasing(keys: pa.Table) -> bool:
+    """Whether every row's key (compared column by column) is greater than the row's before: then
+    no key repeats. Keys with a NULL are not compared (False)."""
+    if any(keys[name].null_count for name in keys.column_names):
+        return False
+    if keys.num_rows < 2:
+        return True
+    before, after = keys.slice(0, keys.num_rows - 1), keys.slice(1)
+    greater = equal = None
+    for name in keys.column_names:
+        above, same = pc.greater(after[name], before[name]), pc.equal(after[name], before[name])
+        greater = above if greater is None else pc.or_(greater, pc.and_(equal, above))
+        equal = same if equal is None else pc.and_(equal, same)
+    return bool(pc.all(greater).as_py())
+
+
+def _stage_schema(table: str) -> pa.Schema:
+    return pa.schema([(f.name, ARROW_TYPES[f.kind]) for f in CONTRACT[table]] + [("_row", pa.int64())])
+
+
+class _Stage:
+    """A file's good rows until they are written, seen by SQL as `import_stage`.
+
+    Rows that are only appended (orders, visits, targets) stay as Arrow tables in memory, which DuckDB
+    reads in place, while they fit in STAGE_MEMORY_BYTES; past that (and for customers and managers,
+    whose stage is edited) they go to a temporary table, so memory stays bounded for any file size."""
+
+    def __init__(self, cur, table: str):
+        self.cur, self.table = cur, table
+        self.schema = _stage_schema(table)
+        self.parts: list[pa.Table] = []
+        self.held = 0
+        self.in_table = table not in IDENTITIES
+        # Per identity group, while the rows are in memory: (rows, whether the keys are known to be
+        # distinct). Files sorted by their id prove it at no cost, as the rows arrive.
+        self.facts: dict[Group, tuple[int, bool]] = {}
+        self._last: dict[Group, pa.Table] = {}
+        cur.execute("DROP TABLE IF EXISTS import_stage")
+        if self.in_table:
+            cur.execute(_stage_ddl(table))
+
+    def add(self, good: pa.Table) -> None:
+        good = good.cast(self.schema)
+        if self.in_table:
+            self._insert(good)
+            return
+        self.parts.append(good)
+        self.held += good.nbytes
+        self._learn(good)
+        if self.held > STAGE_MEMORY_BYTES:
+            self.cur.execute(_stage_ddl(self.table))
+            for part in self.parts:
+                self._insert(part)
+            self.parts, self.held, self.in_table, self.facts = [], 0, True, {}
+
+    def _learn(self, good: pa.Table) -> None:
+        for group, identity in IDENTITIES[self.table]:
+            keys = _group_rows(good, group).select(list(identity))
+            if not keys.num_rows:
+                continue
+            rows, distinct = self.facts.get(group, (0, True))
+            if distinct:
+                last = self._last.get(group)
+                distinct = _increasing(pa.concat_tables([last, keys]) if last is not None else keys)
+                self._last[group] = keys.slice(keys.num_rows - 1)
+            self.facts[group] = (rows + keys.num_rows, distinct)
+
+    def _insert(self, good: pa.Table) -> None:
+        self.cur.register("import_chunk", good)
+        self.cur.execute("INSERT INTO import_stage SELECT * FROM import_chunk")
+        self.cur.unregister("import_chunk")
+
+    def ready(self) -> None:
+        """Make the rows visible to SQL (after the last add)."""
+        if not self.in_table:
+            self.cur.register("import_stage", pa.concat_tables(self.parts) if self.parts
+                              else self.schema.empty_table())
+
+    def known(self, group: Group) -> tuple[int, bool] | None:
+        """(rows, whether their keys are known to be distinct) of an identity group, when in memory."""
+        return None if self.in_table else self.facts.get(group, (0, True))
+
+    def count(self) -> int:
+        if self.in_table:
+            return self.cur.execute("SELECT count(*) FROM import_stage").fetchall()[0][0]
+        return sum(part.num_rows for part in self.parts)
+
+    def close(self) -> None:
+        if self.in_table:
+            self.cur.execute("DROP TABLE import_stage")
+        else:
+            self.cur.unregister("import_stage")
+            self.parts = []
+
+
 def _import_chunks(con, table: str, mapping: list[str | None], chunks: Iterator[PreparedChunk],
                    file_name: str, sha256: str, mode: str, progress: Progress | None) -> ImportResult:
     if mode not in MODES:
@@ -539,17 +671,15 @@ def _import_chunks(con, table: str, mapping: list[str | None], chunks: Iterator[
     report = progress or (lambda fraction, phase: None)
     try:
         with db.transaction(con) as cur:
-            cur.execute("DROP TABLE IF EXISTS import_stage")
-            cur.execute(_stage_ddl(table))
+            stage = _Stage(cur, table)
             for prepared in chunks:
                 result.rows += prepared.rows
                 result.rejected += int(prepared.bad.sum()) + (prepared.rows - len(prepared.bad))
                 errors += prepared.errors[: max(MAX_ERRORS - len(errors), 0)]
                 good = prepared.typed.filter(pa.array(~prepared.bad)) if prepared.bad.any() else prepared.typed
                 if good.num_rows:
-                    cur.register("import_chunk", good)
-                    cur.execute("INSERT INTO import_stage SELECT * FROM import_chunk")
-                    cur.unregister("import_chunk")
+                    stage.add(good)
+            stage.ready()
             if table == "customers" and "manager_id" in mapped:
                 unknown = _unknown_managers(cur)
                 result.rejected += len(unknown)
@@ -560,8 +690,8 @@ def _import_chunks(con, table: str, mapping: list[str | None], chunks: Iterator[
             report(0.8, "writing")
             result.import_id = int(cur.execute(
                 "SELECT COALESCE(max(import_id), 0) + 1 FROM import_log").fetchall()[0][0])
-            staged = cur.execute("SELECT count(*) FROM import_stage").fetchall()[0][0]
-            added, updated = MERGES[table](cur, result.import_id, mapped)
+            staged = stage.count()
+            added, updated = MERGES[table](cur, result.import_id, mapped, stage)
             result.added, result.updated = added, updated
             result.unchanged = staged - added - updated
             if table in ("orders", "visits"):
@@ -579,7 +709,7 @@ def _import_chunks(con, table: str, mapping: list[str | None], chunks: Iterator[
                  result.unchanged, result.rejected, datetime.now().replace(microsecond=0), mode,
                  result.created_customers],
             )
-            cur.execute("DROP TABLE import_stage")
+            stage.close()
     except _Rejected:
         result.status = "rejected"
         result.import_id = None
@@ -624,53 +754,49 @@ def _same(columns: list[str], left: str = "o", right: str = "s") -> str:
     return " AND ".join(f"{left}.{c} IS NOT DISTINCT FROM {right}.{c}" for c in columns)
 
 
-def _first_of_each(cur, where: str, identity: list[str]) -> str:
-    """The staged rows to consider, as a FROM source: duplicates inside the file count once (the
-    first row of each identity). Checked first through hashes, as most files have no duplicates:
-    equal identities have equal hashes, so as many distinct hashes as rows proves there are none."""
-    rows, hashes = cur.execute(
-        f"SELECT count(*), count(DISTINCT hash({', '.join(identity)})) FROM import_stage WHERE {where}"
-    ).fetchall()[0]
-    if rows == hashes:
+def _first_of_each(cur, stage: _Stage, group: Group, identity: tuple[str, ...]) -> str | None:
+    """The staged rows of `group` to consider, as a FROM source (None when there are none):
+    duplicates inside the file count once (the first row of each identity). Most files have none,
+    which is proven cheaply: by the key order seen while staging, else by hashes (equal identities
+    have equal hashes, so as many distinct hashes as rows means no duplicate)."""
+    where = _where(group)
+    rows, distinct = stage.known(group) or (None, False)
+    if rows is None or (rows and not distinct):
+        rows, hashes = cur.execute(
+            f"SELECT count(*), count(DISTINCT hash({', '.join(identity)})) FROM import_stage WHERE {where}"
+        ).fetchall()[0]
+        distinct = rows == hashes
+    if not rows:
+        return None
+    if distinct:
         return f"(SELECT * FROM import_stage WHERE {where})"
     return f"""(SELECT * FROM import_stage WHERE {where}
-                QUALIFY row_number() OVER (PARTITION BY {', '.join(identity)} ORDER BY _row) = 1
-                ORDER BY _row)"""
+                QUALIFY row_number() OVER (PARTITION BY {', '.join(identity)} ORDER BY _row) = 1)"""
 
 
-def _append_new(cur, table: str, import_id: int, identities: list[tuple[str, list[str]]]) -> int:
+def _append_new(cur, table: str, import_id: int, stage: _Stage) -> int:
     """Insert staged rows whose identity is not in the table yet (the file's first row of each
     identity); returns rows added. The identity groups are disjoint (a NULL id never equals a
     value), so each group is written in one statement."""
     columns = [f.name for f in CONTRACT[table]]
     added = 0
-    for where, identity in identities:
+    for group, identity in IDENTITIES[table]:
+        source = _first_of_each(cur, stage, group, identity)
+        if source is None:
+            continue
         added += cur.execute(
             f"""INSERT INTO {table} ({', '.join(columns)}, import_id)
-                SELECT {', '.join('s.' + c for c in columns)}, ? FROM {_first_of_each(cur, where, identity)} s
-                WHERE NOT EXISTS (SELECT 1 FROM {table} o WHERE {_same(identity)})""",
+                SELECT {', '.join('s.' + c for c in columns)}, ? FROM {source} s
+                WHERE NOT EXISTS (SELECT 1 FROM {table} o WHERE {_same(list(identity))})""",
             [import_id],
         ).fetchall()[0][0]
     return added
 
 
-def _merge_orders(cur, import_id: int, mapped: list[str]) -> tuple[int, int]:
-    whole_row = ["customer_id", "order_date", "product", "quantity", "amount", "cost"]
-    return _append_new(cur, "orders", import_id, [
-        ("order_id IS NOT NULL", ["order_id", "product"]),
-        ("order_id IS NULL", ["order_id", *whole_row]),
-    ]), 0
-
-
-def _merge_visits(cur, import_id: int, mapped: list[str]) -> tuple[int, int]:
-    return _append_new(cur, "visits", import_id, [
-        ("visit_id IS NOT NULL", ["visit_id"]),
-        ("visit_id IS NULL", ["visit_id", "customer_id", "manager_id", "visit_date"]),
-    ]), 0
-
-
-def _merge_targets(cur, import_id: int, mapped: list[str]) -> tuple[int, int]:
-    return _append_new(cur, "targets", import_id, [("TRUE", ["manager_id", "month"])]), 0
+def _merge_appended(table: str):
+    def merge(cur, import_id: int, mapped: list[str], stage: _Stage) -> tuple[int, int]:
+        return _append_new(cur, table, import_id, stage), 0
+    return merge
 
 
 def _merge_keyed(cur, table: str, key: str, import_id: int, mapped: list[str]) -> tuple[int, int]:
@@ -710,11 +836,11 @@ def _merge_keyed(cur, table: str, key: str, import_id: int, mapped: list[str]) -
 
 
 MERGES = {
-    "orders": _merge_orders,
-    "visits": _merge_visits,
-    "targets": _merge_targets,
-    "customers": lambda cur, import_id, mapped: _merge_keyed(cur, "customers", "customer_id", import_id, mapped),
-    "managers": lambda cur, import_id, mapped: _merge_keyed(cur, "managers", "manager_id", import_id, mapped),
+    **{table: _merge_appended(table) for table in IDENTITIES},
+    "customers": lambda cur, import_id, mapped, stage: _merge_keyed(cur, "customers", "customer_id", import_id,
+                                                                   mapped),
+    "managers": lambda cur, import_id, mapped, stage: _merge_keyed(cur, "managers", "manager_id", import_id,
+                                                                  mapped),
 }
 
 
@@ -746,79 +872,82 @@ def add_to_order_aggregates(cur, import_id: int) -> None:
     """Add one import's order lines to order_days/order_months without re-reading the other orders:
     only the (customer, day) and (customer, month) groups it touches are rewritten. Orders are only
     ever appended by an import, so old totals + the import's totals = the new totals."""
-    cur.execute(
-        """CREATE TEMP TABLE agg_new AS
-           SELECT customer_id, order_date, sum(amount) AS amount, sum(quantity) AS quantity,
-                  sum(cost) AS cost, count(*) AS lines
-           FROM orders WHERE import_id = ? GROUP BY customer_id, order_date""", [import_id])
-    first, last = cur.execute("SELECT min(order_date), max(order_date) FROM agg_new").fetchall()[0]
-    days = _add_days(cur, first, last)
-    _add_months(cur, days)
-    for name in ("agg_new", "agg_days", "agg_months"):
-        cur.execute(f"DROP TABLE IF EXISTS {name}")
+    # The period as day numbers: Python's date cannot hold every date the store can.
+    first, last, first_month, last_month = cur.execute(
+        f"""SELECT min(order_date) - {EPOCH}, max(order_date) - {EPOCH},
+                   date_trunc('month', min(order_date))::DATE - {EPOCH},
+                   date_trunc('month', max(order_date))::DATE - {EPOCH}
+            FROM orders WHERE import_id = ?""", [import_id]).fetchall()[0]
+    if first is None:
+        return
+    days, params = _add_days(cur, import_id, first, last)
+    _add_months(cur, days, params, first_month, last_month)
+    cur.execute("DROP TABLE IF EXISTS agg_days")
 
 
-def _add_days(cur, first: date, last: date) -> str:
-    """order_days += agg_new. Returns the SQL source of the import's day totals for the months:
-    customer_id, order_date, add_amount, add_quantity, add_cost, add_lines, new_day (the customer
-    had no order that day before). The usual import only adds days: then no join and no delete."""
+def _add_days(cur, import_id: int, first: int, last: int) -> tuple[str, list]:
+    """order_days += the import's day totals. Returns the SQL source (and its parameters) of those
+    totals for the months: customer_id, order_date, add_amount, add_quantity, add_cost, add_lines,
+    new_day (the customer had no order that day before)."""
     # The date range lets the store skip the row groups of other periods.
-    overlap = cur.execute(
-        """SELECT count(*) FROM order_days d JOIN agg_new n
-             ON d.customer_id = n.customer_id AND d.order_date = n.order_date
-           WHERE d.order_date BETWEEN ? AND ?""", [first, last]).fetchall()[0][0]
-    if not overlap:
-        cur.execute("""INSERT INTO order_days SELECT customer_id, order_date, amount, quantity, cost, lines
-                       FROM agg_new ORDER BY order_date, customer_id""")
-        return """(SELECT customer_id, order_date, amount AS add_amount, quantity AS add_quantity,
-                          cost AS add_cost, lines AS add_lines, TRUE AS new_day FROM agg_new)"""
+    known = cur.execute(f"SELECT count(*) FROM order_days WHERE order_date BETWEEN {DAY} AND {DAY}",
+                        [first, last]).fetchall()[0][0]
+    if not known:  # the usual import: a new period, its days are simply appended
+        cur.execute(
+            f"""INSERT INTO order_days
+                SELECT customer_id, order_date, sum(amount), sum(quantity), sum(cost), count(*)
+                FROM orders WHERE import_id = ? GROUP BY customer_id, order_date
+                ORDER BY {DAYS_ORDER}""", [import_id])
+        return f"""(SELECT customer_id, order_date, amount AS add_amount, quantity AS add_quantity,
+                          cost AS add_cost, lines AS add_lines, TRUE AS new_day
+                   FROM order_days WHERE order_date BETWEEN {DAY} AND {DAY})""", [first, last]
     cur.execute(
         f"""CREATE TEMP TABLE agg_days AS
+            WITH n AS (SELECT customer_id, order_date, sum(amount) AS amount, sum(quantity) AS quantity,
+                              sum(cost) AS cost, count(*) AS lines
+                       FROM orders WHERE import_id = ? GROUP BY customer_id, order_date)
             SELECT n.customer_id, n.order_date, {_plus('d.amount', 'n.amount')} AS amount,
                    {_plus('d.quantity', 'n.quantity')} AS quantity, {_plus('d.cost', 'n.cost')} AS cost,
                    COALESCE(d.lines, 0) + n.lines AS lines, d.customer_id IS NULL AS new_day,
                    n.amount AS add_amount, n.quantity AS add_quantity, n.cost AS add_cost,
                    n.lines AS add_lines
-            FROM agg_new n LEFT JOIN (SELECT * FROM order_days WHERE order_date BETWEEN ? AND ?) d
-              ON d.customer_id = n.customer_id AND d.order_date = n.order_date""", [first, last])
-    cur.execute("""DELETE FROM order_days d WHERE d.order_date BETWEEN ? AND ? AND EXISTS (
+            FROM n LEFT JOIN (SELECT * FROM order_days WHERE order_date BETWEEN {DAY} AND {DAY}) d
+              ON d.customer_id = n.customer_id AND d.order_date = n.order_date""", [import_id, first, last])
+    cur.execute(f"""DELETE FROM order_days d WHERE d.order_date BETWEEN {DAY} AND {DAY} AND EXISTS (
                        SELECT 1 FROM agg_days k WHERE NOT k.new_day
                           AND k.customer_id = d.customer_id AND k.order_date = d.order_date)""",
                 [first, last])
-    cur.execute("""INSERT INTO order_days SELECT customer_id, order_date, amount, quantity, cost, lines
-                   FROM agg_days ORDER BY order_date, customer_id""")
-    return "agg_days"
+    cur.execute(f"""INSERT INTO order_days SELECT customer_id, order_date, amount, quantity, cost, lines
+                    FROM agg_days ORDER BY {DAYS_ORDER}""")
+    return "agg_days", []
 
 
-def _add_months(cur, days: str) -> None:
+def _add_months(cur, days: str, params: list, first: int, last: int) -> None:
     """order_months += the import's day totals by month (order_days counts the new days)."""
+    increments = f"""SELECT customer_id, date_trunc('month', order_date)::DATE AS month,
+                            sum(add_amount) AS amount, sum(add_quantity) AS quantity, sum(add_cost) AS cost,
+                            count(*) FILTER (WHERE new_day) AS order_days, sum(add_lines) AS lines
+                     FROM {days} GROUP BY ALL"""
+    known = cur.execute(f"SELECT count(*) FROM order_months WHERE month BETWEEN {DAY} AND {DAY}",
+                        [first, last]).fetchall()[0][0]
+    if not known:
+        cur.execute(f"INSERT INTO order_months {increments} ORDER BY {MONTHS_ORDER}", params)
+        return
+    cur.execute(f"CREATE TEMP TABLE agg_months AS {increments}", params)
     cur.execute(
-        f"""CREATE TEMP TABLE agg_months AS
-            SELECT customer_id, date_trunc('month', order_date)::DATE AS month, sum(add_amount) AS amount,
-                   sum(add_quantity) AS quantity, sum(add_cost) AS cost,
-                   count(*) FILTER (WHERE new_day) AS order_days, sum(add_lines) AS lines
-            FROM {days} GROUP BY ALL""")
-    first, last = cur.execute("SELECT min(month), max(month) FROM agg_months").fetchall()[0]
-    overlap = cur.execute(
-        """SELECT count(*) FROM order_months m JOIN agg_months n
-             ON m.customer_id = n.customer_id AND m.month = n.month
-           WHERE m.month BETWEEN ? AND ?""", [first, last]).fetchall()[0][0]
-    source = "agg_months"
-    if overlap:
-        cur.execute(
-            f"""CREATE TEMP TABLE agg_months_merged AS
-                SELECT n.customer_id, n.month, {_plus('m.amount', 'n.amount')} AS amount,
-                       {_plus('m.quantity', 'n.quantity')} AS quantity, {_plus('m.cost', 'n.cost')} AS cost,
-                       COALESCE(m.order_days, 0) + n.order_days AS order_days,
-                       COALESCE(m.lines, 0) + n.lines AS lines
-                FROM agg_months n LEFT JOIN (SELECT * FROM order_months WHERE month BETWEEN ? AND ?) m
-                  ON m.customer_id = n.customer_id AND m.month = n.month""", [first, last])
-        cur.execute("""DELETE FROM order_months m WHERE m.month BETWEEN ? AND ? AND EXISTS (
-                           SELECT 1 FROM agg_months k WHERE k.customer_id = m.customer_id AND k.month = m.month)""",
-                    [first, last])
-        source = "agg_months_merged"
-    cur.execute(f"INSERT INTO order_months SELECT * FROM {source} ORDER BY month, customer_id")
-    cur.execute("DROP TABLE IF EXISTS agg_months_merged")
+        f"""CREATE TEMP TABLE agg_months_merged AS
+            SELECT n.customer_id, n.month, {_plus('m.amount', 'n.amount')} AS amount,
+                   {_plus('m.quantity', 'n.quantity')} AS quantity, {_plus('m.cost', 'n.cost')} AS cost,
+                   COALESCE(m.order_days, 0) + n.order_days AS order_days,
+                   COALESCE(m.lines, 0) + n.lines AS lines
+            FROM agg_months n LEFT JOIN (SELECT * FROM order_months WHERE month BETWEEN {DAY} AND {DAY}) m
+              ON m.customer_id = n.customer_id AND m.month = n.month""", [first, last])
+    cur.execute(f"""DELETE FROM order_months m WHERE m.month BETWEEN {DAY} AND {DAY} AND EXISTS (
+                       SELECT 1 FROM agg_months k WHERE k.customer_id = m.customer_id AND k.month = m.month)""",
+                [first, last])
+    cur.execute(f"INSERT INTO order_months SELECT * FROM agg_months_merged ORDER BY {MONTHS_ORDER}")
+    cur.execute("DROP TABLE agg_months")
+    cur.execute("DROP TABLE agg_months_merged")
 
 
 def refresh_order_aggregates(cur, keys_sql: str, params: list) -> None:
@@ -882,15 +1011,16 @@ def import_raw(con, raw: RawFile, table: str | None = None, mapping: list[str | 
         raise ImportProblem("no_table")
     mapping = mapping or map_headers(raw.headers, table)
     check_mapping(table, mapping)
-    chunks = _read_ahead(raw, lambda chunk: prepare_chunk(chunk, table, mapping, raw.headers), progress)
-    return _import_chunks(con, table, mapping, chunks, raw.file_name, raw.sha256, mode, progress)
+    with closing(_read_ahead(raw, lambda chunk: prepare_chunk(chunk, table, mapping, raw.headers),
+                             progress)) as chunks:
+        return _import_chunks(con, table, mapping, chunks, raw.file_name, raw.sha256, mode, progress)
 
 
 def _read_ahead(raw: RawFile, prepare_one: Callable[[Chunk], PreparedChunk],
                 progress: Progress | None = None) -> Iterator[PreparedChunk]:
-    """The file's prepared chunks in order, while the next chunk is read and the one after is
-    prepared in worker threads (reading, normalising and writing release the GIL, so the steps
-    overlap on the machine's cores). At most three chunks are in flight: memory stays bounded.
+    """The file's prepared chunks in order, while the next chunk is read and the ones before it are
+    prepared in worker threads (Arrow's reading and normalising release the GIL, so they run on all
+    the machine's cores). At most PREPARE_AHEAD + 1 chunks are in flight: memory stays bounded.
     Progress is reported from the caller's thread."""
     chunks = raw.chunks()
 
@@ -900,14 +1030,14 @@ def _read_ahead(raw: RawFile, prepare_one: Callable[[Chunk], PreparedChunk],
             progress(fraction, "reading")
         return prepared
 
-    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="import") as pool:
+    with ThreadPoolExecutor(max_workers=PREPARE_AHEAD + 1, thread_name_prefix="import") as pool:
         reading = pool.submit(next, chunks, None)
         preparing: deque = deque()
         try:
             while (chunk := reading.result()) is not None:
                 reading = pool.submit(next, chunks, None)
                 preparing.append((chunk.read_fraction, pool.submit(prepare_one, chunk)))
-                if len(preparing) > 1:
+                while preparing and (preparing[0][1].done() or len(preparing) >= PREPARE_AHEAD):
                     yield finished(*preparing.popleft())
             while preparing:
                 yield finished(*preparing.popleft())

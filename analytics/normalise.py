@@ -347,14 +347,15 @@ def parse_column(raw: pa.Array, field: Field) -> tuple[pa.Array, pa.Array]:
     if kind == "text":
         return text, text
     if kind == "id":
-        return pc.utf8_normalize(text, form="NFKC"), text
+        ascii_only = pc.all(pc.string_is_ascii(text)).as_py() is not False  # NFKC leaves ASCII as it is
+        return (text if ascii_only else pc.utf8_normalize(text, form="NFKC")), text
     if kind in ("number", "int"):
         values = _whole_column_cast(text, pa.float64())
         if values is None:
             values = _fast_then_fallback(text, _NUMBER_FAST, lambda v: pc.cast(v, pa.float64()),
                                          parse_number, pa.float64())
         finite = pc.less(pc.abs(values), 1e15)
-        values = pc.if_else(finite, values, pa.scalar(None, pa.float64()))
+        values = pc.add(pc.if_else(finite, values, pa.scalar(None, pa.float64())), 0.0)  # -0 is 0
         if kind == "int":
             whole = pc.and_(pc.equal(values, pc.floor(values)), pc.less(pc.abs(values), 1e9))
             values = pc.cast(pc.if_else(whole, values, pa.scalar(None, pa.float64())), pa.int32(),

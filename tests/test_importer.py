@@ -402,3 +402,108 @@ def test_write_orders_csv_imports(con, tmp_path):
     path = importer.write_orders_csv(tmp_path / "o.csv", 300, customers=20)
     result = importer.import_file(con, path, table="orders", mode="strict")
     assert result.added == 300 and result.rejected == 0
+
+
+# ------------------------------------------------------------------ large-file paths on small files
+
+
+def sorted_orders_text(count: int, duplicate_of: dict[int, float] | None = None) -> str:
+    """Order lines sorted by order number (as exports are), amount = the line number; a line number
+    in `duplicate_of` is followed by the same order line again with another amount."""
+    lines = ["order_id,customer_id,order_date,product,quantity,amount"]
+    for i in range(count):
+        lines.append(f"N{i:06d},C{i % 3},2025-06-{1 + i % 28:02d},P,1,{i}")
+        if duplicate_of and i in duplicate_of:
+            lines.append(f"N{i:06d},C{i % 3},2025-06-{1 + i % 28:02d},P,1,{duplicate_of[i]}")
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("where", ["inside a chunk", "across chunks", "at the end"])
+def test_duplicates_in_sorted_files_count_once(con, tmp_path, monkeypatch, where):
+    monkeypatch.setattr(importer, "CSV_BLOCK_BYTES", 1 << 10)  # 1 KiB: a few dozen lines per chunk
+    plain = write(tmp_path, "plain.csv", sorted_orders_text(300))
+    last_of_first_chunk = next(importer.read_table_file(plain).chunks()).table.column(0)[-1].as_py()
+    repeated = {"inside a chunk": 5, "across chunks": int(last_of_first_chunk[1:]), "at the end": 299}[where]
+    path = write(tmp_path, "sorted.csv", sorted_orders_text(300, duplicate_of={repeated: 1000.0}))
+    if where == "across chunks":  # the first chunk's last line is repeated as the second's first
+        first, second = [c.table.column(0).to_pylist() for c in importer.read_table_file(path).chunks()][:2]
+        assert first[-1] == second[0] == last_of_first_chunk
+    result = importer.import_file(con, path)
+    assert (result.added, result.unchanged, result.rejected) == (300, 1, 0)
+    # The first line of each order wins: amounts are the line numbers 0..299.
+    assert totals(con) == (300, sum(range(300)), 300.0)
+    again = importer.import_file(con, write(tmp_path, "again.csv", sorted_orders_text(310)))
+    assert (again.added, again.unchanged) == (10, 300)
+
+
+def test_a_large_file_spills_its_rows_to_a_temporary_table(con, tmp_path, monkeypatch):
+    monkeypatch.setattr(importer, "CSV_BLOCK_BYTES", 1 << 10)
+    monkeypatch.setattr(importer, "STAGE_MEMORY_BYTES", 2_000)  # past this, rows leave memory
+    text = sorted_orders_text(200, duplicate_of={50: 999.0}) + "N000007,C1,2025-06-08,P,1,7\n"
+    result = importer.import_file(con, write(tmp_path, "big.csv", text), mode="valid-only")
+    assert (result.added, result.unchanged) == (200, 2)
+    assert totals(con) == (200, sum(range(200)), 200.0)
+
+
+def test_plain_and_odd_values_in_one_column(con, tmp_path):
+    text = """order_id,customer_id,order_date,amount,quantity
+A1,C1,2025-06-01,-0,1
+A2,C1,2025-02-30,5,1
+A3,C1,2025-06-03,inf,1
+A4,C1,2025-06-04,nan,1
+A5,C1,2025/6/5,"1,000",1e1
+A6,C1,2025-06-06,7,-1
+"""
+    result = importer.import_file(con, write(tmp_path, "o.csv", text), mode="valid-only")
+    assert sorted(zip(result.errors["row"], result.errors["code"], strict=True)) == \
+        [(3, "date"), (4, "number"), (5, "number"), (7, "negative")]
+    assert db.rows(con, "SELECT order_id, order_date, amount, quantity, amount::VARCHAR FROM orders ORDER BY 1") == [
+        ("A1", date(2025, 6, 1), 0.0, 1.0, "0.0"), ("A5", date(2025, 6, 5), 1000.0, 10.0, "1000.0")]
+
+
+def test_aggregates_when_new_days_fall_in_known_months(con, tmp_path):
+    first = "order_id,customer_id,order_date,amount,quantity\nA1,C1,2025-06-01,10,1\nA2,C2,2025-06-02,20,\n"
+    # New days only (June 10-11, July 1), in a month already in the store (June) and a new one (July).
+    second = "order_id,customer_id,order_date,amount,quantity\nB1,C1,2025-06-10,1,1\nB2,C1,2025-06-11,2,1\n" \
+             "B3,C2,2025-07-01,3,1\nB4,C2,2025-06-10,4,\n"
+    importer.import_file(con, write(tmp_path, "a.csv", first))
+    importer.import_file(con, write(tmp_path, "b.csv", second))
+    months = db.query(con, "SELECT * FROM order_months ORDER BY customer_id, month")
+    days = db.query(con, "SELECT * FROM order_days ORDER BY customer_id, order_date")
+    # C1 June: 10 + 1 + 2 over 3 days; C2 June: 20 + 4 over 2 days, quantity unknown; C2 July: 3.
+    assert db.rows(con, """SELECT customer_id, month, amount, quantity, order_days, lines FROM order_months
+                           ORDER BY customer_id, month""") == [
+        ("C1", date(2025, 6, 1), 13.0, 3.0, 3, 3), ("C2", date(2025, 6, 1), 24.0, None, 2, 2),
+        ("C2", date(2025, 7, 1), 3.0, 1.0, 1, 1)]
+    with db.transaction(con) as cur:
+        db.refresh_aggregates(cur)
+    pd.testing.assert_frame_equal(months, db.query(con, "SELECT * FROM order_months ORDER BY customer_id, month"))
+    pd.testing.assert_frame_equal(days, db.query(con, "SELECT * FROM order_days ORDER BY customer_id, order_date"))
+
+
+def test_progress_is_reported_from_the_callers_thread(con, tmp_path, monkeypatch):
+    import threading
+
+    monkeypatch.setattr(importer, "CSV_BLOCK_BYTES", 1 << 10)
+    seen = []
+    path = write(tmp_path, "o.csv", sorted_orders_text(200) + "N999999,C1\n")
+    result = importer.import_raw(con, importer.read_table_file(path), mode="valid-only",
+                                 progress=lambda f, phase: seen.append((f, phase, threading.current_thread())))
+    assert result.added == 200
+    # The short line is the last one: header + 200 lines before it.
+    assert result.errors[["row", "code"]].values.tolist() == [[202, "columns"]]
+    assert {thread for *_, thread in seen} == {threading.current_thread()}
+    fractions = [f for f, phase, _ in seen if phase == "reading"]
+    assert len(fractions) > 3 and fractions == sorted(fractions) and fractions[-1] == 1.0
+
+
+def test_a_bad_byte_after_the_sample_stops_the_import_and_writes_nothing(con, tmp_path, monkeypatch):
+    monkeypatch.setattr(importer, "CSV_BLOCK_BYTES", 1 << 16)
+    good = "".join(f"O{i},C1,2025-06-01,1\n" for i in range(70_000))  # > the 1 MiB encoding sample
+    path = tmp_path / "o.csv"
+    path.write_bytes(f"order_id,customer_id,order_date,amount\n{good}".encode() + b"O9,C\xff1,2025-06-01,1\n")
+    with pytest.raises(importer.ImportProblem) as problem:
+        importer.import_file(con, path)
+    assert problem.value.code == "unreadable" and "70002" in problem.value.params["detail"]
+    assert db.scalar(con, "SELECT count(*) FROM orders") == 0
+    assert db.scalar(con, "SELECT count(*) FROM import_log") == 0
