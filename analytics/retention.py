@@ -56,49 +56,74 @@ def _last_data_date(con) -> date | None:
 
 # ----------------------------------------------------------------------- monthly flow
 
+# A customer's order days split into runs in which consecutive orders are at most L days apart.
+# A run from its first order f to its last order e means: active (an order in the L days before)
+# on every day from f to e + L - 1, and lost on day e + L. So a customer becomes lost in month m
+# when a run's e + L falls in m, and was active at the start of m when f < m <= e + L; as runs
+# of a customer never overlap, active_at_start(m) = runs started before m - runs lost before m.
+# Only the order days from L days before the first month to the end of the last month can change
+# these counts: a run cut at the start still starts before the first month, and one cut at the
+# end is lost after the last month. Each order day's neighbours come from the customer's sorted
+# list of order days (far cheaper than lag/lead windows over millions of rows). Dates are bound
+# in WHERE so the scans skip row groups (order_days is sorted by date).
 _MONTHLY_SQL = """
 WITH scope AS (
     SELECT c.customer_id FROM customers c WHERE {scope}
 ),
-p AS (
-    SELECT CAST(? AS DATE) AS first_month, CAST(? AS DATE) AS last_month, CAST(? AS DATE) AS known,
-           CAST(? AS INTEGER) AS lost_after
-),
 months AS (
-    SELECT CAST(g.m AS DATE) AS month, CAST(g.m + INTERVAL 1 MONTH AS DATE) AS next_month
-    FROM p, generate_series(p.first_month, p.last_month, INTERVAL 1 MONTH) AS g(m)
-),
-days AS (
-    SELECT o.customer_id, o.order_date
-    FROM order_days o JOIN scope s USING (customer_id), p
-    WHERE o.order_date <= p.known
+    SELECT CAST(g.m AS DATE) AS month
+    FROM generate_series(CAST(? AS DATE), CAST(? AS DATE), INTERVAL 1 MONTH) AS g(m)
 ),
 active AS (
     SELECT o.month, count(DISTINCT o.customer_id) AS active
-    FROM order_months o JOIN scope s USING (customer_id), p
-    WHERE o.month BETWEEN p.first_month AND p.last_month
+    FROM order_months o SEMI JOIN scope s ON s.customer_id = o.customer_id
+    WHERE o.month BETWEEN CAST(? AS DATE) AND CAST(? AS DATE)
     GROUP BY o.month
 ),
 won AS (
-    SELECT CAST(date_trunc('month', first_order) AS DATE) AS month, count(*) AS won
-    FROM (SELECT customer_id, min(order_date) AS first_order FROM days GROUP BY customer_id)
-    GROUP BY 1
+    SELECT first_month AS month, count(*) AS won
+    FROM (
+        SELECT o.customer_id, min(o.month) AS first_month
+        FROM order_months o
+        WHERE o.month <= CAST(? AS DATE) {prefilter}
+        GROUP BY o.customer_id
+    ) f SEMI JOIN scope s ON s.customer_id = f.customer_id
+    GROUP BY first_month
+),
+order_lists AS (
+    SELECT o.customer_id, list(o.order_date ORDER BY o.order_date) AS d
+    FROM order_days o
+    WHERE o.order_date BETWEEN CAST(? AS DATE) AND CAST(? AS DATE) {prefilter}
+    GROUP BY o.customer_id
+),
+order_steps AS (
+    SELECT unnest(d) AS order_date,
+           unnest(list_prepend(NULL, d[1:len(d) - 1])) AS previous_order,
+           unnest(list_append(d[2:], NULL)) AS next_order
+    FROM order_lists l SEMI JOIN scope s ON s.customer_id = l.customer_id
+),
+run_events AS (
+    SELECT CAST(date_trunc('month', order_date) AS DATE) AS month, 'start' AS event
+    FROM order_steps
+    WHERE previous_order IS NULL OR order_date - previous_order > CAST(? AS INTEGER)
+    UNION ALL
+    SELECT CAST(date_trunc('month', order_date + CAST(? AS INTEGER)) AS DATE),
+           CASE WHEN order_date + CAST(? AS INTEGER) <= CAST(? AS DATE) THEN 'lost' ELSE 'lost_later' END
+    FROM order_steps
+    WHERE next_order IS NULL OR next_order - order_date > CAST(? AS INTEGER)
+),
+by_month AS (
+    SELECT month, count(*) FILTER (WHERE event = 'start') AS started,
+           count(*) FILTER (WHERE event <> 'start') AS ended,
+           count(*) FILTER (WHERE event = 'lost') AS lost
+    FROM run_events GROUP BY month
 ),
 losses AS (
-    SELECT CAST(date_trunc('month', lost_on) AS DATE) AS month, count(*) AS lost
-    FROM (
-        SELECT d.order_date + p.lost_after AS lost_on,
-               lead(d.order_date) OVER (PARTITION BY d.customer_id ORDER BY d.order_date) AS next_order,
-               d.order_date, p.lost_after, p.known
-        FROM days d, p
-    )
-    WHERE (next_order IS NULL OR next_order - order_date > lost_after) AND lost_on <= known
-    GROUP BY 1
+    SELECT month, lost FROM by_month
 ),
 at_start AS (
-    SELECT m.month, count(DISTINCT d.customer_id) AS active_at_start
-    FROM months m CROSS JOIN p
-    JOIN days d ON d.order_date >= m.month - p.lost_after AND d.order_date < m.month
+    SELECT m.month, CAST(sum(b.started) - sum(b.ended) AS BIGINT) AS active_at_start
+    FROM months m JOIN by_month b ON b.month < m.month
     GROUP BY m.month
 )
 SELECT m.month, coalesce(a.active, 0) AS active, coalesce(w.won, 0) AS won, coalesce(l.lost, 0) AS lost,
@@ -123,10 +148,21 @@ def monthly_flow(con, filters: Filters, settings: dict | None = None) -> pd.Data
     if known is None or filters.start is None or filters.end is None:
         return pd.DataFrame(columns=["month", "active", "won", "lost", "active_at_start", "loss_rate"])
     scope, params = customer_scope_sql(filters, "c")
-    frame = db.query(con, _MONTHLY_SQL.format(scope=scope), [
-        *params, month_start(filters.start), month_start(filters.end), known, rs["lost_after_days"]])
+    first_month, last_month = month_start(filters.start), month_start(filters.end)
+    lost_after = int(rs["lost_after_days"])
+    sql = _MONTHLY_SQL.format(scope=scope, prefilter=_prefilter(scope))
+    frame = db.query(con, sql, [
+        *params, first_month, last_month, first_month, last_month, known,
+        first_month - timedelta(days=lost_after), min(month_end(last_month), known),
+        lost_after, lost_after, lost_after, known, lost_after])
     frame["loss_rate"] = frame["loss_rate"].astype("float64")
     return frame
+
+
+def _prefilter(scope: str) -> str:
+    """A pre-filter of order rows to the customer scope; none when every customer is in scope
+    (a semi-join over millions of rows for nothing; the scope is applied after aggregating)."""
+    return "" if scope == "TRUE" else "AND o.customer_id IN (SELECT customer_id FROM scope)"
 
 
 def trend_filters(filters: Filters, months: int = 12) -> Filters:
@@ -190,43 +226,42 @@ def base_period(filters: Filters, choice: str = "previous_12_months") -> tuple[d
     return add_months(first, -12), first - timedelta(days=1)
 
 
+# Dates bound in WHERE (row-group skipping on order_days). A member's last order up to the as-of
+# date is on or after the base period's start (it ordered in the base period), so only order
+# days from the base start on are read.
 _COHORT_SQL = """
 WITH scope AS (
     SELECT c.customer_id, c.customer_name, c.manager_id, c.customer_class, c.status
     FROM customers c WHERE {scope}
 ),
-p AS (
-    SELECT CAST(? AS DATE) AS base_start, CAST(? AS DATE) AS base_end, CAST(? AS DATE) AS as_of,
-           CAST(? AS DOUBLE) AS months, CAST(? AS DOUBLE) AS min_value, CAST(? AS INTEGER) AS lost_after,
-           CAST(? AS DATE) AS floor_from, CAST(? AS DATE) AS floor_to, CAST(? AS DOUBLE) AS floor_value
-),
 base AS (
-    SELECT o.customer_id, sum(o.amount) / p.months AS base_monthly_value
-    FROM order_days o JOIN scope s USING (customer_id), p
-    WHERE o.order_date BETWEEN p.base_start AND p.base_end
-    GROUP BY o.customer_id, p.months, p.min_value
-    HAVING sum(o.amount) / p.months >= p.min_value
+    SELECT o.customer_id, sum(o.amount) / CAST(? AS DOUBLE) AS base_monthly_value
+    FROM order_days o
+    WHERE o.order_date BETWEEN CAST(? AS DATE) AND CAST(? AS DATE) {prefilter}
+    GROUP BY o.customer_id
+    HAVING sum(o.amount) / CAST(? AS DOUBLE) >= CAST(? AS DOUBLE)
 ),
 last_orders AS (
     SELECT o.customer_id, max(o.order_date) AS last_order_date
-    FROM order_days o JOIN base b USING (customer_id), p
-    WHERE o.order_date <= p.as_of
+    FROM order_days o SEMI JOIN base b ON b.customer_id = o.customer_id
+    WHERE o.order_date BETWEEN CAST(? AS DATE) AND CAST(? AS DATE)
     GROUP BY o.customer_id
 ),
 above_floor AS (
     SELECT m.customer_id, count(*) AS months_above
-    FROM order_months m JOIN base b USING (customer_id), p
-    WHERE m.month BETWEEN p.floor_from AND p.floor_to AND m.amount >= p.floor_value
+    FROM order_months m SEMI JOIN base b ON b.customer_id = m.customer_id
+    WHERE m.month BETWEEN CAST(? AS DATE) AND CAST(? AS DATE) AND m.amount >= CAST(? AS DOUBLE)
     GROUP BY m.customer_id
 ),
 members AS (
     SELECT b.customer_id, s.customer_name, s.manager_id, mg.manager_name, s.customer_class,
            b.base_monthly_value, l.last_order_date,
            CASE WHEN s.status = 'closed' THEN 'closed'
-                WHEN l.last_order_date IS NULL OR l.last_order_date <= p.as_of - p.lost_after THEN 'no_order'
-                WHEN p.floor_from > p.base_end AND coalesce(f.months_above, 0) = 0 THEN 'low_value'
+                WHEN l.last_order_date IS NULL OR l.last_order_date <= CAST(? AS DATE) - CAST(? AS INTEGER)
+                    THEN 'no_order'
+                WHEN CAST(? AS DATE) > CAST(? AS DATE) AND coalesce(f.months_above, 0) = 0 THEN 'low_value'
            END AS lost_reason
-    FROM base b JOIN scope s USING (customer_id) CROSS JOIN p
+    FROM base b JOIN scope s USING (customer_id)
     LEFT JOIN managers mg ON mg.manager_id = s.manager_id
     LEFT JOIN last_orders l USING (customer_id)
     LEFT JOIN above_floor f USING (customer_id)
@@ -259,9 +294,12 @@ def frozen_cohort(con, filters: Filters, base: str = "previous_12_months",
     floor_to = month_start(as_of) if as_of == month_end(as_of) else add_months(as_of, -1)
     floor_from = add_months(floor_to, -(floor_count - 1))
     scope, params = customer_scope_sql(filters, "c")
-    members = db.query(con, _COHORT_SQL.format(scope=scope), [
-        *params, base_start, base_end, as_of, float(months), float(rs["cohort_min_monthly_value"]),
-        int(rs["lost_after_days"]), floor_from, floor_to, float(rs["floor_monthly_value"])])
+    sql = _COHORT_SQL.format(scope=scope, prefilter=_prefilter(scope))
+    members = db.query(con, sql, [
+        *params, float(months), base_start, base_end, float(months), float(rs["cohort_min_monthly_value"]),
+        base_start, as_of,
+        floor_from, floor_to, float(rs["floor_monthly_value"]),
+        as_of, int(rs["lost_after_days"]), floor_from, base_end])
     return FrozenCohort(base_start=base_start, base_end=base_end, as_of=as_of, cohort=len(members),
                         lost=int(members["lost"].sum()) if len(members) else 0,
                         base_target=float(rs["base_target"]), challenge_target=float(rs["challenge_target"]),

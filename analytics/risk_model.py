@@ -103,16 +103,33 @@ picked AS (
 intervals AS (
     SELECT unnest(CAST(? AS VARCHAR[])) AS customer_class, unnest(CAST(? AS INTEGER[])) AS interval_days
 ),
-od AS (
-    SELECT o.customer_id, o.order_date, o.amount
-    FROM order_days o SEMI JOIN picked p ON p.customer_id = o.customer_id
-),
 first_orders AS (
-    SELECT customer_id, min(order_date) AS first_order FROM od GROUP BY customer_id
+    SELECT o.customer_id, min(o.order_date) AS first_order
+    FROM order_days o
+    WHERE o.order_date <= CAST(? AS DATE) {sampled_orders}
+    GROUP BY o.customer_id
+),
+order_lists AS (
+    -- Order days after as_of never count; those 455 days before the first snapshot or earlier
+    -- only matter as a previous order day, which is then too old for any snapshot's window.
+    SELECT o.customer_id, list(o.order_date ORDER BY o.order_date) AS dates,
+           list(o.amount ORDER BY o.order_date) AS amounts
+    FROM order_days o
+    WHERE o.order_date > CAST(? AS DATE) - 455 AND o.order_date <= CAST(? AS DATE) {sampled_orders}
+    GROUP BY o.customer_id
+),
+od AS (
+    -- Each order day with the customer's previous order day, computed once for all snapshots
+    -- (from the sorted list: far cheaper than a lag window over millions of rows).
+    SELECT customer_id, unnest(dates) AS order_date, unnest(amounts) AS amount,
+           unnest(list_prepend(NULL, dates[1:len(dates) - 1])) AS prev_date
+    FROM order_lists
 ),
 windowed AS (
+    -- The gap to the previous order day within the snapshot's 455-day window (NULL for the
+    -- window's first order day), as the per-snapshot lag would give.
     SELECT n.s, o.customer_id, o.order_date, o.amount,
-           o.order_date - lag(o.order_date) OVER (PARTITION BY n.s, o.customer_id ORDER BY o.order_date) AS gap
+           CASE WHEN o.prev_date > n.s - 455 THEN o.order_date - o.prev_date END AS gap
     FROM snaps n JOIN od o ON o.order_date <= n.s AND o.order_date > n.s - 455
 ),
 orders_agg AS (
@@ -138,7 +155,7 @@ visits_agg AS (
            n.s - max(v.visit_date)::DATE AS days_since_last_visit
     FROM snaps n JOIN visits v
       ON v.visit_date < n.s + INTERVAL 1 DAY AND v.visit_date >= n.s - 365
-    WHERE v.customer_id IN (SELECT customer_id FROM picked)
+    WHERE v.visit_date >= CAST(? AS DATE) - 365 {sampled_visits} AND v.visit_date < CAST(? AS DATE) + INTERVAL 1 DAY
     GROUP BY n.s, v.customer_id
 ),
 labels AS (
@@ -186,8 +203,16 @@ def snapshot_features(con, snapshots: list[date], as_of: date, settings: dict | 
     names = [k for k, v in classes.items() if isinstance(v, dict) and "interval_days" in v]
     days = [int(classes[k]["interval_days"]) for k in names]
     threshold = int(round(min(max(sample, 0.0), 1.0) * 1000003))
-    frame = db.query(con, _FEATURES_SQL, [
-        list(snapshots), threshold, names, days, horizon, horizon, as_of, horizon, as_of])
+    first, last = min(snapshots), max(snapshots)
+    # The sample pre-filters the big tables; with every customer kept that would be a semi-join
+    # over millions of rows for nothing (the final join to `picked` still applies).
+    sampled = threshold < 1000003
+    sql = _FEATURES_SQL.format(
+        sampled_orders="AND o.customer_id IN (SELECT customer_id FROM picked)" if sampled else "",
+        sampled_visits="AND v.customer_id IN (SELECT customer_id FROM picked)" if sampled else "")
+    frame = db.query(con, sql, [
+        list(snapshots), threshold, names, days, as_of, first, as_of, first, last,
+        horizon, horizon, as_of, horizon, as_of])
     frame["class_code"] = frame["customer_class"].map(CLASS_CODES).astype("float64")
     frame["tier"] = frame["tier"].astype("float64")
     return frame
@@ -214,8 +239,10 @@ def _fit(frame: pd.DataFrame):
     from sklearn.ensemble import HistGradientBoostingClassifier
     from threadpoolctl import threadpool_limits
 
+    # 40 rounds at rate 0.2 and no early stopping: as good a backtest AUC as 150 rounds at 0.06 on
+    # the planted-churner test, the demo and the benchmark stores, in about a quarter of the time.
     model = HistGradientBoostingClassifier(
-        max_iter=150, learning_rate=0.06, max_leaf_nodes=15, min_samples_leaf=30,
+        max_iter=40, learning_rate=0.2, max_leaf_nodes=15, min_samples_leaf=30, early_stopping=False,
         l2_regularization=1.0, categorical_features=[FEATURES.index("class_code")], random_state=0)
     # One thread: on a shared dashboard server OpenMP threads fighting for cores are many times
     # slower than a single thread at these sizes.

@@ -96,132 +96,116 @@ def _low_value_months(as_of: date, count: int) -> tuple[date, date]:
 
 # ----------------------------------------------------------------------- rules
 
+# Dates and thresholds are bound straight into the WHERE clauses and expressions: a one-row
+# parameter CTE joined to order_days would defeat DuckDB's row-group skipping. order_days is
+# read in one grouped pass; the gaps between order days come from each customer's sorted list
+# of order days in the last 365 days (much cheaper than a window over the whole table).
 _RULES_SQL = """
 WITH scope AS (
     SELECT c.customer_id, c.customer_name, c.manager_id, c.customer_class, c.status, c.violation_date
     FROM customers c WHERE {scope}
 ),
-p AS (
-    SELECT CAST(? AS DATE) AS d, CAST(? AS DATE) AS year_ago, CAST(? AS DATE) AS last_from,
-           CAST(? AS DATE) AS prev_from, CAST(? AS DATE) AS ly_from, CAST(? AS DATE) AS ly_to,
-           CAST(? AS DATE) AS tier_from, CAST(? AS DATE) AS low_from, CAST(? AS DATE) AS low_to,
-           CAST(? AS DATE) AS violation_since,
-           CAST(? AS INTEGER) AS min_orders, CAST(? AS DOUBLE) AS factor, CAST(? AS INTEGER) AS min_days,
-           CAST(? AS DOUBLE) AS ratio, CAST(? AS DOUBLE) AS floor_value, CAST(? AS INTEGER) AS low_count,
-           CAST(? AS DOUBLE) AS a_share, CAST(? AS DOUBLE) AS b_share
-),
 intervals AS (
     SELECT unnest(CAST(? AS VARCHAR[])) AS customer_class, unnest(CAST(? AS INTEGER[])) AS interval_days
 ),
-days AS (
-    SELECT o.customer_id, o.order_date, o.amount
-    FROM order_days o JOIN scope s USING (customer_id), p
-    WHERE o.order_date <= p.d
+per_customer AS (
+    SELECT o.customer_id,
+           min(o.order_date) AS first_order_date, max(o.order_date) AS last_order_date,
+           count(*) FILTER (WHERE o.order_date > CAST(? AS DATE) - 365) AS orders_365,
+           list(o.order_date ORDER BY o.order_date) FILTER (WHERE o.order_date > CAST(? AS DATE) - 365)
+               AS recent_days,
+           coalesce(sum(o.amount) FILTER (WHERE o.order_date >= CAST(? AS DATE)), 0) AS value_last,
+           coalesce(sum(o.amount) FILTER (WHERE o.order_date >= CAST(? AS DATE)
+                                          AND o.order_date < CAST(? AS DATE)), 0) AS value_prev,
+           coalesce(sum(o.amount) FILTER (WHERE o.order_date BETWEEN CAST(? AS DATE) AND CAST(? AS DATE)), 0)
+               AS value_ly,
+           coalesce(sum(o.amount) FILTER (WHERE o.order_date > CAST(? AS DATE)), 0) AS value_12m,
+           coalesce(sum(o.amount) FILTER (WHERE o.order_date >= CAST(? AS DATE)
+                                          AND o.order_date < CAST(? AS DATE)), 0) AS value_tier_prev
+    FROM order_days o
+    WHERE o.order_date <= CAST(? AS DATE) {prefilter}
+    GROUP BY o.customer_id
 ),
 history AS (
-    SELECT customer_id, min(order_date) AS first_order_date, max(order_date) AS last_order_date
-    FROM days GROUP BY customer_id
-),
-recent AS (
-    SELECT customer_id, order_date, amount,
-           order_date - lag(order_date) OVER (PARTITION BY customer_id ORDER BY order_date) AS gap
-    FROM days, p
-    WHERE order_date > p.d - 365
-),
-cadence AS (
-    SELECT customer_id, count(*) AS orders_365, median(gap) AS median_gap
-    FROM recent GROUP BY customer_id
-),
-windows AS (
-    SELECT d.customer_id,
-           coalesce(sum(d.amount) FILTER (WHERE d.order_date >= p.last_from), 0) AS value_last,
-           coalesce(sum(d.amount) FILTER (WHERE d.order_date >= p.prev_from
-                                          AND d.order_date < p.last_from), 0) AS value_prev,
-           coalesce(sum(d.amount) FILTER (WHERE d.order_date BETWEEN p.ly_from AND p.ly_to), 0) AS value_ly,
-           coalesce(sum(d.amount) FILTER (WHERE d.order_date > p.year_ago), 0) AS value_12m,
-           coalesce(sum(d.amount) FILTER (WHERE d.order_date >= p.tier_from
-                                          AND d.order_date < p.last_from), 0) AS value_tier_prev
-    FROM days d, p
-    WHERE d.order_date >= least(p.ly_from, p.prev_from, p.tier_from)
-    GROUP BY d.customer_id
+    SELECT h.*,
+           list_aggregate(list_transform(list_zip(h.recent_days[2:], h.recent_days[1:len(h.recent_days) - 1]),
+                                         lambda pair: pair[1] - pair[2]), 'median') AS median_gap
+    FROM per_customer h SEMI JOIN scope s ON s.customer_id = h.customer_id
 ),
 low AS (
-    SELECT s.customer_id, count(m.month) AS months_at_floor
-    FROM scope s CROSS JOIN p
-    LEFT JOIN order_months m
-           ON m.customer_id = s.customer_id AND m.month BETWEEN p.low_from AND p.low_to
-          AND m.amount >= p.floor_value
-    GROUP BY s.customer_id
+    SELECT m.customer_id, count(*) AS months_at_floor
+    FROM order_months m
+    WHERE m.month BETWEEN CAST(? AS DATE) AND CAST(? AS DATE) AND m.amount >= CAST(? AS DOUBLE)
+    GROUP BY m.customer_id
 ),
 ranked AS (
     SELECT part, customer_id,
-           CASE WHEN before < (p.a_share - ?) * total THEN 'A'
-                WHEN before < (p.b_share - ?) * total THEN 'B' ELSE 'C' END AS abc
+           CASE WHEN before < (CAST(? AS DOUBLE) - CAST(? AS DOUBLE)) * total THEN 'A'
+                WHEN before < (CAST(? AS DOUBLE) - CAST(? AS DOUBLE)) * total THEN 'B' ELSE 'C' END AS abc
     FROM (
         SELECT part, customer_id, value,
                sum(value) OVER (PARTITION BY part) AS total,
                coalesce(sum(value) OVER (PARTITION BY part ORDER BY value DESC, customer_id
                                          ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS before
-        FROM (SELECT 'previous' AS part, customer_id, value_tier_prev AS value FROM windows
+        FROM (SELECT 'previous' AS part, customer_id, value_tier_prev AS value FROM history
               UNION ALL
-              SELECT 'current', customer_id, value_last FROM windows)
+              SELECT 'current', customer_id, value_last FROM history)
         WHERE value > 0
-    ), p
+    )
 ),
 seen AS (
     SELECT v.customer_id, max(v.visit_date)::DATE AS last_visit_date
-    FROM visits v JOIN scope s USING (customer_id), p
-    WHERE v.visit_date < p.d + INTERVAL 1 DAY
+    FROM visits v
+    WHERE v.visit_date < CAST(? AS DATE) + INTERVAL 1 DAY
     GROUP BY v.customer_id
 ),
 any_visit AS (
-    SELECT count(*) > 0 AS has_visits FROM (
-        SELECT 1 FROM visits, p WHERE visit_date < p.d + INTERVAL 1 DAY LIMIT 1)
+    SELECT EXISTS (SELECT 1 FROM visits WHERE visit_date < CAST(? AS DATE) + INTERVAL 1 DAY) AS has_visits
 ),
 facts AS (
     SELECT s.customer_id, s.customer_name, s.manager_id, mg.manager_name, mg.team, s.customer_class,
            s.status, s.violation_date,
-           h.first_order_date, h.last_order_date, p.d - h.last_order_date AS days_since_last_order,
-           coalesce(c.orders_365, 0) AS orders_365, c.median_gap,
-           coalesce(w.value_last, 0) AS value_last, coalesce(w.value_prev, 0) AS value_prev,
-           coalesce(w.value_ly, 0) AS value_ly,
-           coalesce(w.value_12m, 0) / 4.0 AS revenue_at_risk,
+           h.first_order_date, h.last_order_date, CAST(? AS DATE) - h.last_order_date AS days_since_last_order,
+           h.orders_365, h.median_gap, h.value_last, h.value_prev, h.value_ly,
+           h.value_12m / 4.0 AS revenue_at_risk,
            coalesce(l.months_at_floor, 0) AS months_at_floor,
-           v.last_visit_date, p.d - v.last_visit_date AS days_since_last_visit, i.interval_days,
+           v.last_visit_date, CAST(? AS DATE) - v.last_visit_date AS days_since_last_visit, i.interval_days,
            coalesce(rp.abc, 'none') AS previous_abc, coalesce(rc.abc, 'none') AS current_abc,
-           coalesce(s.status, '') <> 'closed' AND h.last_order_date > p.year_ago AS eligible,
-           any_visit.has_visits, p.*
+           coalesce(s.status, '') <> 'closed' AND h.last_order_date > CAST(? AS DATE) AS eligible,
+           any_visit.has_visits
     FROM scope s
     JOIN history h USING (customer_id)
-    CROSS JOIN p CROSS JOIN any_visit
+    CROSS JOIN any_visit
     LEFT JOIN managers mg ON mg.manager_id = s.manager_id
-    LEFT JOIN cadence c USING (customer_id)
-    LEFT JOIN windows w USING (customer_id)
     LEFT JOIN low l USING (customer_id)
     LEFT JOIN seen v USING (customer_id)
     LEFT JOIN intervals i ON i.customer_class = s.customer_class
     LEFT JOIN ranked rp ON rp.customer_id = s.customer_id AND rp.part = 'previous'
     LEFT JOIN ranked rc ON rc.customer_id = s.customer_id AND rc.part = 'current'
+),
+fired AS (
+    SELECT *,
+           eligible AND orders_365 >= CAST(? AS INTEGER) AND days_since_last_order > CAST(? AS DOUBLE) * median_gap
+               AND days_since_last_order > CAST(? AS INTEGER) AS cadence,
+           eligible AND value_ly > 0 AND value_last < CAST(? AS DOUBLE) * value_ly AS decline_yoy,
+           eligible AND value_prev > 0 AND value_last < CAST(? AS DOUBLE) * value_prev AS decline_prev,
+           eligible AND first_order_date < CAST(? AS DATE) AND months_at_floor = 0 AS low_value,
+           eligible AND interval_days IS NOT NULL
+               AND coalesce(days_since_last_visit > interval_days, has_visits) AS visit_overdue,
+           eligible AND previous_abc = 'A' AND current_abc <> 'A' AS tier_drop,
+           eligible AND violation_date BETWEEN CAST(? AS DATE) AND CAST(? AS DATE)
+               AND coalesce(customer_class, '') <> 'assist' AS class_mismatch
+    FROM facts
 )
 SELECT customer_id, customer_name, manager_id, manager_name, team, customer_class, status,
        first_order_date, last_order_date, days_since_last_order, orders_365, median_gap,
        value_last, value_prev, value_ly, revenue_at_risk, months_at_floor,
        last_visit_date, days_since_last_visit, interval_days, previous_abc, current_abc, violation_date,
-       eligible,
-       eligible AND orders_365 >= min_orders AND days_since_last_order > factor * median_gap
-           AND days_since_last_order > min_days AS cadence,
-       eligible AND value_ly > 0 AND value_last < ratio * value_ly AS decline_yoy,
-       eligible AND value_prev > 0 AND value_last < ratio * value_prev AS decline_prev,
-       eligible AND first_order_date < low_from AND months_at_floor = 0 AS low_value,
-       eligible AND interval_days IS NOT NULL AND coalesce(days_since_last_visit > interval_days,
-                                                           has_visits) AS visit_overdue,
-       eligible AND previous_abc = 'A' AND current_abc <> 'A' AS tier_drop,
-       eligible AND violation_date BETWEEN violation_since AND d
-           AND coalesce(customer_class, '') <> 'assist' AS class_mismatch
-FROM facts
+       eligible, {rules},
+       concat_ws(';', {codes}) AS rules
+FROM fired
 ORDER BY customer_id
 """
-
 
 def _interval_lists(settings: dict) -> tuple[list[str], list[int]]:
     classes = settings.get("classes", {})
@@ -251,27 +235,32 @@ def rule_facts(con, filters: Filters, as_of: date | None = None, settings: dict 
     abc = settings.get("abc", {})
     names, days = _interval_lists(settings)
     scope, scope_params = customer_scope_sql(filters, "c")
+    # With no filter every customer is in scope: skip the pre-filter of order_days (a semi-join
+    # over millions of rows); the join to `scope` further down still applies.
+    prefilter = "" if scope == "TRUE" else "AND o.customer_id IN (SELECT customer_id FROM scope)"
+    a_share, b_share = float(abc.get("a_share", 0.80)), float(abc.get("b_share", 0.95))
     params = [
-        *scope_params,
-        as_of, shift_years(as_of, -1), last_from, prev_from, ly_from, ly_to, tier_from, low_from, low_to,
-        shift_months(as_of, -violation_months),
+        *scope_params, names, days,
+        as_of, as_of, last_from, prev_from, last_from, ly_from, ly_to, shift_years(as_of, -1),
+        tier_from, last_from, as_of,
+        low_from, low_to, float(ws["low_value_floor"]),
+        a_share, _TOLERANCE, b_share, _TOLERANCE,
+        as_of, as_of,
+        as_of, as_of, shift_years(as_of, -1),
         int(ws["cadence_min_orders"]), float(ws["cadence_factor"]), int(ws["cadence_min_days"]),
-        float(ws["decline_ratio"]), float(ws["low_value_floor"]), int(ws["low_value_months"]),
-        float(abc.get("a_share", 0.80)), float(abc.get("b_share", 0.95)),
-        names, days, _TOLERANCE, _TOLERANCE,
+        float(ws["decline_ratio"]), float(ws["decline_ratio"]), low_from,
+        shift_months(as_of, -violation_months), as_of,
     ]
-    frame = db.query(con, _RULES_SQL.format(scope=scope), params)
+    sql = _RULES_SQL.format(
+        scope=scope, prefilter=prefilter,
+        rules=", ".join(f"coalesce({rule}, FALSE) AS {rule}" for rule in RULES),
+        codes=", ".join(f"CASE WHEN {rule} THEN '{rule}' END" for rule in RULES))
+    frame = db.query(con, sql, params)
     for rule in RULES:
-        frame[rule] = frame[rule].fillna(False).astype(bool)
-    frame["rules"] = _rule_codes(frame)
-    return frame
-
-
-def _rule_codes(frame: pd.DataFrame) -> pd.Series:
+        frame[rule] = frame[rule].astype(bool)
     if frame.empty:
-        return pd.Series([], dtype=object)
-    fired = frame[list(RULES)]
-    return fired.apply(lambda row: ";".join(rule for rule in RULES if row[rule]), axis=1)
+        frame["rules"] = pd.Series([], dtype=object)
+    return frame
 
 
 # ----------------------------------------------------------------------- reasons
