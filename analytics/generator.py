@@ -97,11 +97,11 @@ VISIT_NOTES = ("宣传新品规", "检查明码标价", "了解库存情况", "�
 
 # Customer fates (exclusive), as shares of all customers.
 # Churners stop 6-18 months before the end, on any day of the last 18 months, or 3-8 weeks
-# before the end (about 7.5% in all).
+# before the end (about 9.5% in all).
 NORMAL, CHURN_OLD, CHURN_MID, CHURN_RECENT, DECLINER, CLOSED, NEW = range(7)
 # Order size by ordering interval in weeks: fewer orders, bigger baskets.
 ORDER_SIZE = np.array([0.0, 1.0, 1.8, 0.0, 3.2])
-FATE_SHARES = {CHURN_OLD: 0.015, CHURN_MID: 0.03, CHURN_RECENT: 0.03, CLOSED: 0.025, DECLINER: 0.05,
+FATE_SHARES = {CHURN_OLD: 0.015, CHURN_MID: 0.05, CHURN_RECENT: 0.03, CLOSED: 0.025, DECLINER: 0.05,
                NEW: 0.06}
 
 

@@ -8,6 +8,8 @@ The model learns from this database's own history and never looks past the date 
   Every label window therefore ends on or before d.
 - Backtest: a model trained only on snapshots whose label windows end on or before the latest
   snapshot s_0 (k >= ceil(h / 28)) is tested on s_0, i.e. on what really happened in (d - h, d].
+  The test covers the customers still active at s_0 (an order within lost_after_days): one
+  already lost is no prediction, and counting them would flatter both rankings.
   Reported: ROC AUC and precision in the top 10% of scores, beside the same figures for ranking
   by "days since last order" alone.
 - Scoring: a model trained on every snapshot (s_0, s_1, …) scores the customers as of d.
@@ -305,6 +307,13 @@ def assess(con, as_of: date | None = None, settings: dict | None = None) -> Risk
         result.seconds = time.perf_counter() - began
         return result
 
+    # A customer with no order for lost_after_days is already lost (domain §4): that it stays
+    # away is no prediction, so the backtest scores the customers still active at s_0.
+    test = test[test["days_since_last_order"] < int(warning_settings(settings)["lost_after_days"])]
+    if _thin(test):
+        result.reason = _thin(test)
+        result.seconds = time.perf_counter() - began
+        return result
     y_test = test["no_order_after"].to_numpy(dtype=bool)
     predicted = _predict(_fit(backtest_train), test)
     baseline = test["days_since_last_order"].to_numpy(dtype="float64")

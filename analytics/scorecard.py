@@ -52,6 +52,8 @@ from analytics.visits import (
     coverage_window,
     customer_part,
     manager_part,
+    month_split,
+    order_amounts_sql,
     standards_cte,
 )
 
@@ -63,6 +65,11 @@ CLI_COLUMNS = ["manager_id", "manager_name", "team", "customers", "visits", "cov
                "visits_per_field_day", "sales", "growth_yoy", "target_attainment",
                "active_customers", "at_risk_customers", "lost_customers", "score", "status", "rank"]
 DEFAULT_LOST_AFTER_DAYS = 90
+# A customer's order months as bits of a HUGEINT (127 usable bits): periods are grouped so that
+# their months fit in _MASK_MONTHS bits; in a single longer period the months from bit 126 on are
+# folded into bit 126, all of them whole months of the period itself.
+_MASK_MONTHS = 120
+_MASK_BITS = 127
 
 
 def _settings(settings: dict | None) -> dict:
@@ -93,6 +100,13 @@ def _target_rows(number: int, start: date, end: date) -> list[list]:
     return rows
 
 
+def _sales_parts(number: int, role: str, start: date, end: date) -> tuple[list[list], list[list]]:
+    """[start, end] as [period, role, month] rows of whole months (read from order_months) and
+    [period, role, from, to] parts of partly covered months (read from order_days)."""
+    months, parts = month_split(start, end)
+    return [[number, role, m] for m in months], [[number, role, a, b] for a, b in parts]
+
+
 def _values(columns: str, types: tuple[str, ...], rows: list[list]) -> tuple[str, list]:
     """A VALUES CTE `columns` with one row of bound parameters per row."""
     row = "(" + ", ".join(f"CAST(? AS {t})" for t in types) + ")"
@@ -103,10 +117,23 @@ _PERIOD_TYPES = ("INTEGER", "DATE", "DATE", "INTEGER", "DATE", "DATE", "DATE", "
 _PERIOD_COLUMNS = ("periods(period_no, p_start, p_end, p_days, ly_start, ly_end, base_from, base_to, "
                    "cov_start, cov_end)")
 
+# Sales are read per calendar month from order_months where a period (or last year's period)
+# covers the whole month, and per day from order_days only for the partly covered months, so
+# each order row is read once per period instead of meeting a day calendar.
+_WHOLE_MONTHS_BRANCH = """
+    SELECT sm.period_no, sm.role, FALSE AS part, m.customer_id, m.amount
+    FROM order_months m JOIN sales_months sm ON sm.month = m.month
+    WHERE m.month BETWEEN ? AND ?"""
+_PART_MONTH_BRANCH = """
+    SELECT CAST(? AS INTEGER) AS period_no, CAST(? AS VARCHAR) AS role, TRUE AS part, d.customer_id, d.amount
+    FROM order_days d WHERE d.order_date BETWEEN ? AND ?"""
+
 _FIGURES_SQL = """
 WITH {periods},
 {targets},
 {standards},
+{sales_months},
+{period_masks},
 mgr AS (
     SELECT m.manager_id, coalesce(m.manager_name, m.manager_id) AS manager_name, m.team
     FROM managers m WHERE {manager_scope}
@@ -119,18 +146,8 @@ book AS (
     LEFT JOIN standards known ON known.customer_class = c.customer_class
     WHERE {customer_scope}
 ),
--- Calendars: the days (or months) each period looks at, so that data rows meet their periods
--- through equality joins. role: 'now' = the period, 'ly' = the same period last year,
--- 'cover' = the coverage window.
-calendar AS (
-    SELECT p.period_no, 'now' AS role, CAST(g.d AS DATE) AS day
-    FROM periods p, generate_series(p.p_start, p.p_end, INTERVAL 1 DAY) AS g(d)
-    UNION ALL
-    SELECT p.period_no, 'ly', CAST(g.d AS DATE)
-    FROM periods p, generate_series(p.ly_start, p.ly_end, INTERVAL 1 DAY) AS g(d)
-    UNION ALL
-    SELECT p.period_no, 'cover', CAST(g.d AS DATE)
-    FROM periods p, generate_series(p.cov_start, p.cov_end - 1, INTERVAL 1 DAY) AS g(d)
+open_book AS (
+    SELECT manager_id, count(*) AS open_customers FROM book WHERE is_open GROUP BY manager_id
 ),
 -- The compliance window of each class: the period, or the interval ending at the period's end.
 class_windows AS (
@@ -142,89 +159,125 @@ class_windows AS (
            p.p_end AS w_end
     FROM periods p CROSS JOIN standards s
 ),
-window_days AS (
-    SELECT w.period_no, w.customer_class, CAST(g.d AS DATE) AS day
-    FROM class_windows w, generate_series(w.w_start, w.w_end, INTERVAL 1 DAY) AS g(d)
+-- Per period and class, the days a visit counts for: in the compliance window and/or in the
+-- coverage window. One row per (period, class, day), so a visit meets each period once.
+visit_days AS (
+    SELECT period_no, customer_class, day, bool_or(in_window) AS in_window, bool_or(in_cover) AS in_cover
+    FROM (
+        SELECT w.period_no, w.customer_class, CAST(g.d AS DATE) AS day, TRUE AS in_window, FALSE AS in_cover
+        FROM class_windows w, generate_series(w.w_start, w.w_end, INTERVAL 1 DAY) AS g(d)
+        UNION ALL
+        SELECT p.period_no, s.customer_class, CAST(g.d AS DATE), FALSE, TRUE
+        FROM periods p CROSS JOIN standards s, generate_series(p.cov_start, p.cov_end - 1, INTERVAL 1 DAY) AS g(d)
+    )
+    GROUP BY period_no, customer_class, day
 ),
-base_months AS (
-    SELECT p.period_no, CAST(g.m AS DATE) AS month
-    FROM periods p, generate_series(p.base_from, p.base_to, INTERVAL 1 MONTH) AS g(m)
+period_days AS (
+    SELECT p.period_no, CAST(g.d AS DATE) AS day
+    FROM periods p, generate_series(p.p_start, p.p_end, INTERVAL 1 DAY) AS g(d)
 ),
 vis AS (
     SELECT v.customer_id, v.manager_id, CAST(v.visit_date AS DATE) AS day, v.method, v.duration_min,
            CAST(v.appointment_date AS DATE) AS booked_on
     FROM visits v WHERE v.visit_date >= ? AND v.visit_date < ?
 ),
-open_visits AS (
+-- Materialised so that visits meet the day calendar on (class, day), not on the day alone.
+open_visits AS MATERIALIZED (
     SELECT v.customer_id, v.day, b.service_class
-    FROM vis v JOIN book b USING (customer_id)
+    FROM vis v JOIN book b ON b.customer_id = v.customer_id
     WHERE b.is_open
 ),
-in_window AS (
-    SELECT wd.period_no, v.customer_id, count(*) AS actual
-    FROM open_visits v JOIN window_days wd ON wd.customer_class = v.service_class AND wd.day = v.day
-    GROUP BY wd.period_no, v.customer_id
+seen AS (
+    SELECT vd.period_no, v.customer_id, count(*) FILTER (WHERE vd.in_window) AS actual,
+           bool_or(vd.in_cover) AS covered
+    FROM open_visits v
+    JOIN visit_days vd ON vd.customer_class = v.service_class AND vd.day = v.day
+    GROUP BY vd.period_no, v.customer_id
 ),
-covered AS (
-    SELECT DISTINCT cal.period_no, v.customer_id
-    FROM open_visits v JOIN calendar cal ON cal.role = 'cover' AND cal.day = v.day
-),
+-- Customers without a visit are neither compliant (at least one visit is always expected) nor
+-- covered, so only visited customers need counting; the denominator is the open book.
 served AS (
-    SELECT w.period_no, b.manager_id, count(*) AS open_customers,
-           avg(CASE WHEN coalesce(i.actual, 0) >= w.expected THEN 1.0 ELSE 0.0 END) AS frequency_compliance,
-           avg(CASE WHEN cv.customer_id IS NOT NULL THEN 1.0 ELSE 0.0 END) AS coverage
-    FROM book b
-    JOIN class_windows w ON w.customer_class = b.service_class
-    LEFT JOIN in_window i ON i.period_no = w.period_no AND i.customer_id = b.customer_id
-    LEFT JOIN covered cv ON cv.period_no = w.period_no AND cv.customer_id = b.customer_id
-    WHERE b.is_open
-    GROUP BY w.period_no, b.manager_id
+    SELECT s.period_no, b.manager_id,
+           count(*) FILTER (WHERE s.actual >= w.expected) AS compliant_customers,
+           count(*) FILTER (WHERE s.covered) AS covered_customers
+    FROM seen s
+    JOIN book b ON b.customer_id = s.customer_id
+    JOIN class_windows w ON w.period_no = s.period_no AND w.customer_class = b.service_class
+    GROUP BY s.period_no, b.manager_id
 ),
-work AS (
-    SELECT cal.period_no, v.manager_id, count(*) AS visits,
-           count(DISTINCT v.day) FILTER (WHERE v.method = 'onsite') AS field_dates,
-           count(*) FILTER (WHERE v.method = 'onsite') AS onsite_visits,
-           count(v.duration_min) AS timed_visits,
-           count(*) FILTER (WHERE v.duration_min BETWEEN s.min_minutes AND s.max_minutes) AS visits_in_length,
-           count(*) FILTER (WHERE s.lead_days >= 0) AS booking_required,
-           count(*) FILTER (WHERE s.lead_days >= 0 AND v.day - v.booked_on >= s.lead_days) AS booked_in_time,
-           count(v.booked_on) AS with_appointment
-    FROM vis v
-    JOIN calendar cal ON cal.role = 'now' AND cal.day = v.day
-    JOIN mgr ON mgr.manager_id = v.manager_id
-    LEFT JOIN customers c ON c.customer_id = v.customer_id
+-- The standard each visited customer is held to, looked up once per customer rather than per
+-- visit; visits to customers missing from the table get the fallback class when no customer
+-- filter is set (and are left out otherwise, as the filter cannot hold for them).
+visit_standards AS (
+    SELECT c.customer_id, s.min_minutes, s.max_minutes, s.lead_days
+    FROM customers c
     LEFT JOIN standards known ON known.customer_class = c.customer_class
     JOIN standards s ON s.customer_class = coalesce(known.customer_class, ?)
     WHERE {visit_scope}
-    GROUP BY cal.period_no, v.manager_id
 ),
-bought AS (
-    SELECT cal.period_no, d.customer_id, b.manager_id,
-           sum(d.amount) FILTER (WHERE cal.role = 'now') AS sales,
-           sum(d.amount) FILTER (WHERE cal.role = 'ly') AS sales_ly
-    FROM order_days d
-    JOIN book b USING (customer_id)
-    JOIN calendar cal ON cal.role IN ('now', 'ly') AND cal.day = d.order_date
-    WHERE d.order_date BETWEEN ? AND ?
-    GROUP BY cal.period_no, d.customer_id, b.manager_id
+fallback AS (
+    SELECT min_minutes, max_minutes, lead_days FROM standards WHERE customer_class = ?
 ),
-base AS (
-    SELECT DISTINCT bm.period_no, m.customer_id
-    FROM order_months m
-    JOIN book b USING (customer_id)
-    JOIN base_months bm ON bm.month = m.month
-    WHERE m.month BETWEEN ? AND ?
+work AS (
+    SELECT pd.period_no, v.manager_id, count(*) AS visits,
+           count(DISTINCT v.day) FILTER (WHERE v.method = 'onsite') AS field_dates,
+           count(*) FILTER (WHERE v.method = 'onsite') AS onsite_visits,
+           count(v.duration_min) AS timed_visits,
+           count(*) FILTER (WHERE v.duration_min BETWEEN coalesce(cs.min_minutes, f.min_minutes)
+                                                     AND coalesce(cs.max_minutes, f.max_minutes))
+               AS visits_in_length,
+           count(*) FILTER (WHERE coalesce(cs.lead_days, f.lead_days) >= 0) AS booking_required,
+           count(*) FILTER (WHERE coalesce(cs.lead_days, f.lead_days) >= 0
+                            AND v.day - v.booked_on >= coalesce(cs.lead_days, f.lead_days)) AS booked_in_time,
+           count(v.booked_on) AS with_appointment
+    FROM vis v
+    JOIN period_days pd ON pd.day = v.day
+    JOIN mgr ON mgr.manager_id = v.manager_id
+    LEFT JOIN visit_standards cs ON cs.customer_id = v.customer_id
+    CROSS JOIN fallback f
+    WHERE cs.customer_id IS NOT NULL OR ?
+    GROUP BY pd.period_no, v.manager_id
+),
+sales_rows AS ({sales_branches}
+),
+-- Sales per manager straight from the order rows; who bought and who belongs to the retention
+-- base from one bit mask of order months per customer (bit i = i-th month from the first base
+-- month), so each customer meets each period once instead of once per order month.
+sales AS (
+    SELECT r.period_no, b.manager_id,
+           sum(r.amount) FILTER (WHERE r.role = 'now') AS sales,
+           sum(r.amount) FILTER (WHERE r.role = 'ly') AS sales_ly
+    FROM sales_rows r JOIN book b ON b.customer_id = r.customer_id
+    GROUP BY r.period_no, b.manager_id
+),
+ordered_months AS (
+    SELECT customer_id,
+           bit_or(CAST(1 AS HUGEINT) << CAST(least(datediff('month', CAST(? AS DATE), month), 126) AS INTEGER))
+               AS months
+    FROM order_months
+    WHERE month BETWEEN ? AND ?
+    GROUP BY customer_id
+),
+bought_in_part AS (
+    SELECT DISTINCT period_no, customer_id FROM sales_rows WHERE part AND role = 'now'
+),
+customer_periods AS (
+    SELECT pm.period_no, b.manager_id,
+           (o.months >> pm.base_offset) & ((CAST(1 AS HUGEINT) << pm.base_months) - 1) <> 0 AS in_base,
+           (o.months >> pm.now_offset) & ((CAST(1 AS HUGEINT) << pm.now_months) - 1) <> 0
+               OR bp.customer_id IS NOT NULL AS active
+    FROM book b
+    CROSS JOIN period_masks pm
+    LEFT JOIN ordered_months o ON o.customer_id = b.customer_id
+    LEFT JOIN bought_in_part bp ON bp.period_no = pm.period_no AND bp.customer_id = b.customer_id
 ),
 standing AS (
-    SELECT coalesce(y.period_no, k.period_no) AS period_no, b.manager_id,
-           sum(y.sales) AS sales, sum(y.sales_ly) AS sales_ly,
-           count(y.sales) AS active_customers,
-           count(k.customer_id) AS base_customers,
-           count(*) FILTER (WHERE k.customer_id IS NOT NULL AND y.sales IS NOT NULL) AS retained_customers
-    FROM bought y
-    FULL JOIN base k ON k.period_no = y.period_no AND k.customer_id = y.customer_id
-    JOIN book b ON b.customer_id = coalesce(y.customer_id, k.customer_id)
-    GROUP BY 1, 2
+    SELECT period_no, manager_id,
+           count(*) FILTER (WHERE active) AS active_customers,
+           count(*) FILTER (WHERE in_base) AS base_customers,
+           count(*) FILTER (WHERE in_base AND active) AS retained_customers
+    FROM customer_periods
+    GROUP BY period_no, manager_id
 ),
 planned AS (
     SELECT tm.period_no, t.manager_id, sum(t.sales_target * tm.weight) AS target
@@ -234,30 +287,34 @@ planned AS (
     GROUP BY tm.period_no, t.manager_id
 )
 SELECT p.period_no, p.p_start AS period_start, mgr.manager_id, mgr.manager_name, mgr.team,
-       coalesce(sv.open_customers, 0) AS customers,
+       coalesce(ob.open_customers, 0) AS customers,
        coalesce(w.visits, 0) AS visits,
-       sv.coverage, sv.frequency_compliance,
+       1.0 * coalesce(sv.covered_customers, 0) / ob.open_customers AS coverage,
+       1.0 * coalesce(sv.compliant_customers, 0) / ob.open_customers AS frequency_compliance,
        1.0 * w.visits_in_length / nullif(w.timed_visits, 0) AS duration_compliance,
        CASE WHEN sum(coalesce(w.with_appointment, 0)) OVER (PARTITION BY p.period_no) > 0
             THEN 1.0 * w.booked_in_time / nullif(w.booking_required, 0) END AS appointment_compliance,
        coalesce(w.field_dates, 0) / (p.p_days / 7.0) AS field_days_per_week,
        coalesce(1.0 * w.onsite_visits / nullif(w.field_dates, 0), 0) AS visits_per_field_day,
-       coalesce(st.sales, 0) AS sales,
-       st.sales_ly AS sales_last_year,
-       coalesce(st.sales, 0) / nullif(st.sales_ly, 0) - 1 AS growth_yoy,
+       coalesce(y.sales, 0) AS sales,
+       y.sales_ly AS sales_last_year,
+       coalesce(y.sales, 0) / nullif(y.sales_ly, 0) - 1 AS growth_yoy,
        pl.target,
-       coalesce(st.sales, 0) / nullif(pl.target, 0) AS target_attainment,
+       coalesce(y.sales, 0) / nullif(pl.target, 0) AS target_attainment,
        1.0 * st.retained_customers / nullif(st.base_customers, 0) AS retention,
        coalesce(st.active_customers, 0) AS active_customers
 FROM mgr CROSS JOIN periods p
+LEFT JOIN open_book ob ON ob.manager_id = mgr.manager_id
 LEFT JOIN served sv ON sv.period_no = p.period_no AND sv.manager_id = mgr.manager_id
 LEFT JOIN work w ON w.period_no = p.period_no AND w.manager_id = mgr.manager_id
+LEFT JOIN sales y ON y.period_no = p.period_no AND y.manager_id = mgr.manager_id
 LEFT JOIN standing st ON st.period_no = p.period_no AND st.manager_id = mgr.manager_id
 LEFT JOIN planned pl ON pl.period_no = p.period_no AND pl.manager_id = mgr.manager_id
 WHERE mgr.manager_id IN (SELECT manager_id FROM book)
    OR mgr.manager_id IN (SELECT manager_id FROM work)
 ORDER BY p.period_no, mgr.manager_id
 """
+
 
 _LOST_SQL = """
 WITH mgr AS (
@@ -268,16 +325,23 @@ book AS (
     FROM customers c JOIN mgr ON mgr.manager_id = c.manager_id
     WHERE {customer_scope}
 ),
-last_orders AS (
-    SELECT d.customer_id, max(d.order_date) AS last_order
-    FROM order_days d JOIN book b USING (customer_id)
-    WHERE d.order_date <= ?
-    GROUP BY d.customer_id
+-- Lost = closed, or ordered before the cutoff but not from it up to the end. "Ordered before"
+-- reads whole months from order_months and only the cutoff's month from order_days.
+recent AS (
+    SELECT DISTINCT d.customer_id FROM order_days d WHERE d.order_date BETWEEN ? AND ?
+),
+earlier AS (
+    SELECT m.customer_id FROM order_months m WHERE m.month < ?
+    UNION
+    SELECT d.customer_id FROM order_days d WHERE d.order_date >= ? AND d.order_date < ?
 )
 SELECT b.manager_id,
-       count(*) FILTER (WHERE b.is_closed OR l.last_order < ?) AS lost_customers
-FROM book b LEFT JOIN last_orders l USING (customer_id)
+       count(*) FILTER (WHERE b.is_closed OR (b.customer_id IN (SELECT customer_id FROM earlier)
+                                              AND b.customer_id NOT IN (SELECT customer_id FROM recent)))
+           AS lost_customers
+FROM book b
 GROUP BY b.manager_id
+ORDER BY b.manager_id
 """
 
 
@@ -289,8 +353,9 @@ def lost_customers(con, filters: Filters, settings: dict | None = None) -> pd.Da
     manager_scope, manager_params = manager_scope_sql(manager_part(filters), "m")
     customer_scope, customer_params = customer_scope_sql(customer_part(filters), "c")
     sql = _LOST_SQL.format(manager_scope=manager_scope, customer_scope=customer_scope)
-    return query(con, sql, [*manager_params, *customer_params, filters.end,
-                            filters.end - timedelta(days=lost_days - 1)])
+    cutoff = filters.end - timedelta(days=lost_days - 1)
+    return query(con, sql, [*manager_params, *customer_params, cutoff, filters.end,
+                            month_start(cutoff), month_start(cutoff), cutoff])
 
 
 def period_figures(con, filters: Filters, periods: tuple[tuple[date, date], ...],
@@ -301,8 +366,33 @@ def period_figures(con, filters: Filters, periods: tuple[tuple[date, date], ...]
     `period_start`. Managers are selected by the team and manager filters and kept when they
     have customers in scope or made visits in a period; region and class select the customers."""
     settings = _settings(settings)
-    period_rows = [_period_row(i, s, e, settings) for i, (s, e) in enumerate(periods)]
-    target_rows = [row for i, (s, e) in enumerate(periods) for row in _target_rows(i, s, e)]
+    chunks = _mask_chunks([_period_row(i, s, e, settings) for i, (s, e) in enumerate(periods)])
+    if len(chunks) == 1:
+        return _figures(con, filters, chunks[0], settings)
+    frames = [_figures(con, filters, chunk, settings) for chunk in chunks]
+    return (pd.concat(frames, ignore_index=True)
+            .sort_values(["period_no", "manager_id"], kind="stable", ignore_index=True))
+
+
+def _month_number(d: date) -> int:
+    return d.year * 12 + d.month - 1
+
+
+def _mask_chunks(period_rows: list[list]) -> list[list[list]]:
+    """The periods in groups whose months (from the first base month to the last period month)
+    fit in one customer bit mask."""
+    chunks: list[list[list]] = []
+    for row in sorted(period_rows, key=lambda r: r[6]):
+        if chunks and _month_number(row[2]) - _month_number(chunks[-1][0][6]) < _MASK_MONTHS:
+            chunks[-1].append(row)
+        else:
+            chunks.append([row])
+    return chunks
+
+
+def _figures(con, filters: Filters, period_rows: list[list], settings: dict) -> pd.DataFrame:
+    """period_figures for periods whose months span at most _MASK_MONTHS months."""
+    target_rows = [row for r in period_rows for row in _target_rows(r[0], r[1], r[2])]
     periods_sql, period_params = _values(_PERIOD_COLUMNS, _PERIOD_TYPES, period_rows)
     targets_sql, target_params = _values("target_months(period_no, month, weight)",
                                          ("INTEGER", "VARCHAR", "DOUBLE"), target_rows)
@@ -313,15 +403,38 @@ def period_figures(con, filters: Filters, periods: tuple[tuple[date, date], ...]
     visits_from = min(min(r[1] for r in period_rows) - timedelta(days=longest),
                       min(r[8] for r in period_rows))
     visits_to = max(max(r[2] for r in period_rows) + timedelta(days=1), max(r[9] for r in period_rows))
-    orders_from = min(r[4] for r in period_rows)
-    orders_to = max(r[2] for r in period_rows)
+    base_from = min(r[6] for r in period_rows)
+    sales_months, sales_parts, mask_rows, mask_to = [], [], [], base_from
+    for number, start, end, _, ly_start, ly_end, from_month, to_month, *_ in period_rows:
+        for role, first, last in (("now", start, end), ("ly", ly_start, ly_end)):
+            months, parts = _sales_parts(number, role, first, last)
+            sales_months += months
+            sales_parts += parts
+        now_months = [m for _, _, m in _sales_parts(number, "now", start, end)[0]]
+        now_offset = _month_number(now_months[0] if now_months else start) - _month_number(base_from)
+        mask_rows.append([number, _month_number(from_month) - _month_number(base_from),
+                          _month_number(to_month) - _month_number(from_month) + 1,
+                          now_offset, min(len(now_months), _MASK_BITS - now_offset)])
+        mask_to = max([mask_to, to_month, *now_months])
+    masks_sql, mask_params = _values("period_masks(period_no, base_offset, base_months, now_offset, now_months)",
+                                     ("INTEGER",) * 5, mask_rows)
+    months_sql, month_params = _values("sales_months(period_no, role, month)", ("INTEGER", "VARCHAR", "DATE"),
+                                       sales_months or [[-1, "none", None]])
+    branches, branch_params = [], []
+    if sales_months:
+        branches.append(_WHOLE_MONTHS_BRANCH)
+        branch_params += [min(r[2] for r in sales_months), max(r[2] for r in sales_months)]
+    for part in sales_parts:
+        branches.append(_PART_MONTH_BRANCH)
+        branch_params += part
     sql = _FIGURES_SQL.format(periods=periods_sql, targets=targets_sql, standards=standards_sql,
-                              manager_scope=manager_scope, customer_scope=customer_scope,
-                              visit_scope=customer_scope)
-    params = [*period_params, *target_params, *standard_params, *manager_params,
+                              sales_months=months_sql, period_masks=masks_sql, manager_scope=manager_scope,
+                              customer_scope=customer_scope, visit_scope=customer_scope,
+                              sales_branches="\n    UNION ALL".join(branches))
+    params = [*period_params, *target_params, *standard_params, *month_params, *mask_params, *manager_params,
               FALLBACK_CLASS, *customer_params, visits_from, visits_to,
-              FALLBACK_CLASS, *customer_params, orders_from, orders_to,
-              min(r[6] for r in period_rows), max(r[7] for r in period_rows)]
+              FALLBACK_CLASS, *customer_params, FALLBACK_CLASS, not customer_params, *branch_params,
+              base_from, base_from, mask_to]
     return query(con, sql, params)
 
 
@@ -546,10 +659,9 @@ last_seen AS (
     GROUP BY v.customer_id
 ),
 bought AS (
-    SELECT d.customer_id, sum(d.amount) AS sales
-    FROM order_days d JOIN book b USING (customer_id)
-    WHERE d.order_date BETWEEN CAST(? AS DATE) - 364 AND ?
-    GROUP BY d.customer_id
+    SELECT r.customer_id, sum(r.amount) AS sales
+    FROM ({amounts}) r JOIN book b USING (customer_id)
+    GROUP BY r.customer_id
 ),
 due AS (
     SELECT b.customer_id, b.customer_name, b.customer_class, s.interval_days, l.last_visit,
@@ -576,8 +688,9 @@ def overdue_list(con, manager_id: str, as_of: date, settings: dict | None = None
     days_overdue (0 when not yet due), sales (the 365 days up to as_of), open_warnings."""
     settings = _settings(settings)
     standards, standard_params = standards_cte(settings)
-    frame = query(con, _OVERDUE_SQL.format(standards=standards),
-                  [*standard_params, FALLBACK_CLASS, manager_id, as_of, as_of, as_of, as_of, as_of, as_of])
+    amounts, amount_params = order_amounts_sql(as_of - timedelta(days=364), as_of)
+    frame = query(con, _OVERDUE_SQL.format(standards=standards, amounts=amounts),
+                  [*standard_params, FALLBACK_CLASS, manager_id, as_of, *amount_params, as_of, as_of, as_of])
     frame["open_warnings"] = _customer_warnings(con, manager_id, as_of, frame["customer_id"], settings)
     return frame
 

@@ -18,13 +18,13 @@ Visits count whoever made them: compliance is about the customer being served.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 
 import pandas as pd
 
 from analytics import config
 from analytics.db import query
-from analytics.filters import Filters, add_months, customer_scope_sql, month_start
+from analytics.filters import Filters, add_months, customer_scope_sql, month_end, month_start
 
 CLASSES = ("core", "potential", "regular", "assist")
 FALLBACK_CLASS = "regular"
@@ -63,6 +63,38 @@ def coverage_window(end: date, settings: dict) -> tuple[date, date]:
     return add_months(last, -(months - 1)), add_months(last, 1)
 
 
+def month_split(start: date, end: date) -> tuple[list[date], list[tuple[date, date]]]:
+    """[start, end] as the first days of the calendar months it covers whole, and the (from, to)
+    parts of the months it covers only partly."""
+    months, parts = [], []
+    month = month_start(start)
+    while month <= end:
+        first, last = max(month, start), min(month_end(month), end)
+        if first == month and last == month_end(month):
+            months.append(month)
+        else:
+            parts.append((first, last))
+        month = add_months(month, 1)
+    return months, parts
+
+
+def order_amounts_sql(start: date | None, end: date | None) -> tuple[str, list]:
+    """A subquery of (customer_id, amount) rows whose sums per customer are the order amounts in
+    [start, end]: whole months from order_months, partly covered months from order_days (a
+    fraction of the rows the order days of a long range would be)."""
+    if start is None or end is None or start > end:  # nothing to sum, as with BETWEEN
+        return "SELECT d.customer_id, d.amount FROM order_days d WHERE d.order_date BETWEEN ? AND ?", [start, end]
+    months, parts = month_split(start, end)
+    branches, params = [], []
+    if months:
+        branches.append("SELECT m.customer_id, m.amount FROM order_months m WHERE m.month BETWEEN ? AND ?")
+        params += [months[0], months[-1]]
+    for first, last in parts:
+        branches.append("SELECT d.customer_id, d.amount FROM order_days d WHERE d.order_date BETWEEN ? AND ?")
+        params += [first, last]
+    return " UNION ALL ".join(branches), params
+
+
 def manager_part(filters: Filters) -> Filters:
     """The filters that select managers (team, manager)."""
     return replace(filters, regions=(), classes=())
@@ -99,8 +131,10 @@ windows AS (
 seen AS (
     SELECT w.team, w.customer_class, w.customer_id, w.expected, count(v.visit_date) AS actual
     FROM windows w
-    LEFT JOIN visits v ON v.customer_id = w.customer_id
-        AND v.visit_date >= w.w_start AND v.visit_date < CAST(? AS DATE) + 1
+    LEFT JOIN (
+        SELECT customer_id, visit_date FROM visits
+        WHERE visit_date >= ? AND visit_date < CAST(? AS DATE) + 1
+    ) v ON v.customer_id = w.customer_id AND v.visit_date >= w.w_start
     GROUP BY w.team, w.customer_class, w.customer_id, w.expected
 ),
 by_customer AS (
@@ -137,6 +171,15 @@ ORDER BY 1, 2
 """
 
 
+def _earliest_window_start(filters: Filters, settings: dict) -> date | None:
+    """The first day any class's compliance window can start (bounds the visits read)."""
+    if filters.end is None:
+        return None
+    longest = max(row[1] for row in class_standards(settings))
+    earliest = filters.end - timedelta(days=longest - 1)
+    return earliest if filters.start is None else min(filters.start, earliest)
+
+
 def compliance_by_class(con, filters: Filters, settings: dict | None = None) -> pd.DataFrame:
     """Visit compliance per team and customer class for the period.
 
@@ -148,7 +191,7 @@ def compliance_by_class(con, filters: Filters, settings: dict | None = None) -> 
     days = filters.days
     sql = _COMPLIANCE_SQL.format(standards=standards, scope=scope)
     params = [*standard_params, FALLBACK_CLASS, *scope_params,
-              days, filters.start, filters.end, days, days, filters.end,
+              days, filters.start, filters.end, days, days, _earliest_window_start(filters, settings), filters.end,
               FALLBACK_CLASS, *scope_params, filters.start, filters.end]
     return query(con, sql, params)
 
@@ -226,6 +269,7 @@ def never_visited(con, filters: Filters, settings: dict | None = None) -> pd.Dat
     settings = _settings(settings)
     window_start, window_end = coverage_window(filters.end, settings)
     scope, params = customer_scope_sql(filters, "c")
+    amounts, amount_params = order_amounts_sql(filters.start, filters.end)
     sql = f"""
     WITH book AS (
         SELECT c.customer_id, c.customer_name, c.manager_id, c.customer_class
@@ -238,10 +282,9 @@ def never_visited(con, filters: Filters, settings: dict | None = None) -> pd.Dat
         GROUP BY v.customer_id
     ),
     bought AS (
-        SELECT d.customer_id, sum(d.amount) AS sales
-        FROM order_days d JOIN book b USING (customer_id)
-        WHERE d.order_date BETWEEN ? AND ?
-        GROUP BY d.customer_id
+        SELECT r.customer_id, sum(r.amount) AS sales
+        FROM ({amounts}) r JOIN book b USING (customer_id)
+        GROUP BY r.customer_id
     )
     SELECT b.customer_id, b.customer_name, b.manager_id,
            coalesce(mg.manager_name, b.manager_id) AS manager_name, b.customer_class,
@@ -252,5 +295,5 @@ def never_visited(con, filters: Filters, settings: dict | None = None) -> pd.Dat
     LEFT JOIN managers mg ON mg.manager_id = b.manager_id
     WHERE s.last_visit IS NULL OR s.last_visit < ?
     ORDER BY s.last_visit NULLS FIRST, sales DESC, b.customer_id"""
-    return query(con, sql, [*params, window_end, filters.start, filters.end, window_start])
+    return query(con, sql, [*params, window_end, *amount_params, window_start])
 

@@ -338,3 +338,72 @@ def test_at_risk_counts_open_warnings(book, settings):
     assert card.loc["M1", "at_risk_customers"] >= 1
     assert card.loc["M1", "at_risk_customers"] == expected.get("M1", 0)
     assert card.loc["M3", "at_risk_customers"] == expected.get("M3", 0)
+
+
+# ------------------------------------------------------------------ periods not made of whole months
+
+
+def test_periods_with_partial_months_read_the_right_days(book, settings):
+    # Jan 5 - Mar 19: b Jan 10 (part of January), a Feb 10 (whole February), a Mar 5 (part of
+    # March; a's Mar 20 is after the end), e Mar 10
+    figures = scorecard.period_figures(book, MARCH, ((date(2025, 1, 5), date(2025, 3, 19)),),
+                                       settings).set_index("manager_id")
+    m1, m2 = figures.loc["M1"], figures.loc["M2"]
+    assert m1["sales"] == 150 and m1["active_customers"] == 2               # a and b
+    assert m1["sales_last_year"] == 100 and m1["growth_yoy"] == pytest.approx(0.5)  # a, Mar 10 2024
+    assert m1["retention"] == pytest.approx(1 / 2)                          # base 2024: a, c
+    assert m2["sales"] == 200 and m2["growth_yoy"] == pytest.approx(-0.2)   # e: 200 vs 250
+    assert m2["active_customers"] == 1 and m2["retention"] == 1.0
+
+
+def test_period_inside_one_month(book, settings):
+    # Feb 10 - Mar 5: a Feb 10 and Mar 5; nothing last year; base Feb 2024 - Jan 2025: a, b, c / e
+    figures = scorecard.period_figures(book, MARCH, ((date(2025, 2, 10), date(2025, 3, 5)),),
+                                       settings).set_index("manager_id")
+    assert figures.loc["M1", "sales"] == 110 and figures.loc["M1", "active_customers"] == 1
+    assert pd.isna(figures.loc["M1", "growth_yoy"])
+    assert figures.loc["M1", "retention"] == pytest.approx(1 / 3)
+    assert figures.loc["M2", "sales"] == 0 and figures.loc["M2", "retention"] == 0
+
+
+def test_periods_split_into_groups_give_the_same_figures(book, settings, monkeypatch):
+    periods = tuple((date(2025, m, 1), date(2025, m, 28)) for m in range(1, 4)) + (
+        (date(2024, 12, 15), date(2025, 3, 19)),)
+    whole = scorecard.period_figures(book, MARCH, periods, settings)
+    monkeypatch.setattr(scorecard, "_MASK_MONTHS", 13)   # every period in its own group
+    assert len(scorecard._mask_chunks([scorecard._period_row(i, s, e, settings)
+                                       for i, (s, e) in enumerate(periods)])) == 4
+    pd.testing.assert_frame_equal(scorecard.period_figures(book, MARCH, periods, settings), whole)
+
+
+def test_a_period_longer_than_the_month_mask(book, settings):
+    # 2014-01-01 .. 2025-03-19: more months than the customer bit mask holds; the same orders count
+    figures = scorecard.period_figures(book, MARCH, ((date(2014, 1, 1), date(2025, 3, 19)),),
+                                       settings).set_index("manager_id")
+    assert figures.loc["M1", "sales"] == 100 + 10 + 40 + 30 + 100   # a's Mar 20 is after the end
+    assert figures.loc["M1", "active_customers"] == 3                # a, b, c
+    assert figures.loc["M2", "sales"] == 450
+
+
+def test_lost_customers_around_a_mid_month_cutoff(con, settings):
+    insert(con, "managers", [{"manager_id": "M1"}])
+    insert(con, "customers", [{"customer_id": c, "manager_id": "M1"} for c in ("x", "y", "z", "n")])
+    insert(con, "orders", [
+        {"customer_id": "x", "order_date": date(2024, 12, 20), "amount": 1.0},   # the cutoff day
+        {"customer_id": "y", "order_date": date(2024, 12, 19), "amount": 1.0},   # the day before
+        {"customer_id": "z", "order_date": date(2024, 11, 1), "amount": 1.0},
+        {"customer_id": "z", "order_date": date(2025, 3, 19), "amount": 1.0},    # the end day
+        {"customer_id": "n", "order_date": date(2025, 3, 20), "amount": 1.0},    # after the end
+    ])
+    # end Mar 19 2025, 90 days: the cutoff is Dec 20 2024; only y is lost (n never ordered before)
+    lost = scorecard.lost_customers(con, Filters(start=date(2025, 3, 1), end=date(2025, 3, 19)), settings)
+    assert lost.set_index("manager_id")["lost_customers"].to_dict() == {"M1": 1}
+
+
+def test_visits_to_unknown_customers_count_without_a_customer_filter(book, settings):
+    insert(book, "visits", [visit("zz", "M1", datetime(2025, 3, 4, 9), minutes=50)])
+    card = card_of(book, MARCH, settings)
+    assert card.loc["M1", "visits"] == 5
+    assert card.loc["M1", "duration_compliance"] == pytest.approx(3 / 5)   # 50 min is too long for regular
+    core = card_of(book, Filters(start=MARCH.start, end=MARCH.end, classes=("core",)), settings)
+    assert core.loc["M1", "visits"] == 3                                    # a, a, b

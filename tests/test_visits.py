@@ -73,3 +73,14 @@ def test_empty_period(book, settings):  # noqa: F811
     empty = MARCH.with_period(date(2030, 1, 1), date(2030, 1, 31))
     assert visits.visits_per_day(book, empty)["visits"].sum() == 0
     assert visits.method_mix(book, empty).empty
+
+
+def test_month_split_and_order_amounts(book):  # noqa: F811
+    assert visits.month_split(date(2025, 1, 5), date(2025, 3, 19)) == (
+        [date(2025, 2, 1)], [(date(2025, 1, 5), date(2025, 1, 31)), (date(2025, 3, 1), date(2025, 3, 19))])
+    assert visits.month_split(date(2025, 1, 1), date(2025, 2, 28)) == ([date(2025, 1, 1), date(2025, 2, 1)], [])
+    sql, params = visits.order_amounts_sql(date(2025, 1, 5), date(2025, 3, 19))
+    sums = book.execute(f"SELECT customer_id, sum(amount) FROM ({sql}) GROUP BY 1 ORDER BY 1", params).fetchall()
+    assert sums == [("a", 110.0), ("b", 40.0), ("e", 200.0)]   # a's Mar 20 is after the end
+    sql, params = visits.order_amounts_sql(None, date(2025, 3, 19))
+    assert book.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0] == 0

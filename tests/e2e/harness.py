@@ -225,14 +225,16 @@ def launch_browser(playwright):
 
 
 def wait_idle(page, timeout: float = LOAD_TIMEOUT_MS) -> None:
-    """Until the script run is over and drawn: a title (or an exception) is shown, the running
-    indicator is gone, nothing is stale and no widget is still loading."""
+    """Until the script run is over and drawn: the app says its script is not running, a title
+    (or an exception) is shown, nothing is stale and no widget is still loading."""
     page.locator(f"h1, {EXCEPTION}").first.wait_for(state="visible", timeout=timeout)
     page.wait_for_function(
-        """(selector) => {
-            const status = document.querySelector(selector);
-            const running = status && status.offsetParent !== null
-                && /running|运行/i.test(status.innerText || "");
+        """(status) => {
+            const app = document.querySelector('[data-testid="stApp"]');
+            const state = app && app.getAttribute('data-test-script-state');
+            const indicator = document.querySelector(status);
+            const running = state !== 'notRunning'
+                || (indicator && indicator.offsetParent !== null && /running/i.test(indicator.innerText || ''));
             // Stale: drawn by the previous run. Skeleton: a widget whose script is still loading.
             const busy = document.querySelector('[data-stale="true"], [data-testid="stSkeleton"]');
             return !running && !busy;
@@ -251,14 +253,12 @@ def main_text(page) -> str:
 
 
 def full_page_screenshot(page, path: Path) -> None:
-    """The whole page, not just the first screen: Streamlit scrolls inside its main area,
-    so the window is made as tall as that area's content before the shot."""
+    """The whole page, not just the first screen: Streamlit scrolls inside its main area and
+    sidebar, so the window is made as tall as their content before the shot."""
     height = page.evaluate(
-        """(selector) => {
-            const main = document.querySelector(selector);
-            return main ? Math.max(main.scrollHeight, window.innerHeight) : window.innerHeight;
-        }""",
-        MAIN,
+        """() => Math.max(window.innerHeight, ...['stMain', 'stSidebarContent']
+            .map(id => document.querySelector(`[data-testid="${id}"]`))
+            .filter(Boolean).map(element => element.scrollHeight))"""
     )
     page.set_viewport_size({"width": VIEWPORT["width"], "height": min(int(height) + 40, 12_000)})
     wait_charts_drawn(page)
@@ -273,16 +273,13 @@ def wait_charts_drawn(page) -> None:
                 .every(chart => chart.querySelector('.main-svg'))""",
         timeout=LOAD_TIMEOUT_MS, polling=200,
     )
-    page.wait_for_timeout(500)  # plotly's resize animation frame
+    # Plotly redraws in an animation frame after the resize; let two frames pass.
+    page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
 
 
 def warm_up(browser, server: Server) -> None:
-    """Open the dashboard's root once, so the server runs dashboard.py (and st.navigation).
-
-    Until some session has done that, a freshly started server treats pages/ as Streamlit's
-    old automatic page folder and runs a linked page without dashboard.py: no language
-    from the link, no sidebar filters (test_fresh_server_link.py shows it). The first run
-    also fills the metric caches."""
+    """Open the dashboard once before the tests, so the first test does not pay for filling
+    the metric caches (test_fresh_server_link.py covers a link opened on a cold server)."""
     context = browser.new_context(viewport=VIEWPORT)
     try:
         page = context.new_page()
