@@ -24,7 +24,9 @@ renormalised. The composite is the weighted mean; its status is "on track" from 
 "at risk" from `at_risk` up, else "behind". Rank 1 is the best composite (ties by manager_id).
 
 The figures are computed for a set of periods in one set-based query, so the monthly trend of the
-scores costs one query, not one per month or per manager.
+scores costs one query, not one per month or per manager (periods spanning more than ten years are
+split into groups). Sales come from order_months for whole months and from order_days only for
+partly covered months; each customer meets each period once (a bit mask of its order months).
 """
 
 from __future__ import annotations
@@ -176,16 +178,27 @@ period_days AS (
     SELECT p.period_no, CAST(g.d AS DATE) AS day
     FROM periods p, generate_series(p.p_start, p.p_end, INTERVAL 1 DAY) AS g(d)
 ),
-vis AS (
-    SELECT v.customer_id, v.manager_id, CAST(v.visit_date AS DATE) AS day, v.method, v.duration_min,
-           CAST(v.appointment_date AS DATE) AS booked_on
-    FROM visits v WHERE v.visit_date >= ? AND v.visit_date < ?
+-- Each visited customer's standard and whether it is an open customer of the book, looked up
+-- once for all visits; visits are read once and feed both compliance and workload.
+visit_customers AS (
+    SELECT c.customer_id, s.customer_class AS service_class, s.min_minutes, s.max_minutes, s.lead_days,
+           mgr.manager_id IS NOT NULL AND coalesce(c.status, 'active') <> 'closed' AS in_open_book
+    FROM customers c
+    LEFT JOIN mgr ON mgr.manager_id = c.manager_id
+    LEFT JOIN standards known ON known.customer_class = c.customer_class
+    JOIN standards s ON s.customer_class = coalesce(known.customer_class, ?)
+    WHERE {visit_scope}
 ),
--- Materialised so that visits meet the day calendar on (class, day), not on the day alone.
-open_visits AS MATERIALIZED (
-    SELECT v.customer_id, v.day, b.service_class
-    FROM vis v JOIN book b ON b.customer_id = v.customer_id
-    WHERE b.is_open
+vis AS MATERIALIZED (
+    SELECT v.customer_id, v.manager_id, CAST(v.visit_date AS DATE) AS day, v.method, v.duration_min,
+           CAST(v.appointment_date AS DATE) AS booked_on, vc.customer_id IS NOT NULL AS known_customer,
+           vc.service_class, coalesce(vc.in_open_book, FALSE) AS in_open_book,
+           vc.min_minutes, vc.max_minutes, vc.lead_days
+    FROM visits v LEFT JOIN visit_customers vc ON vc.customer_id = v.customer_id
+    WHERE v.visit_date >= ? AND v.visit_date < ?
+),
+open_visits AS (
+    SELECT customer_id, day, service_class FROM vis WHERE in_open_book
 ),
 seen AS (
     SELECT vd.period_no, v.customer_id, count(*) FILTER (WHERE vd.in_window) AS actual,
@@ -205,16 +218,8 @@ served AS (
     JOIN class_windows w ON w.period_no = s.period_no AND w.customer_class = b.service_class
     GROUP BY s.period_no, b.manager_id
 ),
--- The standard each visited customer is held to, looked up once per customer rather than per
--- visit; visits to customers missing from the table get the fallback class when no customer
--- filter is set (and are left out otherwise, as the filter cannot hold for them).
-visit_standards AS (
-    SELECT c.customer_id, s.min_minutes, s.max_minutes, s.lead_days
-    FROM customers c
-    LEFT JOIN standards known ON known.customer_class = c.customer_class
-    JOIN standards s ON s.customer_class = coalesce(known.customer_class, ?)
-    WHERE {visit_scope}
-),
+-- Visits to customers missing from the customers table are held to the fallback class when no
+-- customer filter is set (and left out otherwise, as the filter cannot hold for them).
 fallback AS (
     SELECT min_minutes, max_minutes, lead_days FROM standards WHERE customer_class = ?
 ),
@@ -223,19 +228,18 @@ work AS (
            count(DISTINCT v.day) FILTER (WHERE v.method = 'onsite') AS field_dates,
            count(*) FILTER (WHERE v.method = 'onsite') AS onsite_visits,
            count(v.duration_min) AS timed_visits,
-           count(*) FILTER (WHERE v.duration_min BETWEEN coalesce(cs.min_minutes, f.min_minutes)
-                                                     AND coalesce(cs.max_minutes, f.max_minutes))
+           count(*) FILTER (WHERE v.duration_min BETWEEN coalesce(v.min_minutes, f.min_minutes)
+                                                     AND coalesce(v.max_minutes, f.max_minutes))
                AS visits_in_length,
-           count(*) FILTER (WHERE coalesce(cs.lead_days, f.lead_days) >= 0) AS booking_required,
-           count(*) FILTER (WHERE coalesce(cs.lead_days, f.lead_days) >= 0
-                            AND v.day - v.booked_on >= coalesce(cs.lead_days, f.lead_days)) AS booked_in_time,
+           count(*) FILTER (WHERE coalesce(v.lead_days, f.lead_days) >= 0) AS booking_required,
+           count(*) FILTER (WHERE coalesce(v.lead_days, f.lead_days) >= 0
+                            AND v.day - v.booked_on >= coalesce(v.lead_days, f.lead_days)) AS booked_in_time,
            count(v.booked_on) AS with_appointment
     FROM vis v
     JOIN period_days pd ON pd.day = v.day
     JOIN mgr ON mgr.manager_id = v.manager_id
-    LEFT JOIN visit_standards cs ON cs.customer_id = v.customer_id
     CROSS JOIN fallback f
-    WHERE cs.customer_id IS NOT NULL OR ?
+    WHERE v.known_customer OR ?
     GROUP BY pd.period_no, v.manager_id
 ),
 sales_rows AS ({sales_branches}
@@ -432,8 +436,8 @@ def _figures(con, filters: Filters, period_rows: list[list], settings: dict) -> 
                               customer_scope=customer_scope, visit_scope=customer_scope,
                               sales_branches="\n    UNION ALL".join(branches))
     params = [*period_params, *target_params, *standard_params, *month_params, *mask_params, *manager_params,
-              FALLBACK_CLASS, *customer_params, visits_from, visits_to,
-              FALLBACK_CLASS, *customer_params, FALLBACK_CLASS, not customer_params, *branch_params,
+              FALLBACK_CLASS, *customer_params, FALLBACK_CLASS, *customer_params, visits_from, visits_to,
+              FALLBACK_CLASS, not customer_params, *branch_params,
               base_from, base_from, mask_to]
     return query(con, sql, params)
 
