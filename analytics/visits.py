@@ -247,16 +247,7 @@ def method_mix(con, filters: Filters) -> pd.DataFrame:
 
 def _manager_only_scope(filters: Filters) -> tuple[str, list]:
     """Team and manager filters applied to the manager who made the visit (`v.manager_id`)."""
-    clauses, params = [], []
-    if filters.managers:
-        clauses.append(f"v.manager_id IN ({', '.join('?' for _ in filters.managers)})")
-        params.extend(filters.managers)
-    if filters.teams:
-        clauses.append(
-            f"v.manager_id IN (SELECT manager_id FROM managers WHERE team IN "
-            f"({', '.join('?' for _ in filters.teams)}))")
-        params.extend(filters.teams)
-    return (" AND ".join(clauses) or "TRUE"), params
+    return customer_scope_sql(Filters(teams=filters.teams, managers=filters.managers), "v")
 
 
 # ------------------------------------------------------------------ never visited
