@@ -73,16 +73,14 @@ def _init_state_from_url() -> None:
 
 
 def _write_url(filters: Filters, period: str) -> None:
-    params = {"lang": lang(), "period": period}
+    params = {"lang": [lang()], "period": [period]}
     if period == "custom" and filters.start and filters.end:
-        params.update(start=filters.start.isoformat(), end=filters.end.isoformat())
+        params.update(start=[filters.start.isoformat()], end=[filters.end.isoformat()])
     for key, values in (("team", filters.teams), ("manager", filters.managers),
                         ("region", filters.regions), ("class", filters.classes)):
         if values:
             params[key] = list(values)
-    if dict(st.query_params.to_dict()) != params or any(
-        st.query_params.get_all(k) != (v if isinstance(v, list) else [v]) for k, v in params.items()
-    ):
+    if {key: st.query_params.get_all(key) for key in st.query_params} != params:
         st.query_params.from_dict(params)
 
 

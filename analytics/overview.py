@@ -42,7 +42,7 @@ sales AS (
     WHERE d.{day} BETWEEN ? AND ?
 ),
 seen AS (
-    SELECT count(*) AS visits, count(DISTINCT v.customer_id) AS visited
+    SELECT count(*) AS visits
     FROM visits v JOIN scope s USING (customer_id)
     WHERE v.visit_date >= ? AND v.visit_date < ? + INTERVAL 1 DAY
 ),
