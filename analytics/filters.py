@@ -33,10 +33,23 @@ class Filters:
             return 0
         return (self.end - self.start).days + 1
 
+    @property
+    def whole_months(self) -> int:
+        """How many calendar months the period covers when it is whole months (from a first to a
+        last day of a month); 0 otherwise."""
+        if self.start is None or self.end is None or self.start.day != 1 or self.end != month_end(self.end):
+            return 0
+        return (self.end.year - self.start.year) * 12 + self.end.month - self.start.month + 1
+
     def previous_period(self) -> Filters:
-        """The period of equal length that ends the day before this one starts."""
+        """The period before this one: the same number of calendar months before a whole-month
+        period (March -> February), else the period of equal length that ends the day before."""
         if self.start is None or self.end is None:
             return self
+        months = self.whole_months
+        if months:
+            first = add_months(self.start, -months)
+            return replace(self, start=first, end=month_end(add_months(first, months - 1)))
         length = self.end - self.start
         prev_end = self.start - timedelta(days=1)
         return replace(self, start=prev_end - length, end=prev_end)

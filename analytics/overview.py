@@ -8,14 +8,14 @@ from datetime import date
 import pandas as pd
 
 from analytics.db import query
-from analytics.filters import Filters, add_months, customer_scope_sql, month_end, month_start
+from analytics.filters import Filters, add_months, customer_scope_sql, month_start
 
 TILES = ("sales", "active_customers", "orders", "visits", "visited_share")
 
 
 @dataclass(frozen=True)
 class Tile:
-    """One KPI: its value in the period, in the previous period of equal length, and a monthly trend."""
+    """One KPI: its value in the period, in the previous period (the months before a whole-month period), and a monthly trend."""
 
     name: str
     value: float | None
@@ -30,32 +30,38 @@ class Tile:
         return self.value / self.previous - 1
 
 
+# Orders and visits are grouped by customer first and only then matched to the scope: a join of
+# tens of thousands of customers instead of millions of rows (and no distinct count).
 _PERIOD_FIGURES_SQL = """
 WITH scope AS (
-    SELECT c.customer_id, c.status FROM customers c WHERE {scope}
+    SELECT c.customer_id, coalesce(c.status, 'active') <> 'closed' AS is_open FROM customers c WHERE {scope}
+),
+bought AS (
+    SELECT d.customer_id, sum(d.amount) AS sales, {orders} AS orders
+    FROM {source} d
+    WHERE d.{day} BETWEEN ? AND ?
+    GROUP BY d.customer_id
 ),
 sales AS (
-    SELECT sum(d.amount) AS sales,
-           count(DISTINCT d.customer_id) AS active_customers,
-           {orders} AS orders
-    FROM {source} d JOIN scope s USING (customer_id)
-    WHERE d.{day} BETWEEN ? AND ?
+    SELECT sum(b.sales) AS sales, count(*) AS active_customers, sum(b.orders) AS orders
+    FROM bought b SEMI JOIN scope s ON s.customer_id = b.customer_id
+),
+visited AS (
+    SELECT v.customer_id, count(*) AS visits
+    FROM visits v
+    WHERE v.visit_date >= ? AND v.visit_date < ? + INTERVAL 1 DAY
+    GROUP BY v.customer_id
 ),
 seen AS (
-    SELECT count(*) AS visits
-    FROM visits v JOIN scope s USING (customer_id)
-    WHERE v.visit_date >= ? AND v.visit_date < ? + INTERVAL 1 DAY
+    SELECT sum(vd.visits) AS visits, count(*) FILTER (WHERE s.is_open) AS open_visited
+    FROM visited vd JOIN scope s USING (customer_id)
 ),
 open_customers AS (
-    SELECT count(*) AS open_customers,
-           count(*) FILTER (WHERE customer_id IN (
-               SELECT customer_id FROM visits
-               WHERE visit_date >= ? AND visit_date < ? + INTERVAL 1 DAY)) AS open_visited
-    FROM scope WHERE coalesce(status, 'active') <> 'closed'
+    SELECT count(*) AS open_customers FROM scope WHERE is_open
 )
-SELECT sales.sales, sales.active_customers, sales.orders, seen.visits,
+SELECT sales.sales, sales.active_customers, sales.orders, coalesce(seen.visits, 0) AS visits,
        CASE WHEN open_customers.open_customers > 0
-            THEN open_customers.open_visited / open_customers.open_customers END AS visited_share
+            THEN coalesce(seen.open_visited, 0) / open_customers.open_customers END AS visited_share
 FROM sales, seen, open_customers
 """
 
@@ -64,44 +70,47 @@ def period_figures(con, filters: Filters) -> dict[str, float | None]:
     """Sales (yuan), active customers (ordered at least once), orders (customer order days),
     visits, and the share of open customers visited at least once, for the filters' period."""
     scope, params = customer_scope_sql(filters, "c")
-    start, end = filters.start, filters.end
     # Whole calendar months read the monthly table (about a fifth of the daily rows).
-    whole_months = start is not None and end is not None and start.day == 1 and end == month_end(end)
-    source = ({"source": "order_months", "day": "month", "orders": "sum(d.order_days)"} if whole_months
+    source = ({"source": "order_months", "day": "month", "orders": "sum(d.order_days)"} if filters.whole_months
               else {"source": "order_days", "day": "order_date", "orders": "count(*)"})
     frame = query(
         con,
         _PERIOD_FIGURES_SQL.format(scope=scope, **source),
-        [*params, start, end, start, end, start, end],
+        [*params, filters.start, filters.end, filters.start, filters.end],
     )
     row = frame.iloc[0]
     return {name: (None if pd.isna(row[name]) else float(row[name])) for name in TILES}
 
 
+# order_months holds one row per customer and month, so a count of rows is a count of customers.
+# Without a customer filter every order belongs to the scope and the join is left out ({join}).
 _MONTHLY_FIGURES_SQL = """
 WITH scope AS (
-    SELECT c.customer_id, c.status FROM customers c WHERE {scope}
+    SELECT c.customer_id, coalesce(c.status, 'active') <> 'closed' AS is_open FROM customers c WHERE {scope}
 ),
 months AS (
     SELECT CAST(m AS DATE) AS month
     FROM generate_series(CAST(? AS DATE), CAST(? AS DATE), INTERVAL 1 MONTH) AS g(m)
 ),
 sales AS (
-    SELECT m.month, sum(m.amount) AS sales, count(DISTINCT m.customer_id) AS active_customers,
-           sum(m.order_days) AS orders
-    FROM order_months m JOIN scope s USING (customer_id)
+    SELECT m.month, sum(m.amount) AS sales, count(*) AS active_customers, sum(m.order_days) AS orders
+    FROM order_months m {join}
     WHERE m.month BETWEEN ? AND ?
     GROUP BY m.month
 ),
-seen AS (
-    SELECT CAST(date_trunc('month', v.visit_date) AS DATE) AS month, count(*) AS visits,
-           count(DISTINCT v.customer_id) FILTER (WHERE coalesce(s.status, 'active') <> 'closed') AS visited
-    FROM visits v JOIN scope s USING (customer_id)
+visited AS (
+    SELECT CAST(date_trunc('month', v.visit_date) AS DATE) AS month, v.customer_id, count(*) AS visits
+    FROM visits v
     WHERE v.visit_date >= ? AND v.visit_date < ?
-    GROUP BY 1
+    GROUP BY 1, 2
+),
+seen AS (
+    SELECT vd.month, sum(vd.visits) AS visits, count(*) FILTER (WHERE s.is_open) AS visited
+    FROM visited vd JOIN scope s USING (customer_id)
+    GROUP BY vd.month
 ),
 open_customers AS (
-    SELECT count(*) AS n FROM scope WHERE coalesce(status, 'active') <> 'closed'
+    SELECT count(*) AS n FROM scope WHERE is_open
 )
 SELECT months.month, coalesce(sales.sales, 0) AS sales,
        coalesce(sales.active_customers, 0) AS active_customers,
@@ -121,9 +130,10 @@ def monthly_figures(con, filters: Filters, months: int = 12) -> pd.DataFrame:
     last = month_start(filters.end or date.today())
     first = add_months(last, -(months - 1))
     scope, params = customer_scope_sql(filters, "c")
+    join = "" if scope == "TRUE" else "SEMI JOIN scope s ON s.customer_id = m.customer_id"
     return query(
         con,
-        _MONTHLY_FIGURES_SQL.format(scope=scope),
+        _MONTHLY_FIGURES_SQL.format(scope=scope, join=join),
         [*params, first, last, first, last, first, add_months(last, 1)],
     )
 

@@ -352,14 +352,14 @@ def _transition_query(con, sql: str, filters: Filters, metric: str, settings: di
 
 
 def abc_transitions(con, filters: Filters, metric: str = "amount", settings: dict | None = None) -> pd.DataFrame:
-    """Each customer who was a buyer in the previous period of equal length or in this one, with
+    """Each customer who was a buyer in the previous period (`Filters.previous_period`) or in this one, with
     its ABC class then and now ('none' = not a buyer): customer_id, customer_name, manager_id,
     manager_name, customer_class, previous_abc, current_abc, previous_value, value, change."""
     return _transition_query(con, _TRANSITIONS_SQL, filters, metric, settings)
 
 
 def abc_migration(con, filters: Filters, metric: str = "amount", settings: dict | None = None) -> pd.DataFrame:
-    """The ABC migration matrix from the previous period of equal length to this one: one row per
+    """The ABC migration matrix from the previous period (`Filters.previous_period`) to this one: one row per
     non-empty cell (previous_abc, current_abc, customers, previous_value, value, lost_value).
     lost_value is previous minus current value of customers who fell from A (to B, C or none)."""
     return _transition_query(con, _MIGRATION_SQL, filters, metric, settings)

@@ -226,9 +226,10 @@ def base_period(filters: Filters, choice: str = "previous_12_months") -> tuple[d
     return add_months(first, -12), first - timedelta(days=1)
 
 
-# Dates bound in WHERE (row-group skipping on order_days). A member's last order up to the as-of
-# date is on or after the base period's start (it ordered in the base period), so only order
-# days from the base start on are read.
+# Dates bound in WHERE (row-group skipping). The base period is whole calendar months, so its value
+# comes from order_months. A member's last order up to the as-of date is on or after the base
+# period's start (it ordered in the base period), so only order days from the base start on are
+# read; they are grouped by customer before meeting the (much smaller) cohort.
 _COHORT_SQL = """
 WITH scope AS (
     SELECT c.customer_id, c.customer_name, c.manager_id, c.customer_class, c.status
@@ -236,15 +237,15 @@ WITH scope AS (
 ),
 base AS (
     SELECT o.customer_id, sum(o.amount) / CAST(? AS DOUBLE) AS base_monthly_value
-    FROM order_days o
-    WHERE o.order_date BETWEEN CAST(? AS DATE) AND CAST(? AS DATE) {prefilter}
+    FROM order_months o
+    WHERE o.month BETWEEN CAST(? AS DATE) AND CAST(? AS DATE) {prefilter}
     GROUP BY o.customer_id
     HAVING sum(o.amount) / CAST(? AS DOUBLE) >= CAST(? AS DOUBLE)
 ),
 last_orders AS (
     SELECT o.customer_id, max(o.order_date) AS last_order_date
-    FROM order_days o SEMI JOIN base b ON b.customer_id = o.customer_id
-    WHERE o.order_date BETWEEN CAST(? AS DATE) AND CAST(? AS DATE)
+    FROM order_days o
+    WHERE o.order_date BETWEEN CAST(? AS DATE) AND CAST(? AS DATE) {prefilter}
     GROUP BY o.customer_id
 ),
 above_floor AS (

@@ -172,7 +172,7 @@ def _size_section(record: dict, previous_medians: dict) -> list[str]:
         lines.append(f"pandas peer: {peer['dnf']}.")
     else:
         reads = ", ".join(f"{t} {_s(s)}" for t, s in peer["load_seconds"].items())
-        lines.append(f"pandas peer: tables read with `SELECT * … .df()` in {_s(peer['load_total'])} ({reads}); "
+        lines.append(f"pandas peer: tables read with `SELECT <needed columns> … .df()` in {_s(peer['load_total'])} ({reads}); "
                      f"memory after reading {peer['rss_after_load_mb']:,.0f} MB, peak {peer['peak_rss_mb']:,.0f} MB.")
     for name, note in ours.get("skipped", {}).items():
         lines.append(f"- skipped **{name}**: {note}")
@@ -232,6 +232,8 @@ def _peer_target(record: dict | None) -> str:
 def _floor_targets(records: list[dict]) -> list[str]:
     lines = []
     for record in records:
+        if record["size"] not in TARGETS_S:  # small: a scan of a few ms, fixed costs dominate any ratio
+            continue
         metrics = _by_key(record["ours"].get("metrics", []))
         for (name, period), m in metrics.items():
             floor = metrics.get(("floor", period))
@@ -260,7 +262,7 @@ Streamlit cache. *first* = the first call on a fresh DuckDB connection (DuckDB's
 cold, the operating system's file cache warm); *median* and *min–max* = the further calls in the
 same process. *RSS Δ* = the highest resident memory seen during the first call minus the memory
 before it. *peer* = the same figures in pandas on tables already read (a dashboard's
-`st.cache_data` hit: what each filter change costs); *peer + read* adds the `SELECT * … .df()` of
+`st.cache_data` hit: what each filter change costs); *peer + read* adds the `SELECT <needed columns> … .df()` of
 the tables that figure needs (a cache miss: the first view after a data change). *floor* = one
 DuckDB scan of the order lines grouped by customer for the period (`floor_order_days`: the same
 on the pre-aggregated customer-days). *same figures* compares a few figures of ours and of the

@@ -10,7 +10,7 @@ processes one after the other, so each reports its own peak memory:
   cache warm), then `--repeat` more times in the same process (median and min–max). Also the
   floor: one scan of the order lines grouped by customer, and the CSV import of 1M order rows.
 - ``peer``: the same figures in pandas (benchmarks/pandas_peer.py) after reading the tables with
-  ``SELECT * … .df()``. Its time is reported without the table reads (a cache hit: what every
+  ``SELECT <needed columns> … .df()``. Its time is reported without the table reads (a cache hit: what every
   filter change costs) and with them (a cache miss: what the first view after a data change costs).
 
 The parent watches each worker's memory and stops it above a limit ("did not finish"), then writes
@@ -578,7 +578,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rebuild", action="store_true", help="regenerate the databases")
     parser.add_argument("--no-peer", action="store_true", help="skip the pandas peer")
     parser.add_argument("--memory-limit-gb", type=float, default=12.0, help="stop our worker above this")
-    parser.add_argument("--peer-memory-limit-gb", type=float, default=8.0, help="stop the peer above this")
+    parser.add_argument("--peer-memory-limit-gb", type=float, default=16.0, help="stop the peer above this")
     parser.add_argument("--timeout-min", type=float, default=40.0, help="stop a worker after this long")
     parser.add_argument("--results", type=Path, default=BENCH_DIR / "results.md")
     parser.add_argument("--worker", choices=["ours", "peer"], help=argparse.SUPPRESS)

@@ -26,7 +26,11 @@ def test_previous_period_and_last_year():
     f = Filters(start=date(2025, 3, 1), end=date(2025, 3, 31))
     assert f.days == 31
     prev = f.previous_period()
-    assert (prev.start, prev.end) == (date(2025, 1, 29), date(2025, 2, 28))
+    assert (prev.start, prev.end) == (date(2025, 2, 1), date(2025, 2, 28))   # a whole month: the month before
+    quarter = Filters(start=date(2025, 1, 1), end=date(2025, 3, 31)).previous_period()
+    assert (quarter.start, quarter.end) == (date(2024, 10, 1), date(2024, 12, 31))
+    days = Filters(start=date(2025, 3, 5), end=date(2025, 3, 14)).previous_period()
+    assert (days.start, days.end) == (date(2025, 2, 23), date(2025, 3, 4))       # 10 days before
     ly = Filters(start=date(2024, 2, 29), end=date(2024, 3, 1)).same_period_last_year()
     assert (ly.start, ly.end) == (date(2023, 2, 28), date(2023, 3, 1))
 

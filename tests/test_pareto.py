@@ -229,7 +229,7 @@ def test_monthly_concentration(book):
 
 
 def test_abc_migration_from_the_previous_period(book):
-    # previous period of March = 29 Jan - 28 Feb: g 600 (A), b 300 (A), a 60 (B), c 40 (C)
+    # previous period of March = February: g 600 (A), b 300 (A), a 60 (B), c 40 (C)
     moves = pareto.abc_transitions(book, MARCH, settings=SETTINGS).set_index("customer_id")
     assert moves["previous_abc"].to_dict() == {"a": "B", "b": "A", "c": "C", "d": "none", "e": "none", "g": "A"}
     assert moves["current_abc"].to_dict() == {"a": "A", "b": "A", "c": "A", "d": "B", "e": "C", "g": "none"}
