@@ -52,8 +52,8 @@ PREPARE_AHEAD = 2            # chunks normalised at the same time while the next
 XLSX_CHUNK_ROWS = 50_000
 STAGE_MEMORY_BYTES = 256 << 20  # typed rows held in memory before they go to a temporary table
 SAMPLE_BYTES = 1 << 20
-# New aggregate rows are written in date order, so scans of a period skip the other row groups.
-DAYS_ORDER = "order_date"
+# New aggregate rows are written in the stores' order (db.DAYS_ORDER: by month, then customer).
+DAYS_ORDER = db.DAYS_ORDER
 MONTHS_ORDER = "month"
 EPOCH = "DATE '1970-01-01'"
 DAY = f"({EPOCH} + CAST(? AS INTEGER))"  # a date bound as its day number
@@ -698,7 +698,8 @@ def _import_chunks(con, table: str, mapping: list[str | None], chunks: Iterator[
                 result.created_customers = _create_unknown_customers(cur, result.import_id, table)
             if table == "orders" and added:
                 report(0.9, "aggregates")
-                add_to_order_aggregates(cur, result.import_id)
+                # When every staged row was added, the stage (in memory) is the import's lines.
+                add_to_order_aggregates(cur, result.import_id, from_stage=added == staged)
                 result.aggregates = "incremental"
             result.seen_before = _seen_before(cur, sha256)
             cur.execute(
@@ -784,12 +785,21 @@ def _append_new(cur, table: str, import_id: int, stage: _Stage) -> int:
         source = _first_of_each(cur, stage, group, identity)
         if source is None:
             continue
+        # The rows already stored are found by a join that hashes the file's rows and probes the
+        # table with them (DuckDB then skips the table's row groups outside the file's key range),
+        # rather than by NOT EXISTS, which hashes the whole table: time and memory grew with it.
+        cur.execute(
+            f"""CREATE TEMP TABLE import_known AS
+                SELECT DISTINCT s._row FROM {source} s JOIN {table} o ON {_same(list(identity))}"""
+        )
+        known = cur.execute("SELECT count(*) FROM import_known").fetchall()[0][0]
+        new = "TRUE" if not known else "s._row NOT IN (SELECT _row FROM import_known)"
         added += cur.execute(
             f"""INSERT INTO {table} ({', '.join(columns)}, import_id)
-                SELECT {', '.join('s.' + c for c in columns)}, ? FROM {source} s
-                WHERE NOT EXISTS (SELECT 1 FROM {table} o WHERE {_same(list(identity))})""",
+                SELECT {', '.join('s.' + c for c in columns)}, ? FROM {source} s WHERE {new}""",
             [import_id],
         ).fetchall()[0][0]
+        cur.execute("DROP TABLE import_known")
     return added
 
 
@@ -868,24 +878,28 @@ def _plus(a: str, b: str) -> str:
     return f"CASE WHEN {a} IS NULL AND {b} IS NULL THEN NULL ELSE COALESCE({a}, 0) + COALESCE({b}, 0) END"
 
 
-def add_to_order_aggregates(cur, import_id: int) -> None:
+def add_to_order_aggregates(cur, import_id: int, from_stage: bool = False) -> None:
     """Add one import's order lines to order_days/order_months without re-reading the other orders:
     only the (customer, day) and (customer, month) groups it touches are rewritten. Orders are only
-    ever appended by an import, so old totals + the import's totals = the new totals."""
+    ever appended by an import, so old totals + the import's totals = the new totals.
+
+    `from_stage`: the import's lines are exactly the rows of `import_stage` (read from there)."""
+    lines, lines_params = ("import_stage", []) if from_stage else \
+        ("(SELECT * FROM orders WHERE import_id = ?)", [import_id])
     # The period as day numbers: Python's date cannot hold every date the store can.
     first, last, first_month, last_month = cur.execute(
         f"""SELECT min(order_date) - {EPOCH}, max(order_date) - {EPOCH},
                    date_trunc('month', min(order_date))::DATE - {EPOCH},
                    date_trunc('month', max(order_date))::DATE - {EPOCH}
-            FROM orders WHERE import_id = ?""", [import_id]).fetchall()[0]
+            FROM {lines} l""", lines_params).fetchall()[0]
     if first is None:
         return
-    days, params = _add_days(cur, import_id, first, last)
+    days, params = _add_days(cur, lines, lines_params, first, last)
     _add_months(cur, days, params, first_month, last_month)
     cur.execute("DROP TABLE IF EXISTS agg_days")
 
 
-def _add_days(cur, import_id: int, first: int, last: int) -> tuple[str, list]:
+def _add_days(cur, lines: str, lines_params: list, first: int, last: int) -> tuple[str, list]:
     """order_days += the import's day totals. Returns the SQL source (and its parameters) of those
     totals for the months: customer_id, order_date, add_amount, add_quantity, add_cost, add_lines,
     new_day (the customer had no order that day before)."""
@@ -896,29 +910,34 @@ def _add_days(cur, import_id: int, first: int, last: int) -> tuple[str, list]:
         cur.execute(
             f"""INSERT INTO order_days
                 SELECT customer_id, order_date, sum(amount), sum(quantity), sum(cost), count(*)
-                FROM orders WHERE import_id = ? GROUP BY customer_id, order_date
-                ORDER BY {DAYS_ORDER}""", [import_id])
+                FROM {lines} l GROUP BY customer_id, order_date
+                ORDER BY {DAYS_ORDER}""", lines_params)
         return f"""(SELECT customer_id, order_date, amount AS add_amount, quantity AS add_quantity,
                           cost AS add_cost, lines AS add_lines, TRUE AS new_day
                    FROM order_days WHERE order_date BETWEEN {DAY} AND {DAY})""", [first, last]
+    # Days the store already has are updated in place (cheaper than deleting and re-inserting
+    # them, and they keep their place in date order); the new days are appended.
     cur.execute(
         f"""CREATE TEMP TABLE agg_days AS
             WITH n AS (SELECT customer_id, order_date, sum(amount) AS amount, sum(quantity) AS quantity,
                               sum(cost) AS cost, count(*) AS lines
-                       FROM orders WHERE import_id = ? GROUP BY customer_id, order_date)
-            SELECT n.customer_id, n.order_date, {_plus('d.amount', 'n.amount')} AS amount,
-                   {_plus('d.quantity', 'n.quantity')} AS quantity, {_plus('d.cost', 'n.cost')} AS cost,
-                   COALESCE(d.lines, 0) + n.lines AS lines, d.customer_id IS NULL AS new_day,
+                       FROM {lines} l GROUP BY customer_id, order_date)
+            SELECT n.customer_id, n.order_date, d.customer_id IS NULL AS new_day,
                    n.amount AS add_amount, n.quantity AS add_quantity, n.cost AS add_cost,
                    n.lines AS add_lines
-            FROM n LEFT JOIN (SELECT * FROM order_days WHERE order_date BETWEEN {DAY} AND {DAY}) d
-              ON d.customer_id = n.customer_id AND d.order_date = n.order_date""", [import_id, first, last])
-    cur.execute(f"""DELETE FROM order_days d WHERE d.order_date BETWEEN {DAY} AND {DAY} AND EXISTS (
-                       SELECT 1 FROM agg_days k WHERE NOT k.new_day
-                          AND k.customer_id = d.customer_id AND k.order_date = d.order_date)""",
-                [first, last])
-    cur.execute(f"""INSERT INTO order_days SELECT customer_id, order_date, amount, quantity, cost, lines
-                    FROM agg_days ORDER BY {DAYS_ORDER}""")
+            FROM n LEFT JOIN (SELECT customer_id, order_date FROM order_days
+                              WHERE order_date BETWEEN {DAY} AND {DAY}) d
+              ON d.customer_id = n.customer_id AND d.order_date = n.order_date""", [*lines_params, first, last])
+    cur.execute(
+        f"""UPDATE order_days d SET amount = {_plus('d.amount', 'k.add_amount')},
+                   quantity = {_plus('d.quantity', 'k.add_quantity')}, cost = {_plus('d.cost', 'k.add_cost')},
+                   lines = COALESCE(d.lines, 0) + k.add_lines
+            FROM agg_days k
+            WHERE NOT k.new_day AND d.order_date BETWEEN {DAY} AND {DAY}
+              AND k.customer_id = d.customer_id AND k.order_date = d.order_date""", [first, last])
+    cur.execute(f"""INSERT INTO order_days
+                    SELECT customer_id, order_date, add_amount, add_quantity, add_cost, add_lines
+                    FROM agg_days WHERE new_day ORDER BY {DAYS_ORDER}""")
     return "agg_days", []
 
 
@@ -933,21 +952,23 @@ def _add_months(cur, days: str, params: list, first: int, last: int) -> None:
     if not known:
         cur.execute(f"INSERT INTO order_months {increments} ORDER BY {MONTHS_ORDER}", params)
         return
-    cur.execute(f"CREATE TEMP TABLE agg_months AS {increments}", params)
     cur.execute(
-        f"""CREATE TEMP TABLE agg_months_merged AS
-            SELECT n.customer_id, n.month, {_plus('m.amount', 'n.amount')} AS amount,
-                   {_plus('m.quantity', 'n.quantity')} AS quantity, {_plus('m.cost', 'n.cost')} AS cost,
-                   COALESCE(m.order_days, 0) + n.order_days AS order_days,
-                   COALESCE(m.lines, 0) + n.lines AS lines
-            FROM agg_months n LEFT JOIN (SELECT * FROM order_months WHERE month BETWEEN {DAY} AND {DAY}) m
-              ON m.customer_id = n.customer_id AND m.month = n.month""", [first, last])
-    cur.execute(f"""DELETE FROM order_months m WHERE m.month BETWEEN {DAY} AND {DAY} AND EXISTS (
-                       SELECT 1 FROM agg_months k WHERE k.customer_id = m.customer_id AND k.month = m.month)""",
-                [first, last])
-    cur.execute(f"INSERT INTO order_months SELECT * FROM agg_months_merged ORDER BY {MONTHS_ORDER}")
+        f"""CREATE TEMP TABLE agg_months AS
+            WITH n AS ({increments})
+            SELECT n.*, m.customer_id IS NULL AS new_month
+            FROM n LEFT JOIN (SELECT customer_id, month FROM order_months WHERE month BETWEEN {DAY} AND {DAY}) m
+              ON m.customer_id = n.customer_id AND m.month = n.month""", [*params, first, last])
+    cur.execute(
+        f"""UPDATE order_months m SET amount = {_plus('m.amount', 'k.amount')},
+                   quantity = {_plus('m.quantity', 'k.quantity')}, cost = {_plus('m.cost', 'k.cost')},
+                   order_days = COALESCE(m.order_days, 0) + k.order_days, lines = COALESCE(m.lines, 0) + k.lines
+            FROM agg_months k
+            WHERE NOT k.new_month AND m.month BETWEEN {DAY} AND {DAY}
+              AND k.customer_id = m.customer_id AND k.month = m.month""", [first, last])
+    cur.execute(f"""INSERT INTO order_months
+                    SELECT customer_id, month, amount, quantity, cost, order_days, lines
+                    FROM agg_months WHERE new_month ORDER BY {MONTHS_ORDER}""")
     cur.execute("DROP TABLE agg_months")
-    cur.execute("DROP TABLE agg_months_merged")
 
 
 def refresh_order_aggregates(cur, keys_sql: str, params: list) -> None:
@@ -960,13 +981,13 @@ def refresh_order_aggregates(cur, keys_sql: str, params: list) -> None:
     cur.execute("""DELETE FROM order_days d WHERE EXISTS (SELECT 1 FROM agg_days k
                    WHERE k.customer_id = d.customer_id AND k.order_date = d.order_date)""")
     cur.execute(
-        """INSERT INTO order_days
+        f"""INSERT INTO order_days
            SELECT customer_id, order_date, sum(amount), sum(quantity), sum(cost), count(*)
            FROM orders o
            WHERE EXISTS (SELECT 1 FROM agg_days k WHERE k.customer_id = o.customer_id
                                                    AND k.order_date = o.order_date)
            GROUP BY customer_id, order_date
-           ORDER BY order_date, customer_id"""
+           ORDER BY {DAYS_ORDER}"""
     )
     cur.execute("""DELETE FROM order_months m WHERE EXISTS (SELECT 1 FROM agg_months k
                    WHERE k.customer_id = m.customer_id AND k.month = m.month)""")

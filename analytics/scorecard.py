@@ -26,7 +26,10 @@ renormalised. The composite is the weighted mean; its status is "on track" from 
 The figures are computed for a set of periods in one set-based query, so the monthly trend of the
 scores costs one query, not one per month or per manager (periods spanning more than ten years are
 split into groups). Sales come from order_months for whole months and from order_days only for
-partly covered months; each customer meets each period once (a bit mask of its order months).
+partly covered months; each customer meets each period once (a bit mask of its order months,
+built in the same pass that sums a scorecard's sales per customer). Visits are counted per
+manager and day before they meet the period calendar. manager_items needs only the figures, so
+it computes no lost customers or warnings; the scorecard asks the warnings module once per call.
 """
 
 from __future__ import annotations
@@ -120,21 +123,41 @@ _PERIOD_COLUMNS = ("periods(period_no, p_start, p_end, p_days, ly_start, ly_end,
                    "cov_start, cov_end)")
 
 # Sales are read per calendar month from order_months where a period (or last year's period)
-# covers the whole month, and per day from order_days only for the partly covered months, so
-# each order row is read once per period instead of meeting a day calendar.
-_WHOLE_MONTHS_BRANCH = """
-    SELECT sm.period_no, sm.role, FALSE AS part, m.customer_id, m.amount
-    FROM order_months m JOIN sales_months sm ON sm.month = m.month
-    WHERE m.month BETWEEN ? AND ?"""
+# covers the whole month, and per day from order_days only for the partly covered months. The
+# whole months of each (period, role) are one range of months, summed per customer in the same
+# pass over order_months that builds the customer's bit mask of order months; only the customer
+# totals then meet the book.
+_WHOLE_SUM = "sum(CASE WHEN month BETWEEN ? AND ? THEN amount END) AS {column}"
+# Few (period, role) ranges (a scorecard): their sums come with the customer's month mask.
+_CUSTOMER_SUMS = """
+        SELECT pm.period_no, w.manager_id, {now} AS sales, {ly} AS sales_ly
+        FROM (SELECT b.manager_id{totals}
+              FROM book b JOIN customer_months c ON c.customer_id = b.customer_id
+              GROUP BY b.manager_id) w
+        CROSS JOIN period_masks pm"""
+# Many (a monthly trend): each order month meets the (period, role) pairs it belongs to.
+_MONTH_SUMS = """
+        SELECT sm.period_no, b.manager_id,
+               sum(m.amount) FILTER (WHERE sm.role = 'now') AS sales,
+               sum(m.amount) FILTER (WHERE sm.role = 'ly') AS sales_ly
+        FROM order_months m
+        JOIN {sales_months} ON sm.month = m.month
+        JOIN book b ON b.customer_id = m.customer_id
+        WHERE m.month BETWEEN ? AND ?
+        GROUP BY sm.period_no, b.manager_id"""
+_MAX_CUSTOMER_SUMS = 4
 _PART_MONTH_BRANCH = """
-    SELECT CAST(? AS INTEGER) AS period_no, CAST(? AS VARCHAR) AS role, TRUE AS part, d.customer_id, d.amount
+    SELECT CAST(? AS INTEGER) AS period_no, CAST(? AS VARCHAR) AS role, d.customer_id, d.amount
     FROM order_days d WHERE d.order_date BETWEEN ? AND ?"""
+_NO_PART_BRANCH = """
+    SELECT CAST(NULL AS INTEGER) AS period_no, CAST(NULL AS VARCHAR) AS role,
+           CAST(NULL AS VARCHAR) AS customer_id, CAST(NULL AS DOUBLE) AS amount
+    WHERE FALSE"""
 
 _FIGURES_SQL = """
 WITH {periods},
 {targets},
 {standards},
-{sales_months},
 {period_masks},
 mgr AS (
     SELECT m.manager_id, coalesce(m.manager_name, m.manager_id) AS manager_name, m.team
@@ -190,12 +213,16 @@ visit_customers AS (
     WHERE {visit_scope}
 ),
 vis AS MATERIALIZED (
-    SELECT v.customer_id, v.manager_id, CAST(v.visit_date AS DATE) AS day, v.method, v.duration_min,
-           CAST(v.appointment_date AS DATE) AS booked_on, vc.customer_id IS NOT NULL AS known_customer,
-           vc.service_class, coalesce(vc.in_open_book, FALSE) AS in_open_book,
-           vc.min_minutes, vc.max_minutes, vc.lead_days
-    FROM visits v LEFT JOIN visit_customers vc ON vc.customer_id = v.customer_id
-    WHERE v.visit_date >= ? AND v.visit_date < ?
+    SELECT v.customer_id, v.manager_id, day, v.method, v.duration_min, booked_on,
+           vc.customer_id IS NOT NULL AS known_customer, vc.service_class,
+           coalesce(vc.in_open_book, FALSE) AS in_open_book,
+           v.duration_min BETWEEN coalesce(vc.min_minutes, ?) AND coalesce(vc.max_minutes, ?) AS in_length,
+           coalesce(vc.lead_days, ?) >= 0 AS booking_required,
+           coalesce(vc.lead_days, ?) >= 0 AND day - booked_on >= coalesce(vc.lead_days, ?) AS booked_in_time
+    FROM (SELECT customer_id, manager_id, CAST(visit_date AS DATE) AS day, method, duration_min,
+                 CAST(appointment_date AS DATE) AS booked_on
+          FROM visits WHERE visit_date >= ? AND visit_date < ?) v
+    LEFT JOIN visit_customers vc ON vc.customer_id = v.customer_id
 ),
 open_visits AS (
     SELECT customer_id, day, service_class FROM vis WHERE in_open_book
@@ -220,50 +247,60 @@ served AS (
 ),
 -- Visits to customers missing from the customers table are held to the fallback class when no
 -- customer filter is set (and left out otherwise, as the filter cannot hold for them).
-fallback AS (
-    SELECT min_minutes, max_minutes, lead_days FROM standards WHERE customer_class = ?
-),
-work AS (
-    SELECT pd.period_no, v.manager_id, count(*) AS visits,
-           count(DISTINCT v.day) FILTER (WHERE v.method = 'onsite') AS field_dates,
+-- Counted per manager and day first (a field date is a day with an on-site visit), then per
+-- period; for every visiting manager, the final join keeps the managers in scope.
+manager_days AS (
+    SELECT v.manager_id, v.day, count(*) AS visits,
            count(*) FILTER (WHERE v.method = 'onsite') AS onsite_visits,
            count(v.duration_min) AS timed_visits,
-           count(*) FILTER (WHERE v.duration_min BETWEEN coalesce(v.min_minutes, f.min_minutes)
-                                                     AND coalesce(v.max_minutes, f.max_minutes))
-               AS visits_in_length,
-           count(*) FILTER (WHERE coalesce(v.lead_days, f.lead_days) >= 0) AS booking_required,
-           count(*) FILTER (WHERE coalesce(v.lead_days, f.lead_days) >= 0
-                            AND v.day - v.booked_on >= coalesce(v.lead_days, f.lead_days)) AS booked_in_time,
+           count(*) FILTER (WHERE v.in_length) AS visits_in_length,
+           count(*) FILTER (WHERE v.booking_required) AS booking_required,
+           count(*) FILTER (WHERE v.booked_in_time) AS booked_in_time,
            count(v.booked_on) AS with_appointment
     FROM vis v
-    JOIN period_days pd ON pd.day = v.day
-    JOIN mgr ON mgr.manager_id = v.manager_id
-    CROSS JOIN fallback f
     WHERE v.known_customer OR ?
-    GROUP BY pd.period_no, v.manager_id
+    GROUP BY v.manager_id, v.day
 ),
-sales_rows AS ({sales_branches}
+work AS (
+    SELECT pd.period_no, d.manager_id, CAST(sum(d.visits) AS BIGINT) AS visits,
+           count(*) FILTER (WHERE d.onsite_visits > 0) AS field_dates,
+           CAST(sum(d.onsite_visits) AS BIGINT) AS onsite_visits,
+           CAST(sum(d.timed_visits) AS BIGINT) AS timed_visits,
+           CAST(sum(d.visits_in_length) AS BIGINT) AS visits_in_length,
+           CAST(sum(d.booking_required) AS BIGINT) AS booking_required,
+           CAST(sum(d.booked_in_time) AS BIGINT) AS booked_in_time,
+           CAST(sum(d.with_appointment) AS BIGINT) AS with_appointment
+    FROM manager_days d
+    JOIN period_days pd ON pd.day = d.day
+    GROUP BY pd.period_no, d.manager_id
 ),
--- Sales per manager straight from the order rows; who bought and who belongs to the retention
--- base from one bit mask of order months per customer (bit i = i-th month from the first base
--- month), so each customer meets each period once instead of once per order month.
-sales AS (
-    SELECT r.period_no, b.manager_id,
-           sum(r.amount) FILTER (WHERE r.role = 'now') AS sales,
-           sum(r.amount) FILTER (WHERE r.role = 'ly') AS sales_ly
-    FROM sales_rows r JOIN book b ON b.customer_id = r.customer_id
-    GROUP BY r.period_no, b.manager_id
-),
-ordered_months AS (
+-- Who bought and who belongs to the retention base from one bit mask of order months per
+-- customer (bit i = i-th month from the first base month), so each customer meets each period
+-- once instead of once per order month; the same pass sums each period's whole months.
+customer_months AS (
     SELECT customer_id,
            bit_or(CAST(1 AS HUGEINT) << CAST(least(datediff('month', CAST(? AS DATE), month), 126) AS INTEGER))
-               AS months
+               {mask_filter}AS months{whole_sums}
     FROM order_months
     WHERE month BETWEEN ? AND ?
     GROUP BY customer_id
 ),
+part_rows AS ({part_branches}
+),
+sales AS (
+    SELECT period_no, manager_id, sum(sales) AS sales, sum(sales_ly) AS sales_ly
+    FROM (
+{whole_sales}
+        UNION ALL
+        SELECT r.period_no, b.manager_id,
+               sum(r.amount) FILTER (WHERE r.role = 'now'), sum(r.amount) FILTER (WHERE r.role = 'ly')
+        FROM part_rows r JOIN book b ON b.customer_id = r.customer_id
+        GROUP BY r.period_no, b.manager_id
+    )
+    GROUP BY period_no, manager_id
+),
 bought_in_part AS (
-    SELECT DISTINCT period_no, customer_id FROM sales_rows WHERE part AND role = 'now'
+    SELECT DISTINCT period_no, customer_id FROM part_rows WHERE role = 'now'
 ),
 customer_periods AS (
     SELECT pm.period_no, b.manager_id,
@@ -272,7 +309,7 @@ customer_periods AS (
                OR bp.customer_id IS NOT NULL AS active
     FROM book b
     CROSS JOIN period_masks pm
-    LEFT JOIN ordered_months o ON o.customer_id = b.customer_id
+    LEFT JOIN customer_months o ON o.customer_id = b.customer_id
     LEFT JOIN bought_in_part bp ON bp.period_no = pm.period_no AND bp.customer_id = b.customer_id
 ),
 standing AS (
@@ -329,19 +366,27 @@ book AS (
     FROM customers c JOIN mgr ON mgr.manager_id = c.manager_id
     WHERE {customer_scope}
 ),
--- Lost = closed, or ordered before the cutoff but not from it up to the end. "Ordered before"
--- reads whole months from order_months and only the cutoff's month from order_days.
+-- Lost = closed, or ordered before the cutoff but not from it up to the end. "Ordered from the
+-- cutoff" reads whole months from order_months and the partly covered months from order_days;
+-- "ordered before" is looked up only for the open customers who did not order since (whole
+-- months from order_months, the cutoff's month from order_days).
 recent AS (
-    SELECT DISTINCT d.customer_id FROM order_days d WHERE d.order_date BETWEEN ? AND ?
+    SELECT customer_id FROM order_months WHERE {recent_months}
+    UNION ALL
+    SELECT customer_id FROM order_days WHERE {recent_days}
+),
+quiet AS (
+    SELECT b.customer_id FROM book b
+    WHERE NOT b.is_closed AND b.customer_id NOT IN (SELECT customer_id FROM recent)
 ),
 earlier AS (
-    SELECT m.customer_id FROM order_months m WHERE m.month < ?
+    SELECT m.customer_id FROM order_months m JOIN quiet q ON q.customer_id = m.customer_id WHERE m.month < ?
     UNION
-    SELECT d.customer_id FROM order_days d WHERE d.order_date >= ? AND d.order_date < ?
+    SELECT d.customer_id FROM order_days d JOIN quiet q ON q.customer_id = d.customer_id
+    WHERE d.order_date >= ? AND d.order_date < ?
 )
 SELECT b.manager_id,
-       count(*) FILTER (WHERE b.is_closed OR (b.customer_id IN (SELECT customer_id FROM earlier)
-                                              AND b.customer_id NOT IN (SELECT customer_id FROM recent)))
+       count(*) FILTER (WHERE b.is_closed OR b.customer_id IN (SELECT customer_id FROM earlier))
            AS lost_customers
 FROM book b
 GROUP BY b.manager_id
@@ -356,9 +401,13 @@ def lost_customers(con, filters: Filters, settings: dict | None = None) -> pd.Da
     lost_days = int(settings.get("warnings", {}).get("lost_after_days", DEFAULT_LOST_AFTER_DAYS))
     manager_scope, manager_params = manager_scope_sql(manager_part(filters), "m")
     customer_scope, customer_params = customer_scope_sql(customer_part(filters), "c")
-    sql = _LOST_SQL.format(manager_scope=manager_scope, customer_scope=customer_scope)
     cutoff = filters.end - timedelta(days=lost_days - 1)
-    return query(con, sql, [*manager_params, *customer_params, cutoff, filters.end,
+    months, parts = month_split(cutoff, filters.end)
+    sql = _LOST_SQL.format(manager_scope=manager_scope, customer_scope=customer_scope,
+                           recent_months="month BETWEEN ? AND ?" if months else "FALSE",
+                           recent_days=" OR ".join("order_date BETWEEN ? AND ?" for _ in parts) or "FALSE")
+    recent = [months[0], months[-1]] if months else []
+    return query(con, sql, [*manager_params, *customer_params, *recent, *(d for part in parts for d in part),
                             month_start(cutoff), month_start(cutoff), cutoff])
 
 
@@ -394,6 +443,11 @@ def _mask_chunks(period_rows: list[list]) -> list[list[list]]:
     return chunks
 
 
+def _case(whens: list[str]) -> str:
+    """CASE over the period number (NULL for a period without such whole months)."""
+    return f"CASE pm.period_no {' '.join(whens)} END" if whens else "CAST(NULL AS DOUBLE)"
+
+
 def _figures(con, filters: Filters, period_rows: list[list], settings: dict) -> pd.DataFrame:
     """period_figures for periods whose months span at most _MASK_MONTHS months."""
     target_rows = [row for r in period_rows for row in _target_rows(r[0], r[1], r[2])]
@@ -403,17 +457,24 @@ def _figures(con, filters: Filters, period_rows: list[list], settings: dict) -> 
     standards_sql, standard_params = standards_cte(settings)
     manager_scope, manager_params = manager_scope_sql(manager_part(filters), "m")
     customer_scope, customer_params = customer_scope_sql(customer_part(filters), "c")
-    longest = max(row[1] for row in class_standards(settings))
+    standards = class_standards(settings)
+    longest = max(row[1] for row in standards)
+    _, _, low, high, lead = next(row for row in standards if row[0] == FALLBACK_CLASS)
+    fallback = [low, high, lead, lead, lead]
     visits_from = min(min(r[1] for r in period_rows) - timedelta(days=longest),
                       min(r[8] for r in period_rows))
     visits_to = max(max(r[2] for r in period_rows) + timedelta(days=1), max(r[9] for r in period_rows))
     base_from = min(r[6] for r in period_rows)
-    sales_months, sales_parts, mask_rows, mask_to = [], [], [], base_from
+    ranges, month_rows, parts, part_params, mask_rows, mask_to = [], [], [], [], [], base_from
     for number, start, end, _, ly_start, ly_end, from_month, to_month, *_ in period_rows:
         for role, first, last in (("now", start, end), ("ly", ly_start, ly_end)):
-            months, parts = _sales_parts(number, role, first, last)
-            sales_months += months
-            sales_parts += parts
+            months, part_rows = _sales_parts(number, role, first, last)
+            if months:
+                ranges.append((number, role, months[0][2], months[-1][2]))
+                month_rows += months
+            for part in part_rows:
+                parts.append(_PART_MONTH_BRANCH)
+                part_params += part
         now_months = [m for _, _, m in _sales_parts(number, "now", start, end)[0]]
         now_offset = _month_number(now_months[0] if now_months else start) - _month_number(base_from)
         mask_rows.append([number, _month_number(from_month) - _month_number(base_from),
@@ -422,23 +483,36 @@ def _figures(con, filters: Filters, period_rows: list[list], settings: dict) -> 
         mask_to = max([mask_to, to_month, *now_months])
     masks_sql, mask_params = _values("period_masks(period_no, base_offset, base_months, now_offset, now_months)",
                                      ("INTEGER",) * 5, mask_rows)
-    months_sql, month_params = _values("sales_months(period_no, role, month)", ("INTEGER", "VARCHAR", "DATE"),
-                                       sales_months or [[-1, "none", None]])
-    branches, branch_params = [], []
-    if sales_months:
-        branches.append(_WHOLE_MONTHS_BRANCH)
-        branch_params += [min(r[2] for r in sales_months), max(r[2] for r in sales_months)]
-    for part in sales_parts:
-        branches.append(_PART_MONTH_BRANCH)
-        branch_params += part
-    sql = _FIGURES_SQL.format(periods=periods_sql, targets=targets_sql, standards=standards_sql,
-                              sales_months=months_sql, period_masks=masks_sql, manager_scope=manager_scope,
-                              customer_scope=customer_scope, visit_scope=customer_scope,
-                              sales_branches="\n    UNION ALL".join(branches))
-    params = [*period_params, *target_params, *standard_params, *month_params, *mask_params, *manager_params,
-              FALLBACK_CLASS, *customer_params, FALLBACK_CLASS, *customer_params, visits_from, visits_to,
-              FALLBACK_CLASS, not customer_params, *branch_params,
-              base_from, base_from, mask_to]
+    # Whole sales months lie between the first base month and the last month of the mask (should
+    # one lie later, the mask leaves it out).
+    scan_to = max([mask_to, *(r[3] for r in ranges)])
+    mask_filter, mask_filter_params = ("", []) if scan_to == mask_to else ("FILTER (WHERE month <= ?) ", [mask_to])
+    sums, sum_params, whole_params = [], [], []
+    if len(ranges) <= _MAX_CUSTOMER_SUMS:
+        cases = {"now": [], "ly": []}
+        for i, (number, role, first, last) in enumerate(ranges):
+            sums.append(_WHOLE_SUM.format(column=f"s{i}"))
+            sum_params += [first, last]
+            cases[role].append((f"WHEN ? THEN w.s{i}", number))
+        whole_sales = _CUSTOMER_SUMS.format(
+            totals="".join(f", sum(c.s{i}) AS s{i}" for i in range(len(ranges))),
+            now=_case([w for w, _ in cases["now"]]), ly=_case([w for w, _ in cases["ly"]]))
+        whole_params = [n for role in ("now", "ly") for _, n in cases[role]]
+    else:
+        row = "(CAST(? AS INTEGER), CAST(? AS VARCHAR), CAST(? AS DATE))"
+        whole_sales = _MONTH_SUMS.format(
+            sales_months=f"(VALUES {', '.join(row for _ in month_rows)}) AS sm(period_no, role, month)")
+        whole_params = [*(v for r in month_rows for v in r), base_from, scan_to]
+    sql = _FIGURES_SQL.format(
+        periods=periods_sql, targets=targets_sql, standards=standards_sql, period_masks=masks_sql,
+        manager_scope=manager_scope, customer_scope=customer_scope, visit_scope=customer_scope,
+        whole_sums="".join(f",\n           {item}" for item in sums), whole_sales=whole_sales, mask_filter=mask_filter,
+        part_branches="\n    UNION ALL".join(parts) or _NO_PART_BRANCH)
+    params = [*period_params, *target_params, *standard_params, *mask_params, *manager_params,
+              FALLBACK_CLASS, *customer_params, FALLBACK_CLASS, *customer_params, *fallback, visits_from, visits_to,
+              not customer_params,
+              base_from, *mask_filter_params, *sum_params, base_from, scan_to,
+              *part_params, *whole_params]
     return query(con, sql, params)
 
 
@@ -569,7 +643,11 @@ def manager_items(con, filters: Filters, manager_id: str, settings: dict | None 
     """One manager's scorecard items against the standard: item, value, standard, score, weight
     (weight after renormalisation over the items with data, in %)."""
     settings = _settings(settings)
-    card = scorecard(con, filters, settings)
+    # The items need only the figures and scores: no lost customers, warnings or ranks.
+    if filters.start is None or filters.end is None:
+        card = pd.DataFrame(columns=["manager_id"])
+    else:
+        card = _scored(period_figures(con, filters, ((filters.start, filters.end),), settings), settings)
     row = card[card["manager_id"] == manager_id]
     if row.empty:
         return pd.DataFrame(columns=["item", "value", "standard", "score", "weight"])
@@ -714,9 +792,13 @@ def _customer_warnings(con, manager_id: str, as_of: date, customers: pd.Series, 
 
 def visit_plan(con, manager_id: str, as_of: date, days: int = 14, settings: dict | None = None) -> pd.DataFrame:
     """The overdue list cut to the customers due within the next `days` days (overdue included)."""
-    frame = overdue_list(con, manager_id, as_of, settings)
+    return due_within(overdue_list(con, manager_id, as_of, settings), as_of, days)
+
+
+def due_within(overdue: pd.DataFrame, as_of: date, days: int = 14) -> pd.DataFrame:
+    """Rows of an overdue list due within `days` days after as_of (overdue included)."""
     horizon = pd.Timestamp(as_of + timedelta(days=days))
-    return frame[pd.to_datetime(frame["due_date"]) <= horizon].reset_index(drop=True)
+    return overdue[pd.to_datetime(overdue["due_date"]) <= horizon].reset_index(drop=True)
 
 
 # ------------------------------------------------------------------ command line

@@ -97,9 +97,14 @@ def _low_value_months(as_of: date, count: int) -> tuple[date, date]:
 # ----------------------------------------------------------------------- rules
 
 # Dates and thresholds are bound straight into the WHERE clauses and expressions: a one-row
-# parameter CTE joined to order_days would defeat DuckDB's row-group skipping. order_days is
-# read in one grouped pass; the gaps between order days come from each customer's sorted list
-# of order days in the last 365 days (much cheaper than a window over the whole table).
+# parameter CTE joined to order_days would defeat DuckDB's row-group skipping (order_days is
+# stored in date order). order_days is read in two grouped passes: the days of the value windows
+# (the last ~455 days) with every window sum, and the older days for the first and last order
+# date only (a cheap min/max). The order days of the last 365 days are collected as a bitstring
+# (one bit per day; much cheaper than a list of dates, and already in date order): the gaps
+# between order days are the runs of zeros between ones, plus one.
+# ABC is ranked on the per-customer rows themselves (one window per part, values <= 0 ranked
+# as NULL, last), so no union and no joins back.
 _RULES_SQL = """
 WITH scope AS (
     SELECT c.customer_id, c.customer_name, c.manager_id, c.customer_class, c.status, c.violation_date
@@ -108,12 +113,12 @@ WITH scope AS (
 intervals AS (
     SELECT unnest(CAST(? AS VARCHAR[])) AS customer_class, unnest(CAST(? AS INTEGER[])) AS interval_days
 ),
-per_customer AS (
+recent AS (
     SELECT o.customer_id,
-           min(o.order_date) AS first_order_date, max(o.order_date) AS last_order_date,
+           min(o.order_date) AS first_recent, max(o.order_date) AS last_recent,
            count(*) FILTER (WHERE o.order_date > CAST(? AS DATE) - 365) AS orders_365,
-           list(o.order_date ORDER BY o.order_date) FILTER (WHERE o.order_date > CAST(? AS DATE) - 365)
-               AS recent_days,
+           bitstring_agg(CAST(o.order_date - (CAST(? AS DATE) - 365) AS INTEGER), 1, 365)
+               FILTER (WHERE o.order_date > CAST(? AS DATE) - 365) AS recent_bits,
            coalesce(sum(o.amount) FILTER (WHERE o.order_date >= CAST(? AS DATE)), 0) AS value_last,
            coalesce(sum(o.amount) FILTER (WHERE o.order_date >= CAST(? AS DATE)
                                           AND o.order_date < CAST(? AS DATE)), 0) AS value_prev,
@@ -123,35 +128,51 @@ per_customer AS (
            coalesce(sum(o.amount) FILTER (WHERE o.order_date >= CAST(? AS DATE)
                                           AND o.order_date < CAST(? AS DATE)), 0) AS value_tier_prev
     FROM order_days o
-    WHERE o.order_date <= CAST(? AS DATE) {prefilter}
+    WHERE o.order_date BETWEEN CAST(? AS DATE) AND CAST(? AS DATE) {prefilter}
     GROUP BY o.customer_id
 ),
+older AS (
+    SELECT o.customer_id, min(o.order_date) AS first_older, max(o.order_date) AS last_older
+    FROM order_days o
+    WHERE o.order_date < CAST(? AS DATE) {prefilter}
+    GROUP BY o.customer_id
+),
+per_customer AS (
+    SELECT coalesce(r.customer_id, d.customer_id) AS customer_id,
+           coalesce(d.first_older, r.first_recent) AS first_order_date,
+           coalesce(r.last_recent, d.last_older) AS last_order_date,
+           coalesce(r.orders_365, 0) AS orders_365,
+           string_split(trim(CAST(r.recent_bits AS VARCHAR), '0'), '1') AS runs,
+           coalesce(r.value_last, 0) AS value_last, coalesce(r.value_prev, 0) AS value_prev,
+           coalesce(r.value_ly, 0) AS value_ly, coalesce(r.value_12m, 0) AS value_12m,
+           coalesce(r.value_tier_prev, 0) AS value_tier_prev
+    FROM recent r FULL JOIN older d ON d.customer_id = r.customer_id
+),
 history AS (
-    SELECT h.*,
-           list_aggregate(list_transform(list_zip(h.recent_days[2:], h.recent_days[1:len(h.recent_days) - 1]),
-                                         lambda pair: pair[1] - pair[2]), 'median') AS median_gap
-    FROM per_customer h SEMI JOIN scope s ON s.customer_id = h.customer_id
+    SELECT s.customer_id, s.customer_name, s.manager_id, s.customer_class, s.status, s.violation_date,
+           h.first_order_date, h.last_order_date, h.orders_365,
+           list_aggregate(list_transform(h.runs[2:len(h.runs) - 1], lambda zeros: len(zeros) + 1), 'median')
+               AS median_gap,
+           h.value_last, h.value_prev, h.value_ly, h.value_12m,
+           CASE WHEN h.value_tier_prev > 0 THEN h.value_tier_prev END AS ranked_previous,
+           CASE WHEN h.value_last > 0 THEN h.value_last END AS ranked_current
+    FROM per_customer h JOIN scope s ON s.customer_id = h.customer_id
+),
+ranked AS (
+    SELECT *,
+           sum(ranked_previous) OVER () AS total_previous,
+           coalesce(sum(ranked_previous) OVER (ORDER BY ranked_previous DESC NULLS LAST, customer_id
+                                               ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS before_previous,
+           sum(ranked_current) OVER () AS total_current,
+           coalesce(sum(ranked_current) OVER (ORDER BY ranked_current DESC NULLS LAST, customer_id
+                                              ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS before_current
+    FROM history
 ),
 low AS (
     SELECT m.customer_id, count(*) AS months_at_floor
     FROM order_months m
     WHERE m.month BETWEEN CAST(? AS DATE) AND CAST(? AS DATE) AND m.amount >= CAST(? AS DOUBLE)
     GROUP BY m.customer_id
-),
-ranked AS (
-    SELECT part, customer_id,
-           CASE WHEN before < (CAST(? AS DOUBLE) - CAST(? AS DOUBLE)) * total THEN 'A'
-                WHEN before < (CAST(? AS DOUBLE) - CAST(? AS DOUBLE)) * total THEN 'B' ELSE 'C' END AS abc
-    FROM (
-        SELECT part, customer_id, value,
-               sum(value) OVER (PARTITION BY part) AS total,
-               coalesce(sum(value) OVER (PARTITION BY part ORDER BY value DESC, customer_id
-                                         ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS before
-        FROM (SELECT 'previous' AS part, customer_id, value_tier_prev AS value FROM history
-              UNION ALL
-              SELECT 'current', customer_id, value_last FROM history)
-        WHERE value > 0
-    )
 ),
 seen AS (
     SELECT v.customer_id, max(v.visit_date)::DATE AS last_visit_date
@@ -163,25 +184,29 @@ any_visit AS (
     SELECT EXISTS (SELECT 1 FROM visits WHERE visit_date < CAST(? AS DATE) + INTERVAL 1 DAY) AS has_visits
 ),
 facts AS (
-    SELECT s.customer_id, s.customer_name, s.manager_id, mg.manager_name, mg.team, s.customer_class,
-           s.status, s.violation_date,
+    SELECT h.customer_id, h.customer_name, h.manager_id, mg.manager_name, mg.team, h.customer_class,
+           h.status, h.violation_date,
            h.first_order_date, h.last_order_date, CAST(? AS DATE) - h.last_order_date AS days_since_last_order,
            h.orders_365, h.median_gap, h.value_last, h.value_prev, h.value_ly,
            h.value_12m / 4.0 AS revenue_at_risk,
            coalesce(l.months_at_floor, 0) AS months_at_floor,
            v.last_visit_date, CAST(? AS DATE) - v.last_visit_date AS days_since_last_visit, i.interval_days,
-           coalesce(rp.abc, 'none') AS previous_abc, coalesce(rc.abc, 'none') AS current_abc,
-           coalesce(s.status, '') <> 'closed' AND h.last_order_date > CAST(? AS DATE) AS eligible,
+           CASE WHEN h.ranked_previous IS NULL THEN 'none'
+                WHEN h.before_previous < (CAST(? AS DOUBLE) - CAST(? AS DOUBLE)) * h.total_previous THEN 'A'
+                WHEN h.before_previous < (CAST(? AS DOUBLE) - CAST(? AS DOUBLE)) * h.total_previous THEN 'B'
+                ELSE 'C' END AS previous_abc,
+           CASE WHEN h.ranked_current IS NULL THEN 'none'
+                WHEN h.before_current < (CAST(? AS DOUBLE) - CAST(? AS DOUBLE)) * h.total_current THEN 'A'
+                WHEN h.before_current < (CAST(? AS DOUBLE) - CAST(? AS DOUBLE)) * h.total_current THEN 'B'
+                ELSE 'C' END AS current_abc,
+           coalesce(h.status, '') <> 'closed' AND h.last_order_date > CAST(? AS DATE) AS eligible,
            any_visit.has_visits
-    FROM scope s
-    JOIN history h USING (customer_id)
+    FROM ranked h
     CROSS JOIN any_visit
-    LEFT JOIN managers mg ON mg.manager_id = s.manager_id
-    LEFT JOIN low l USING (customer_id)
-    LEFT JOIN seen v USING (customer_id)
-    LEFT JOIN intervals i ON i.customer_class = s.customer_class
-    LEFT JOIN ranked rp ON rp.customer_id = s.customer_id AND rp.part = 'previous'
-    LEFT JOIN ranked rc ON rc.customer_id = s.customer_id AND rc.part = 'current'
+    LEFT JOIN managers mg ON mg.manager_id = h.manager_id
+    LEFT JOIN low l ON l.customer_id = h.customer_id
+    LEFT JOIN seen v ON v.customer_id = h.customer_id
+    LEFT JOIN intervals i ON i.customer_class = h.customer_class
 ),
 fired AS (
     SELECT *,
@@ -239,14 +264,23 @@ def rule_facts(con, filters: Filters, as_of: date | None = None, settings: dict 
     # over millions of rows); the join to `scope` further down still applies.
     prefilter = "" if scope == "TRUE" else "AND o.customer_id IN (SELECT customer_id FROM scope)"
     a_share, b_share = float(abc.get("a_share", 0.80)), float(abc.get("b_share", 0.95))
+    year_ago = shift_years(as_of, -1)
+    # The earliest day any value window needs; older order days only give first/last order dates.
+    window_from = min(last_from, prev_from, ly_from, tier_from, as_of - timedelta(days=364),
+                      year_ago + timedelta(days=1))
+    tiers = [a_share, _TOLERANCE, b_share, _TOLERANCE]
     params = [
         *scope_params, names, days,
-        as_of, as_of, last_from, prev_from, last_from, ly_from, ly_to, shift_years(as_of, -1),
-        tier_from, last_from, as_of,
-        low_from, low_to, float(ws["low_value_floor"]),
-        a_share, _TOLERANCE, b_share, _TOLERANCE,
-        as_of, as_of,
-        as_of, as_of, shift_years(as_of, -1),
+        # recent
+        as_of, as_of, as_of, last_from, prev_from, last_from, ly_from, ly_to, year_ago,
+        tier_from, last_from, window_from, as_of,
+        # older
+        window_from,
+        # low, seen, any_visit
+        low_from, low_to, float(ws["low_value_floor"]), as_of, as_of,
+        # facts
+        as_of, as_of, *tiers, *tiers, year_ago,
+        # fired
         int(ws["cadence_min_orders"]), float(ws["cadence_factor"]), int(ws["cadence_min_days"]),
         float(ws["decline_ratio"]), float(ws["decline_ratio"]), low_from,
         shift_months(as_of, -violation_months), as_of,

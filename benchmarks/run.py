@@ -285,7 +285,8 @@ CASES = {
     "retention_table": (True, _retention_call),
     "warnings_rules": (False, lambda ctx: _as_of(_function("warnings", "rule_facts"), ctx)),
     "warning_list": (False, lambda ctx: _as_of(_function("warnings", "warning_list"), ctx)),
-    "risk_scoring": (False, lambda ctx: _risk(ctx)),
+    "risk_training": (False, lambda ctx: _risk_training(ctx)),
+    "risk_scoring": (False, lambda ctx: _risk_scoring(ctx)),
     "overdue_list": (False, lambda ctx: _overdue(ctx)),
 }
 
@@ -298,9 +299,19 @@ def _as_of(function, ctx: Context):
     return lambda con, f: function(con, f, as_of=ctx.as_of, settings=ctx.settings)
 
 
-def _risk(ctx: Context):
-    assess = _function("risk_model", "assess")
-    return lambda con, f: assess(con, as_of=ctx.as_of, settings=ctx.settings)
+def _risk_training(ctx: Context):
+    """Training the risk model: long work (a progress bar on the page), once per data version."""
+    train = _function("risk_model", "train")
+    return lambda con, f: train(con, as_of=ctx.as_of, settings=ctx.settings)
+
+
+def _risk_scoring(ctx: Context):
+    """Scoring every customer with a model trained beforehand (outside the timing)."""
+    from analytics import db
+
+    train, score = _function("risk_model", "train"), _function("risk_model", "score")
+    model = train(db.connect(ctx.path), as_of=ctx.as_of, settings=ctx.settings)
+    return lambda con, f: score(con, model, as_of=ctx.as_of, settings=ctx.settings)
 
 
 def _overdue(ctx: Context):

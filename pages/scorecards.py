@@ -188,7 +188,7 @@ def draw_overdue(filters, manager_id: str) -> None:
     show_table(overdue_table(overdue), f"overdue-{manager_id}", "scorecard-overdue", filters, column_config=dates)
     st.markdown(f"**{tr('scorecard.plan_title')}**")
     st.caption(tr("scorecard.plan_help", as_of=as_of))
-    plan = cached(scorecard.visit_plan, manager_id, as_of)
+    plan = scorecard.due_within(overdue, as_of)
     if plan.empty:
         empty_state("scorecard.plan_empty")
     else:

@@ -50,6 +50,8 @@ def draw_calendar(days: pd.DataFrame) -> None:
     fig = px.imshow(matrix, color_continuous_scale="Blues", aspect="auto",
                     labels={"x": tr("visits.axis_week"), "y": tr("visits.axis_weekday"),
                             "color": tr("visits.axis_visits")})
+    # Weeks as ISO dates in both languages (a date axis would print English month names).
+    fig.update_xaxes(type="category")
     fig.update_layout(height=320, margin=dict(l=10, r=10, t=10, b=10))
     st.plotly_chart(fig, width="stretch", key="visits-calendar")
 

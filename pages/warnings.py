@@ -173,7 +173,8 @@ else:
     saved = st.session_state.pop(f"{KEY}-saved", None)
     if saved:
         st.toast(saved, icon=":material/check:")
-    risk = cached_on_data(risk_model.assess, as_of)
+    with st.spinner(tr("warnings.training")):   # seconds on a large store, once per data version
+        risk = cached_on_data(risk_model.assess, as_of)
     draw_backtest(risk)
     facts = cached(warnings.warning_facts, filters, as_of)
     rules, include_closed = pick_rules()

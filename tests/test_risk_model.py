@@ -124,3 +124,57 @@ def test_model_beats_the_baseline_on_the_demo_data(tmp_path):
     assert risk.trained
     assert risk.auc > risk.baseline_auc + 0.01
 
+
+
+def test_features_of_one_customer_worked_out_on_paper(con):
+    """Order days at d-400 (100), d-300 (100), d-100 (200), d-60, d-20 (50 each), d-10 (100);
+    one visit at d-30 (class core: every 14 days)."""
+    settings = config.defaults()
+    insert(con, "managers", [{"manager_id": "M1", "manager_name": "王", "team": "East"}])
+    insert(con, "customers", [{"customer_id": "a", "customer_name": "店", "manager_id": "M1",
+                               "customer_class": "core", "status": "active", "tier": 7}])
+    days = [(400, 100.0), (300, 100.0), (100, 200.0), (60, 50.0), (20, 50.0), (10, 100.0)]
+    insert(con, "orders", [{"order_id": f"o{n}", "customer_id": "a", "order_date": D - timedelta(days=n),
+                            "amount": amount} for n, amount in days])
+    insert(con, "visits", [{"customer_id": "a", "manager_id": "M1",
+                            "visit_date": pd.Timestamp(D - timedelta(days=30)) + pd.Timedelta(hours=9)}])
+    # One snapshot at d, and one at d - 90 whose label window (d - 90, d] is known.
+    frame = risk_model.snapshot_features(con, [D, D - timedelta(days=90)], D, settings)
+    now = frame[pd.to_datetime(frame["snapshot"]).dt.date == D].iloc[0]
+    mean_gap = (400 - 10) / 5       # d-400 .. d-10: five gaps over the last 365 days
+    expected = {
+        "days_since_last_order": 10, "recency_ratio": 10 / mean_gap, "orders_90": 3, "orders_365": 5,
+        "order_trend": (3 + 1) / (1 + 1), "value_trend": 0.0, "value_yoy": np.log(300 / 200),
+        "basket_trend": np.log((200 / 3) / 200), "recent_gap_ratio": ((60 - 10) / 2) / mean_gap,
+        "log_value_365": np.log(501), "tenure_days": 400, "visits_90": 1, "visit_trend": 2.0,
+        "visit_overdue_ratio": 30 / 14, "class_code": 0.0, "tier": 7.0,
+    }
+    for name, value in expected.items():
+        assert now[name] == pytest.approx(value), name
+    assert pd.isna(now["no_order_after"])
+    before = frame[pd.to_datetime(frame["snapshot"]).dt.date == D - timedelta(days=90)].iloc[0]
+    # At d - 90: d-400, d-300 and d-100 in the last 365 days, none in the 90 before them, so the
+    # mean gap is (400 - 100) / 2; one order day in the last 90 days: no recent gap.
+    assert before["days_since_last_order"] == 10 and before["orders_365"] == 3
+    assert before["recency_ratio"] == pytest.approx(10 / ((400 - 100) / 2))
+    assert before["tenure_days"] == 400 - 90
+    assert pd.isna(before["recent_gap_ratio"]) and before["no_order_after"] == False  # noqa: E712
+
+
+def test_train_then_score_is_assess(planted):
+    steps = []
+    model = risk_model.train(planted, D, config.defaults(), progress=lambda share, step: steps.append((share, step)))
+    assert model.trained and model.model is not None and steps[-1] == (1.0, "done")
+    risk = risk_model.score(planted, model, D, config.defaults())
+    same = risk_model.assess(planted, D, config.defaults())
+    assert (risk.auc, risk.baseline_auc, risk.train_rows) == (same.auc, same.baseline_auc, same.train_rows)
+    pd.testing.assert_frame_equal(risk.scores, same.scores)
+    with pytest.raises(ValueError):
+        risk_model.score(planted, model, D - timedelta(days=1), config.defaults())
+
+
+def test_an_untrained_model_scores_nobody(con):
+    load(con, 15)
+    model = risk_model.train(con, D, config.defaults())
+    risk = risk_model.score(con, model, None, config.defaults())
+    assert not risk.trained and risk.reason == "thin_data" and risk.scores.empty

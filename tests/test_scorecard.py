@@ -407,3 +407,24 @@ def test_visits_to_unknown_customers_count_without_a_customer_filter(book, setti
     assert card.loc["M1", "duration_compliance"] == pytest.approx(3 / 5)   # 50 min is too long for regular
     core = card_of(book, Filters(start=MARCH.start, end=MARCH.end, classes=("core",)), settings)
     assert core.loc["M1", "visits"] == 3                                    # a, a, b
+
+
+def test_lost_customers_with_whole_months_and_a_cutoff_on_the_first(con, settings):
+    insert(con, "managers", [{"manager_id": "M1"}])
+    insert(con, "customers", [{"customer_id": c, "manager_id": "M1"} for c in ("p", "q", "r", "s")])
+    insert(con, "orders", [
+        {"customer_id": "p", "order_date": date(2025, 1, 15), "amount": 1.0},
+        {"customer_id": "p", "order_date": date(2025, 4, 10), "amount": 1.0},    # a whole month inside
+        {"customer_id": "q", "order_date": date(2025, 2, 28), "amount": 1.0},    # the day before the cutoff
+        {"customer_id": "r", "order_date": date(2025, 3, 1), "amount": 1.0},     # the cutoff day only
+        {"customer_id": "s", "order_date": date(2024, 12, 31), "amount": 1.0},
+        {"customer_id": "s", "order_date": date(2025, 5, 30), "amount": 1.0},    # the end day
+    ])
+    # end May 30 2025, 91 days: the cutoff is Mar 1 (April whole, May partly covered); only q is lost
+    lost_days = {**settings, "warnings": {**settings.get("warnings", {}), "lost_after_days": 91}}
+    lost = scorecard.lost_customers(con, Filters(start=date(2025, 5, 1), end=date(2025, 5, 30)), lost_days)
+    assert lost.set_index("manager_id")["lost_customers"].to_dict() == {"M1": 1}
+    # 1 day up to Mar 1: p, q and s ordered before and not on Mar 1; r never ordered before
+    one_day = {**settings, "warnings": {**settings.get("warnings", {}), "lost_after_days": 1}}
+    lost = scorecard.lost_customers(con, Filters(start=date(2025, 3, 1), end=date(2025, 3, 1)), one_day)
+    assert lost.set_index("manager_id")["lost_customers"].to_dict() == {"M1": 3}

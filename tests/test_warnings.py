@@ -3,6 +3,7 @@ on small hand-built histories (as of 30 June 2025 unless said otherwise)."""
 
 from datetime import date, datetime
 
+import pandas as pd
 import pytest
 
 from analytics import config, db, warnings
@@ -259,3 +260,23 @@ def test_explain_in_both_languages(con, settings):
     facts = warnings.rule_facts(con, ALL, date(2025, 6, 25), settings)
     assert warnings.explain(facts, "en", settings).tolist() == ["no order for 41 days; usually orders every 7"]
     assert warnings.explain(facts, "zh", settings).tolist() == ["已 41 天未订货，平时约每 7 天订一次"]
+
+
+def test_order_dates_and_gaps_at_the_window_edges(con, settings):
+    # As of 30 June 2025 the 365 days start on 1 July 2024: the order of 30 June 2024 is a year
+    # earlier (value_ly) but not one of the 365 days, so the gaps are 4, 350 and 10 (median 10;
+    # with it they would be 1, 4, 350, 10). Orders long before the windows still give the first
+    # and last order dates.
+    e_days = (date(2024, 1, 10), date(2024, 6, 30), date(2024, 7, 1), date(2024, 7, 5),
+              date(2025, 6, 20), date(2025, 6, 30))
+    book(con, [customer("e"), customer("o"), customer("s")],
+         [order("e", d) for d in e_days]
+         + [order("o", date(2023, 5, 2)), order("o", date(2023, 9, 9)), order("s", date(2025, 1, 15))])
+    facts = fired(con, settings)
+    e, o, s = facts.loc["e"], facts.loc["o"], facts.loc["s"]
+    assert (e["first_order_date"], e["last_order_date"]) == (pd.Timestamp(2024, 1, 10), pd.Timestamp(2025, 6, 30))
+    assert e["orders_365"] == 4 and e["median_gap"] == 10
+    assert e["value_ly"] == 1000 and e["revenue_at_risk"] == 1000
+    assert (o["first_order_date"], o["last_order_date"]) == (pd.Timestamp(2023, 5, 2), pd.Timestamp(2023, 9, 9))
+    assert o["orders_365"] == 0 and pd.isna(o["median_gap"]) and not o["eligible"]
+    assert s["orders_365"] == 1 and pd.isna(s["median_gap"]) and s["eligible"]
