@@ -173,10 +173,18 @@ def connect(path: str | os.PathLike | None = None) -> duckdb.DuckDBPyConnection:
         if con is None:
             if key != ":memory:":
                 db_path.parent.mkdir(parents=True, exist_ok=True)
-            con = duckdb.connect(key)
+            con = duckdb.connect(key, config=_engine_config())
             migrate(con)
             _CONNECTIONS[key] = con
         return con
+
+
+def _engine_config() -> dict[str, str]:
+    """DuckDB settings from [database] in the settings (memory_limit)."""
+    from analytics import config
+
+    limit = str(config.load_settings().get("database", {}).get("memory_limit", "")).strip()
+    return {"memory_limit": limit} if limit else {}
 
 
 def close_all() -> None:

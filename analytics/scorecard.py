@@ -576,9 +576,13 @@ def _scored(figures: pd.DataFrame, settings: dict) -> pd.DataFrame:
 # ------------------------------------------------------------------ metrics
 
 
-def scorecard(con, filters: Filters, settings: dict | None = None) -> pd.DataFrame:
+def scorecard(con, filters: Filters, settings: dict | None = None, at_risk: bool = True) -> pd.DataFrame:
     """One row per manager for the period: the figures, each item's score (`score_<item>`), the
-    composite `score`, `status` and `rank` (1 = best). See the module docstring for definitions."""
+    composite `score`, `status` and `rank` (1 = best). See the module docstring for definitions.
+
+    at_risk_customers (open loss warnings as of the period's end) is most of the cost on a large
+    store; with at_risk=False it is left empty, for `with_at_risk` to fill from warning counts the
+    caller already has (the pages share them with the warnings page)."""
     settings = _settings(settings)
     if filters.start is None or filters.end is None:
         return pd.DataFrame(columns=[*CLI_COLUMNS])
@@ -586,9 +590,16 @@ def scorecard(con, filters: Filters, settings: dict | None = None) -> pd.DataFra
     frame = _scored(figures.drop(columns=["period_no", "period_start"]), settings)
     lost = lost_customers(con, filters, settings).set_index("manager_id")["lost_customers"]
     frame["lost_customers"] = frame["manager_id"].map(lost).fillna(0).astype("int64")
-    frame["at_risk_customers"] = _at_risk(con, filters, frame["manager_id"], settings)
+    frame["at_risk_customers"] = (_at_risk(con, filters, frame["manager_id"], settings) if at_risk
+                                  else pd.Series(pd.NA, index=frame.index, dtype="Int64"))
     frame["rank"] = _rank(frame, "score", "manager_id")
     return frame.sort_values("rank").reset_index(drop=True)
+
+
+def with_at_risk(card: pd.DataFrame, counts: pd.DataFrame) -> pd.DataFrame:
+    """The scorecard with at_risk_customers from warnings.warning_counts (or
+    open_warnings_by_manager) of the same filters, as of the period's end."""
+    return card.assign(at_risk_customers=_open_per_manager(card["manager_id"], counts))
 
 
 def _at_risk(con, filters: Filters, managers: pd.Series, settings: dict) -> pd.Series:
@@ -598,6 +609,10 @@ def _at_risk(con, filters: Filters, managers: pd.Series, settings: dict) -> pd.S
     except ImportError:
         return pd.Series(pd.NA, index=managers.index, dtype="Int64")
     counts = open_warnings_by_manager(con, filters, as_of=filters.end, settings=settings)
+    return _open_per_manager(managers, counts)
+
+
+def _open_per_manager(managers: pd.Series, counts: pd.DataFrame) -> pd.Series:
     by_manager = counts.set_index("manager_id")["open_warnings"] if len(counts) else pd.Series(dtype="Int64")
     return managers.map(by_manager).fillna(0).astype("Int64")
 

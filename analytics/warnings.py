@@ -11,7 +11,9 @@ The rules (domain guide §4), each with its thresholds in settings [warnings]:
 
 - ``cadence``: >= cadence_min_orders order days in the last 365 days, and the days since the last
   order > cadence_factor x the customer's own median gap between order days in those 365 days
-  (and > cadence_min_days).
+  (and > cadence_min_days). The median gap (column median_gap) is worked out only where the rule
+  can fire (those order days, and no order for more than cadence_min_days); it is empty elsewhere
+  (about 6 customers in 7 on a typical day, and most of the rule's cost at 300,000 customers).
 - ``decline_yoy``: value of the last decline_window_days (90) days < decline_ratio (70%) of the
   same days a year earlier. ``decline_prev``: the same against the 90 days before. Decline is two
   codes rather than one so a supervisor can tell a seasonal slide from a year-on-year one.
@@ -142,7 +144,7 @@ per_customer AS (
            coalesce(d.first_older, r.first_recent) AS first_order_date,
            coalesce(r.last_recent, d.last_older) AS last_order_date,
            coalesce(r.orders_365, 0) AS orders_365,
-           string_split(trim(CAST(r.recent_bits AS VARCHAR), '0'), '1') AS runs,
+           r.recent_bits,
            coalesce(r.value_last, 0) AS value_last, coalesce(r.value_prev, 0) AS value_prev,
            coalesce(r.value_ly, 0) AS value_ly, coalesce(r.value_12m, 0) AS value_12m,
            coalesce(r.value_tier_prev, 0) AS value_tier_prev
@@ -151,8 +153,11 @@ per_customer AS (
 history AS (
     SELECT s.customer_id, s.customer_name, s.manager_id, s.customer_class, s.status, s.violation_date,
            h.first_order_date, h.last_order_date, h.orders_365,
-           list_aggregate(list_transform(h.runs[2:len(h.runs) - 1], lambda zeros: len(zeros) + 1), 'median')
-               AS median_gap,
+           CASE WHEN h.orders_365 >= CAST(? AS INTEGER) AND h.last_order_date < CAST(? AS DATE) - CAST(? AS INTEGER)
+                THEN list_aggregate(list_transform(
+                         list_slice(string_split(trim(CAST(h.recent_bits AS VARCHAR), '0'), '1'), 2, -2),
+                         lambda zeros: len(zeros) + 1), 'median')
+           END AS median_gap,
            h.value_last, h.value_prev, h.value_ly, h.value_12m,
            CASE WHEN h.value_tier_prev > 0 THEN h.value_tier_prev END AS ranked_previous,
            CASE WHEN h.value_last > 0 THEN h.value_last END AS ranked_current
@@ -276,6 +281,8 @@ def rule_facts(con, filters: Filters, as_of: date | None = None, settings: dict 
         tier_from, last_from, window_from, as_of,
         # older
         window_from,
+        # history: the median gap only where the cadence rule can fire
+        int(ws["cadence_min_orders"]), as_of, int(ws["cadence_min_days"]),
         # low, seen, any_visit
         low_from, low_to, float(ws["low_value_floor"]), as_of, as_of,
         # facts

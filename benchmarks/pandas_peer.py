@@ -122,11 +122,21 @@ def pareto_summary(data: PeerData, start: date, end: date) -> dict:
     }
 
 
-def abc_migration(data: PeerData, start: date, end: date) -> pd.DataFrame:
-    """Customers per (previous ABC, current ABC) from the previous period of equal length."""
-    length = end - start
+def _previous_period(start: date, end: date) -> tuple[date, date]:
+    """The same number of calendar months before a whole-month period, else the period of equal
+    length ending the day before (the product's Filters.previous_period)."""
+    month_end = (pd.Timestamp(end) + pd.offsets.MonthEnd(0)).date()
+    if start.day == 1 and end == month_end:
+        months = (end.year - start.year) * 12 + end.month - start.month + 1
+        first = (pd.Timestamp(start) - pd.DateOffset(months=months)).date()
+        return first, start - timedelta(days=1)
     prev_end = start - timedelta(days=1)
-    previous = _ranked(_customer_values(data.orders, data.customers, prev_end - length, prev_end))
+    return prev_end - (end - start), prev_end
+
+
+def abc_migration(data: PeerData, start: date, end: date) -> pd.DataFrame:
+    """Customers per (previous ABC, current ABC) from the previous period (see _previous_period)."""
+    previous = _ranked(_customer_values(data.orders, data.customers, *_previous_period(start, end)))
     current = _ranked(_customer_values(data.orders, data.customers, start, end))
     moves = previous[["customer_id", "abc", "value"]].merge(
         current[["customer_id", "abc", "value"]], on="customer_id", how="outer", suffixes=("_prev", "_cur"))
@@ -176,11 +186,9 @@ def _monthly_figures(data: PeerData, end: date, months: int = 12) -> pd.DataFram
 
 
 def overview_tiles(data: PeerData, start: date, end: date) -> dict:
-    """Each tile's value, previous value (period of equal length before) and 12-month trend."""
-    length = end - start
-    prev_end = start - timedelta(days=1)
+    """Each tile's value, previous value (see _previous_period) and 12-month trend."""
     current = _period_figures(data, start, end)
-    previous = _period_figures(data, prev_end - length, prev_end)
+    previous = _period_figures(data, *_previous_period(start, end))
     trend = _monthly_figures(data, end)
     return {name: (current[name], previous[name], tuple(trend[name].tolist())) for name in current}
 

@@ -22,6 +22,10 @@ PEER_TARGET = 5.0
 FLOOR_TARGET = 3.0
 MEMORY_TARGET_MB = 4096
 NOT_TIMED = ("floor", "floor_order_days", "csv_import")
+# Long work, not a view: runs once per data version behind a progress indicator (the guide's
+# "long work (imports, model training, big exports) shows progress"); reported, not held to
+# the interactive limit.
+LONG_WORK = ("risk_training",)
 
 
 # ------------------------------------------------------------------ machine
@@ -195,12 +199,16 @@ def targets(records: list[dict]) -> list[str]:
         if not record or "dnf" in record["ours"]:
             lines.append(f"| {size}: every metric under {limit:g} s | not measured |")
             continue
-        timed = [m for m in record["ours"]["metrics"] if m["metric"] not in NOT_TIMED]
+        timed = [m for m in record["ours"]["metrics"] if m["metric"] not in (*NOT_TIMED, *LONG_WORK)]
         over = [f"{m['metric']} ({m['period']}) {_s(m['median'])}" for m in timed if m["median"] >= limit]
         worst = max(timed, key=lambda m: m["median"])
         verdict = "**met**" if not over else "**missed**: " + "; ".join(over)
         lines.append(f"| {size}: every metric under {limit:g} s (median) | {verdict} "
                      f"(slowest {worst['metric']} {worst['period']} {_s(worst['median'])}) |")
+        for m in record["ours"]["metrics"]:
+            if m["metric"] in LONG_WORK:
+                lines.append(f"| {size}: {m['metric']} (long work, once per data version, with progress) | "
+                             f"reported: first {_s(m['first'])}, median {_s(m['median'])} |")
     for record in records:
         for m in record["ours"].get("metrics", []):
             if m["metric"] == "csv_import":

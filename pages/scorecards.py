@@ -6,7 +6,7 @@ import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
-from analytics import scorecard
+from analytics import scorecard, warnings
 from ui.common import (
     cached,
     current_filters,
@@ -232,7 +232,11 @@ def status_bar(card: pd.DataFrame) -> None:
 
 filters = current_filters()
 page_header("scorecard.title", "scorecard.caption")
-card = cached(scorecard.scorecard, filters) if filters.start and filters.end else pd.DataFrame()
+card = pd.DataFrame()
+if filters.start and filters.end:
+    card = cached(scorecard.scorecard, filters, at_risk=False)
+    # The open warnings per manager are the warnings page's own counts (one computation, cached).
+    card = scorecard.with_at_risk(card, cached(warnings.warning_counts, filters, filters.end))
 if card.empty:
     empty_state("scorecard.no_managers")
 else:

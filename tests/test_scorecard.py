@@ -428,3 +428,14 @@ def test_lost_customers_with_whole_months_and_a_cutoff_on_the_first(con, setting
     one_day = {**settings, "warnings": {**settings.get("warnings", {}), "lost_after_days": 1}}
     lost = scorecard.lost_customers(con, Filters(start=date(2025, 3, 1), end=date(2025, 3, 1)), one_day)
     assert lost.set_index("manager_id")["lost_customers"].to_dict() == {"M1": 3}
+
+
+def test_at_risk_from_warning_counts_the_page_already_has(book, settings):
+    from analytics.warnings import warning_counts
+
+    full = scorecard.scorecard(book, MARCH, settings)
+    without = scorecard.scorecard(book, MARCH, settings, at_risk=False)
+    assert without["at_risk_customers"].isna().all()
+    filled = scorecard.with_at_risk(without, warning_counts(book, MARCH, as_of=MARCH.end, settings=settings))
+    pd.testing.assert_series_equal(filled["at_risk_customers"], full["at_risk_customers"])
+    assert filled["at_risk_customers"].sum() >= 1

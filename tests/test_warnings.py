@@ -275,7 +275,10 @@ def test_order_dates_and_gaps_at_the_window_edges(con, settings):
     facts = fired(con, settings)
     e, o, s = facts.loc["e"], facts.loc["o"], facts.loc["s"]
     assert (e["first_order_date"], e["last_order_date"]) == (pd.Timestamp(2024, 1, 10), pd.Timestamp(2025, 6, 30))
-    assert e["orders_365"] == 4 and e["median_gap"] == 10
+    # e ordered on the as-of day: the cadence rule cannot fire, so its median gap is not worked out
+    assert e["orders_365"] == 4 and pd.isna(e["median_gap"])
+    anytime = {**settings, "warnings": {**settings["warnings"], "cadence_min_days": -1}}
+    assert fired(con, anytime).loc["e", "median_gap"] == 10
     assert e["value_ly"] == 1000 and e["revenue_at_risk"] == 1000
     assert (o["first_order_date"], o["last_order_date"]) == (pd.Timestamp(2023, 5, 2), pd.Timestamp(2023, 9, 9))
     assert o["orders_365"] == 0 and pd.isna(o["median_gap"]) and not o["eligible"]
