@@ -102,6 +102,8 @@ def _abc_shares(settings: dict | None) -> tuple[float, float]:
     return float(abc.get("a_share", 0.80)), float(abc.get("b_share", 0.95))
 
 
+# The `value` CTEs group the order rows by customer before they meet the scope: a join of
+# customers, not of millions of customer-days.
 # `value(part, entity, value)` must be defined before; parameters: a_share, b_share.
 _RANKED_CTE = """
 ranked AS (
@@ -147,10 +149,10 @@ WITH scope AS (
     SELECT c.customer_id FROM customers c WHERE {scope}
 ),
 value AS (
-    SELECT 'all' AS part, o.customer_id AS entity, sum({value}) AS value
-    FROM {source} o JOIN scope s USING (customer_id)
-    WHERE o.{day} BETWEEN ? AND ?
-    GROUP BY o.customer_id
+    SELECT 'all' AS part, v.entity, v.value
+    FROM (SELECT o.customer_id AS entity, sum({value}) AS value
+          FROM {source} o WHERE o.{day} BETWEEN ? AND ? GROUP BY o.customer_id) v
+    SEMI JOIN scope s ON s.customer_id = v.entity
 ),
 {ranked}
 SELECT r.rank, r.entity AS customer_id, c.customer_name, c.manager_id, mg.manager_name,
@@ -180,10 +182,10 @@ WITH scope AS (
     WHERE {scope}
 ),
 value AS (
-    SELECT s.part, o.customer_id AS entity, sum({value}) AS value
-    FROM {source} o JOIN scope s USING (customer_id)
-    WHERE o.{day} BETWEEN ? AND ?
-    GROUP BY s.part, o.customer_id
+    SELECT s.part, v.entity, v.value
+    FROM (SELECT o.customer_id AS entity, sum({value}) AS value
+          FROM {source} o WHERE o.{day} BETWEEN ? AND ? GROUP BY o.customer_id) v
+    JOIN scope s ON s.customer_id = v.entity
 ),
 {ranked},
 {figures},
@@ -294,15 +296,17 @@ WITH scope AS (
     SELECT c.customer_id FROM customers c WHERE {scope}
 ),
 value AS (
-    SELECT 'previous' AS part, o.customer_id AS entity, sum({value}) AS value
-    FROM {previous_source} o JOIN scope s USING (customer_id)
-    WHERE o.{previous_day} BETWEEN ? AND ?
-    GROUP BY o.customer_id
-    UNION ALL
-    SELECT 'current' AS part, o.customer_id AS entity, sum({value}) AS value
-    FROM {current_source} o JOIN scope s USING (customer_id)
-    WHERE o.{current_day} BETWEEN ? AND ?
-    GROUP BY o.customer_id
+    SELECT v.* FROM (
+        SELECT 'previous' AS part, o.customer_id AS entity, sum({value}) AS value
+        FROM {previous_source} o
+        WHERE o.{previous_day} BETWEEN ? AND ?
+        GROUP BY o.customer_id
+        UNION ALL
+        SELECT 'current' AS part, o.customer_id AS entity, sum({value}) AS value
+        FROM {current_source} o
+        WHERE o.{current_day} BETWEEN ? AND ?
+        GROUP BY o.customer_id
+    ) v SEMI JOIN scope s ON s.customer_id = v.entity
 ),
 {ranked},
 moves AS (
