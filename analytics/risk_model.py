@@ -40,7 +40,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
 
 import numpy as np
@@ -66,11 +66,9 @@ FEATURES = [
 
 
 @dataclass
-class TrainedModel:
-    """A trained risk model and its backtest (see train()); score() applies it.
-
-    model: the fitted estimator (None when not trained); reason (when not trained): "no_data",
-    "thin_data" or "single_class". seconds: the time training took."""
+class Backtest:
+    """What training found out: the as-of date, whether a model could be trained and, if so, its
+    backtest. reason (when not trained): "no_data", "thin_data" or "single_class"."""
 
     as_of: date | None
     trained: bool
@@ -85,30 +83,24 @@ class TrainedModel:
     baseline_auc: float | None = None
     baseline_top_precision: float | None = None
     seconds: float = 0.0
+
+
+@dataclass
+class TrainedModel(Backtest):
+    """A trained risk model and its backtest (see train()); score() applies it.
+
+    model: the fitted estimator (None when not trained). seconds: the time training took."""
+
     model: object | None = field(default=None, repr=False)
 
 
 @dataclass
-class RiskAssessment:
+class RiskAssessment(Backtest):
     """The model's scores as of a date and its backtest.
 
     scores: customer_id, risk_score (probability of no order in the next horizon days) for every
-    customer with an order in the 365 days up to as_of; empty when not trained.
-    reason (when not trained): "no_data", "thin_data" or "single_class"."""
+    customer with an order in the 365 days up to as_of; empty when not trained."""
 
-    as_of: date | None
-    trained: bool
-    reason: str | None = None
-    horizon_days: int = 90
-    test_snapshot: date | None = None
-    train_rows: int = 0
-    test_rows: int = 0
-    test_positive_share: float | None = None
-    auc: float | None = None
-    top_precision: float | None = None
-    baseline_auc: float | None = None
-    baseline_top_precision: float | None = None
-    seconds: float = 0.0
     scores: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
         {"customer_id": pd.Series(dtype=object), "risk_score": pd.Series(dtype="float64")}))
 
@@ -360,11 +352,8 @@ def score(con, model: TrainedModel, as_of: date | None = None, settings: dict | 
     as_of = as_of or model.as_of
     if as_of is not None and model.as_of is not None and as_of < model.as_of:
         raise ValueError(f"a model trained as of {model.as_of} cannot score {as_of}")
-    result = RiskAssessment(
-        as_of=as_of, trained=model.trained, reason=model.reason, horizon_days=model.horizon_days,
-        test_snapshot=model.test_snapshot, train_rows=model.train_rows, test_rows=model.test_rows,
-        test_positive_share=model.test_positive_share, auc=model.auc, top_precision=model.top_precision,
-        baseline_auc=model.baseline_auc, baseline_top_precision=model.baseline_top_precision)
+    backtest = {f.name: getattr(model, f.name) for f in fields(Backtest)}
+    result = RiskAssessment(**{**backtest, "as_of": as_of})
     if model.trained and as_of is not None:
         current = snapshot_features(con, [as_of], as_of, settings)
         result.scores = pd.DataFrame({"customer_id": current["customer_id"].astype(str),
