@@ -107,7 +107,7 @@ def _low_value_months(as_of: date, count: int) -> tuple[date, date]:
 # between order days are the runs of zeros between ones, plus one.
 # ABC is ranked on the per-customer rows themselves (one window per part, values <= 0 ranked
 # as NULL, last), so no union and no joins back.
-_RULES_SQL = """
+_RULES_CTES = """
 WITH scope AS (
     SELECT c.customer_id, c.customer_name, c.manager_id, c.customer_class, c.status, c.violation_date
     FROM customers c WHERE {scope}
@@ -164,14 +164,28 @@ history AS (
     FROM per_customer h JOIN scope s ON s.customer_id = h.customer_id
 ),
 ranked AS (
-    SELECT *,
+    SELECT customer_id,
            sum(ranked_previous) OVER () AS total_previous,
            coalesce(sum(ranked_previous) OVER (ORDER BY ranked_previous DESC NULLS LAST, customer_id
                                                ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS before_previous,
+           ranked_previous IS NULL AS none_previous,
            sum(ranked_current) OVER () AS total_current,
            coalesce(sum(ranked_current) OVER (ORDER BY ranked_current DESC NULLS LAST, customer_id
-                                              ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS before_current
+                                              ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS before_current,
+           ranked_current IS NULL AS none_current
     FROM history
+),
+abc AS (
+    SELECT customer_id,
+           CASE WHEN none_previous THEN 'none'
+                WHEN before_previous < (CAST(? AS DOUBLE) - CAST(? AS DOUBLE)) * total_previous THEN 'A'
+                WHEN before_previous < (CAST(? AS DOUBLE) - CAST(? AS DOUBLE)) * total_previous THEN 'B'
+                ELSE 'C' END AS previous_abc,
+           CASE WHEN none_current THEN 'none'
+                WHEN before_current < (CAST(? AS DOUBLE) - CAST(? AS DOUBLE)) * total_current THEN 'A'
+                WHEN before_current < (CAST(? AS DOUBLE) - CAST(? AS DOUBLE)) * total_current THEN 'B'
+                ELSE 'C' END AS current_abc
+    FROM ranked
 ),
 low AS (
     SELECT m.customer_id, count(*) AS months_at_floor
@@ -196,17 +210,11 @@ facts AS (
            h.value_12m / 4.0 AS revenue_at_risk,
            coalesce(l.months_at_floor, 0) AS months_at_floor,
            v.last_visit_date, CAST(? AS DATE) - v.last_visit_date AS days_since_last_visit, i.interval_days,
-           CASE WHEN h.ranked_previous IS NULL THEN 'none'
-                WHEN h.before_previous < (CAST(? AS DOUBLE) - CAST(? AS DOUBLE)) * h.total_previous THEN 'A'
-                WHEN h.before_previous < (CAST(? AS DOUBLE) - CAST(? AS DOUBLE)) * h.total_previous THEN 'B'
-                ELSE 'C' END AS previous_abc,
-           CASE WHEN h.ranked_current IS NULL THEN 'none'
-                WHEN h.before_current < (CAST(? AS DOUBLE) - CAST(? AS DOUBLE)) * h.total_current THEN 'A'
-                WHEN h.before_current < (CAST(? AS DOUBLE) - CAST(? AS DOUBLE)) * h.total_current THEN 'B'
-                ELSE 'C' END AS current_abc,
+           a.previous_abc, a.current_abc,
            coalesce(h.status, '') <> 'closed' AND h.last_order_date > CAST(? AS DATE) AS eligible,
            any_visit.has_visits
-    FROM ranked h
+    FROM history h
+    JOIN abc a ON a.customer_id = h.customer_id
     CROSS JOIN any_visit
     LEFT JOIN managers mg ON mg.manager_id = h.manager_id
     LEFT JOIN low l ON l.customer_id = h.customer_id
@@ -227,6 +235,9 @@ fired AS (
                AND coalesce(customer_class, '') <> 'assist' AS class_mismatch
     FROM facts
 )
+"""
+
+_FACTS_SELECT = """
 SELECT customer_id, customer_name, manager_id, manager_name, team, customer_class, status,
        first_order_date, last_order_date, days_since_last_order, orders_365, median_gap,
        value_last, value_prev, value_ly, revenue_at_risk, months_at_floor,
@@ -252,8 +263,23 @@ def rule_facts(con, filters: Filters, as_of: date | None = None, settings: dict 
     value_prev, value_ly, revenue_at_risk, months_at_floor, last_visit_date, days_since_last_visit,
     interval_days, previous_abc, current_abc, violation_date, eligible, and the RULES."""
     settings = settings if settings is not None else config.load_settings()
-    ws = warning_settings(settings)
     as_of = as_of or last_data_date(con) or date.today()
+    ctes, params = _rules_ctes(filters, as_of, settings)
+    select = _FACTS_SELECT.format(
+        rules=", ".join(f"coalesce({rule}, FALSE) AS {rule}" for rule in RULES),
+        codes=", ".join(f"CASE WHEN {rule} THEN '{rule}' END" for rule in RULES))
+    frame = db.query(con, ctes + select, params)
+    for rule in RULES:
+        frame[rule] = frame[rule].astype(bool)
+    if frame.empty:
+        frame["rules"] = pd.Series([], dtype=object)
+    return frame
+
+
+def _rules_ctes(filters: Filters, as_of: date, settings: dict) -> tuple[str, list]:
+    """The WITH clause that ends in `fired` (the rule facts with one column per rule), and its
+    parameters."""
+    ws = warning_settings(settings)
     window = int(ws["decline_window_days"])
     last_from = as_of - timedelta(days=window - 1)
     prev_from = last_from - timedelta(days=window)
@@ -283,25 +309,18 @@ def rule_facts(con, filters: Filters, as_of: date | None = None, settings: dict 
         window_from,
         # history: the median gap only where the cadence rule can fire
         int(ws["cadence_min_orders"]), as_of, int(ws["cadence_min_days"]),
+        # abc
+        *tiers, *tiers,
         # low, seen, any_visit
         low_from, low_to, float(ws["low_value_floor"]), as_of, as_of,
         # facts
-        as_of, as_of, *tiers, *tiers, year_ago,
+        as_of, as_of, year_ago,
         # fired
         int(ws["cadence_min_orders"]), float(ws["cadence_factor"]), int(ws["cadence_min_days"]),
         float(ws["decline_ratio"]), float(ws["decline_ratio"]), low_from,
         shift_months(as_of, -violation_months), as_of,
     ]
-    sql = _RULES_SQL.format(
-        scope=scope, prefilter=prefilter,
-        rules=", ".join(f"coalesce({rule}, FALSE) AS {rule}" for rule in RULES),
-        codes=", ".join(f"CASE WHEN {rule} THEN '{rule}' END" for rule in RULES))
-    frame = db.query(con, sql, params)
-    for rule in RULES:
-        frame[rule] = frame[rule].astype(bool)
-    if frame.empty:
-        frame["rules"] = pd.Series([], dtype=object)
-    return frame
+    return _RULES_CTES.format(scope=scope, prefilter=prefilter), params
 
 
 # ----------------------------------------------------------------------- reasons
@@ -504,13 +523,45 @@ def warning_counts(con, filters: Filters, as_of: date | None = None,
     """Warned and open warnings per manager (with the manager's name and team), as of a date.
 
     Columns: manager_id, manager_name, team, customers (with an order up to as_of), warned,
-    open_warnings; sorted by open warnings, most first."""
-    frame = warning_facts(con, filters, as_of, settings)
-    if frame.empty:
+    open_warnings; sorted by open warnings, most first. The same figures as
+    count_by_manager(warning_facts(...)), counted in the database (no row per customer leaves it)."""
+    settings = settings if settings is not None else config.load_settings()
+    as_of = as_of or last_data_date(con) or date.today()
+    ctes, params = _rules_ctes(filters, as_of, settings)
+    hold = int(warning_settings(settings)["recovered_hold_days"])
+    sql = ctes + _COUNTS_SELECT.format(
+        followups=_FOLLOWUPS_SQL, warned=" OR ".join(f"coalesce({rule}, FALSE)" for rule in RULES))
+    return db.query(con, sql, [*params, as_of, 0, [], as_of, False, as_of, hold])
+
+
+# Closed warnings as in _with_followups: marked lost, or recovered within recovered_hold_days.
+_COUNTS_SELECT = """,
+current_followup AS (
+{followups}
+),
+judged AS (
+    SELECT f.manager_id, f.manager_name, f.team, ({warned}) AS warned,
+           coalesce(cf.status = 'lost' OR (cf.status = 'recovered'
+                    AND CAST(? AS DATE) - cf.recovered_on <= CAST(? AS INTEGER)), FALSE) AS closed
+    FROM fired f LEFT JOIN current_followup cf ON cf.customer_id = f.customer_id
+    WHERE f.manager_id IS NOT NULL
+)
+SELECT manager_id, any_value(manager_name) AS manager_name, any_value(team) AS team,
+       count(*) AS customers, count(*) FILTER (WHERE warned) AS warned,
+       count(*) FILTER (WHERE warned AND NOT closed) AS open_warnings
+FROM judged
+GROUP BY manager_id
+ORDER BY open_warnings DESC, manager_id
+"""
+
+
+def count_by_manager(facts: pd.DataFrame) -> pd.DataFrame:
+    """warning_counts from warning_facts the caller already has (the warnings page)."""
+    if facts.empty:
         return pd.DataFrame({"manager_id": pd.Series(dtype=object), "manager_name": pd.Series(dtype=object),
                              "team": pd.Series(dtype=object), "customers": pd.Series(dtype="int64"),
                              "warned": pd.Series(dtype="int64"), "open_warnings": pd.Series(dtype="int64")})
-    frame = frame[frame["manager_id"].notna()]
+    frame = facts[facts["manager_id"].notna()]
     grouped = frame.groupby("manager_id", as_index=False).agg(
         manager_name=("manager_name", "first"), team=("team", "first"),
         customers=("customer_id", "size"), warned=("warned", "sum"), open_warnings=("open", "sum"))

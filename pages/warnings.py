@@ -134,9 +134,8 @@ def draw_followup(listed: pd.DataFrame, selected, as_of) -> None:
     show_table(shown, "warning-followups", f"{KEY}-history")
 
 
-def draw_counts(filters, as_of) -> None:
+def draw_counts(counts: pd.DataFrame, filters) -> None:
     st.subheader(tr("warnings.by_manager_header"))
-    counts = cached(warnings.warning_counts, filters, as_of)
     if counts.empty:
         empty_state()
         return
@@ -186,4 +185,4 @@ else:
         draw_tiles(warned)
         selected = draw_list(listed, filters)
         draw_followup(listed, selected, as_of)
-    draw_counts(filters, as_of)
+    draw_counts(warnings.count_by_manager(facts), filters)

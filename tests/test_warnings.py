@@ -208,9 +208,16 @@ def test_followups_history_and_recovery_by_a_new_order(con, settings):
     facts = warnings.warning_facts(con, ALL, date(2025, 6, 30), settings).set_index("customer_id")
     assert facts.loc["a", "cadence"] and not facts.loc["a", "open"]      # recovered: closed for 90 days
     assert facts.loc["c", "open"] and not facts.loc["b", "open"]
+    counted = warnings.warning_counts(con, ALL, date(2025, 6, 30), settings)
+    assert counted[["customers", "warned", "open_warnings"]].to_dict("records") == [
+        {"customers": 3, "warned": 3, "open_warnings": 1}]
+    assert counted.equals(warnings.count_by_manager(facts.reset_index()))
     settings["warnings"]["recovered_hold_days"] = 10
     facts = warnings.warning_facts(con, ALL, date(2025, 6, 30), settings).set_index("customer_id")
     assert facts.loc["a", "open"]                                         # slipped again after recovering
+    counted = warnings.warning_counts(con, ALL, date(2025, 6, 30), settings)
+    assert counted["open_warnings"].tolist() == [2]
+    assert counted.equals(warnings.count_by_manager(facts.reset_index()))
 
 
 def test_followups_survive_a_new_import(tmp_path, settings):
