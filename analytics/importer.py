@@ -54,6 +54,7 @@ STAGE_MEMORY_BYTES = 256 << 20  # typed rows held in memory before they go to a 
 SAMPLE_BYTES = 1 << 20
 # New aggregate rows are written in the stores' order (db.DAYS_ORDER: by month, then customer).
 DAYS_ORDER = db.DAYS_ORDER
+MONTHS_COLUMNS = db.MONTHS_COLUMNS
 MONTHS_ORDER = "month"
 EPOCH = "DATE '1970-01-01'"
 DAY = f"({EPOCH} + CAST(? AS INTEGER))"  # a date bound as its day number
@@ -945,12 +946,13 @@ def _add_months(cur, days: str, params: list, first: int, last: int) -> None:
     """order_months += the import's day totals by month (order_days counts the new days)."""
     increments = f"""SELECT customer_id, date_trunc('month', order_date)::DATE AS month,
                             sum(add_amount) AS amount, sum(add_quantity) AS quantity, sum(add_cost) AS cost,
-                            count(*) FILTER (WHERE new_day) AS order_days, sum(add_lines) AS lines
+                            count(*) FILTER (WHERE new_day) AS order_days, sum(add_lines) AS lines,
+                            min(order_date) AS first_day, max(order_date) AS last_day
                      FROM {days} GROUP BY ALL"""
     known = cur.execute(f"SELECT count(*) FROM order_months WHERE month BETWEEN {DAY} AND {DAY}",
                         [first, last]).fetchall()[0][0]
     if not known:
-        cur.execute(f"INSERT INTO order_months {increments} ORDER BY {MONTHS_ORDER}", params)
+        cur.execute(f"INSERT INTO order_months ({MONTHS_COLUMNS}) {increments} ORDER BY {MONTHS_ORDER}", params)
         return
     cur.execute(
         f"""CREATE TEMP TABLE agg_months AS
@@ -961,12 +963,13 @@ def _add_months(cur, days: str, params: list, first: int, last: int) -> None:
     cur.execute(
         f"""UPDATE order_months m SET amount = {_plus('m.amount', 'k.amount')},
                    quantity = {_plus('m.quantity', 'k.quantity')}, cost = {_plus('m.cost', 'k.cost')},
-                   order_days = COALESCE(m.order_days, 0) + k.order_days, lines = COALESCE(m.lines, 0) + k.lines
+                   order_days = COALESCE(m.order_days, 0) + k.order_days, lines = COALESCE(m.lines, 0) + k.lines,
+                   first_day = least(m.first_day, k.first_day), last_day = greatest(m.last_day, k.last_day)
             FROM agg_months k
             WHERE NOT k.new_month AND m.month BETWEEN {DAY} AND {DAY}
               AND k.customer_id = m.customer_id AND k.month = m.month""", [first, last])
-    cur.execute(f"""INSERT INTO order_months
-                    SELECT customer_id, month, amount, quantity, cost, order_days, lines
+    cur.execute(f"""INSERT INTO order_months ({MONTHS_COLUMNS})
+                    SELECT {MONTHS_COLUMNS}
                     FROM agg_months WHERE new_month ORDER BY {MONTHS_ORDER}""")
     cur.execute("DROP TABLE agg_months")
 
@@ -992,9 +995,9 @@ def refresh_order_aggregates(cur, keys_sql: str, params: list) -> None:
     cur.execute("""DELETE FROM order_months m WHERE EXISTS (SELECT 1 FROM agg_months k
                    WHERE k.customer_id = m.customer_id AND k.month = m.month)""")
     cur.execute(
-        """INSERT INTO order_months
+        f"""INSERT INTO order_months ({MONTHS_COLUMNS})
            SELECT customer_id, date_trunc('month', order_date)::DATE AS month,
-                  sum(amount), sum(quantity), sum(cost), count(*), sum(lines)
+                  sum(amount), sum(quantity), sum(cost), count(*), sum(lines), min(order_date), max(order_date)
            FROM order_days d
            WHERE EXISTS (SELECT 1 FROM agg_months k WHERE k.customer_id = d.customer_id
                            AND k.month = date_trunc('month', d.order_date)::DATE)

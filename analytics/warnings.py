@@ -100,13 +100,15 @@ def _low_value_months(as_of: date, count: int) -> tuple[date, date]:
 
 # Dates and thresholds are bound straight into the WHERE clauses and expressions: a one-row
 # parameter CTE joined to order_days would defeat DuckDB's row-group skipping (order_days is
-# stored in date order). order_days is read in two grouped passes: the days of the value windows
-# (the last ~455 days) with every window sum, and the older days for the first and last order
-# date only (a cheap min/max). The order days of the last 365 days are collected as a bitstring
-# (one bit per day; much cheaper than a list of dates, and already in date order): the gaps
-# between order days are the runs of zeros between ones, plus one.
-# ABC is ranked on the per-customer rows themselves (one window per part, values <= 0 ranked
-# as NULL, last), so no union and no joins back.
+# stored in date order). Each customer's windows are summed in one grouped pass over `pieces`:
+# the customer-months of order_months for every month that lies wholly inside or outside each
+# window (its row stands for its order days: `d` = the month's first day, first_day/last_day
+# its first and last order date), and the customer-days of order_days only for the few months a
+# window starts or ends in (see _day_month_ranges) — about a third of the rows the order days
+# alone would be. The order days of the last 365 days are then read again only for the
+# customers the cadence rule can fire for, as a bitstring (one bit per day, already in date
+# order): the gaps between order days are the runs of zeros between ones, plus one.
+# ABC is ranked on a narrow projection (one window per part, values <= 0 ranked as NULL, last).
 _RULES_CTES = """
 WITH scope AS (
     SELECT c.customer_id, c.customer_name, c.manager_id, c.customer_class, c.status, c.violation_date
@@ -115,53 +117,66 @@ WITH scope AS (
 intervals AS (
     SELECT unnest(CAST(? AS VARCHAR[])) AS customer_class, unnest(CAST(? AS INTEGER[])) AS interval_days
 ),
-recent AS (
-    SELECT o.customer_id,
-           min(o.order_date) AS first_recent, max(o.order_date) AS last_recent,
-           count(*) FILTER (WHERE o.order_date > CAST(? AS DATE) - 365) AS orders_365,
-           bitstring_agg(CAST(o.order_date - (CAST(? AS DATE) - 365) AS INTEGER), 1, 365)
-               FILTER (WHERE o.order_date > CAST(? AS DATE) - 365) AS recent_bits,
-           coalesce(sum(o.amount) FILTER (WHERE o.order_date >= CAST(? AS DATE)), 0) AS value_last,
-           coalesce(sum(o.amount) FILTER (WHERE o.order_date >= CAST(? AS DATE)
-                                          AND o.order_date < CAST(? AS DATE)), 0) AS value_prev,
-           coalesce(sum(o.amount) FILTER (WHERE o.order_date BETWEEN CAST(? AS DATE) AND CAST(? AS DATE)), 0)
-               AS value_ly,
-           coalesce(sum(o.amount) FILTER (WHERE o.order_date > CAST(? AS DATE)), 0) AS value_12m,
-           coalesce(sum(o.amount) FILTER (WHERE o.order_date >= CAST(? AS DATE)
-                                          AND o.order_date < CAST(? AS DATE)), 0) AS value_tier_prev
+pieces AS (
+    SELECT o.customer_id, o.month AS d, o.amount, o.order_days AS n, o.first_day, o.last_day
+    FROM order_months o
+    WHERE o.month BETWEEN CAST(? AS DATE) AND CAST(? AS DATE) AND NOT ({month_ranges}) {prefilter}
+    UNION ALL
+    SELECT o.customer_id, o.order_date, o.amount, 1, o.order_date, o.order_date
     FROM order_days o
-    WHERE o.order_date BETWEEN CAST(? AS DATE) AND CAST(? AS DATE) {prefilter}
-    GROUP BY o.customer_id
+    WHERE o.order_date <= CAST(? AS DATE) AND ({day_ranges}) {prefilter}
+),
+recent AS (
+    SELECT customer_id, min(first_day) AS first_recent, max(last_day) AS last_recent,
+           CAST(coalesce(sum(n) FILTER (WHERE d > CAST(? AS DATE) - 365), 0) AS BIGINT) AS orders_365,
+           coalesce(sum(amount) FILTER (WHERE d >= CAST(? AS DATE)), 0) AS value_last,
+           coalesce(sum(amount) FILTER (WHERE d >= CAST(? AS DATE) AND d < CAST(? AS DATE)), 0) AS value_prev,
+           coalesce(sum(amount) FILTER (WHERE d BETWEEN CAST(? AS DATE) AND CAST(? AS DATE)), 0) AS value_ly,
+           coalesce(sum(amount) FILTER (WHERE d > CAST(? AS DATE)), 0) AS value_12m,
+           coalesce(sum(amount) FILTER (WHERE d >= CAST(? AS DATE) AND d < CAST(? AS DATE)), 0) AS value_tier_prev
+    FROM pieces
+    GROUP BY customer_id
 ),
 older AS (
-    SELECT o.customer_id, min(o.order_date) AS first_older, max(o.order_date) AS last_older
-    FROM order_days o
-    WHERE o.order_date < CAST(? AS DATE) {prefilter}
+    SELECT o.customer_id, min(o.first_day) AS first_older, max(o.last_day) AS last_older
+    FROM order_months o
+    WHERE o.month < CAST(? AS DATE) {prefilter}
     GROUP BY o.customer_id
 ),
-per_customer AS (
+per_customer AS MATERIALIZED (
     SELECT coalesce(r.customer_id, d.customer_id) AS customer_id,
            coalesce(d.first_older, r.first_recent) AS first_order_date,
            coalesce(r.last_recent, d.last_older) AS last_order_date,
            coalesce(r.orders_365, 0) AS orders_365,
-           r.recent_bits,
            coalesce(r.value_last, 0) AS value_last, coalesce(r.value_prev, 0) AS value_prev,
            coalesce(r.value_ly, 0) AS value_ly, coalesce(r.value_12m, 0) AS value_12m,
            coalesce(r.value_tier_prev, 0) AS value_tier_prev
     FROM recent r FULL JOIN older d ON d.customer_id = r.customer_id
 ),
+-- The median gap only where the cadence rule can fire: enough order days, none lately.
+cadence_candidates AS (
+    SELECT customer_id FROM per_customer
+    WHERE orders_365 >= CAST(? AS INTEGER) AND last_order_date < CAST(? AS DATE) - CAST(? AS INTEGER)
+),
+recent_days AS (
+    SELECT o.customer_id,
+           bitstring_agg(CAST(o.order_date - (CAST(? AS DATE) - 365) AS INTEGER), 1, 365) AS recent_bits
+    FROM order_days o
+    WHERE o.order_date > CAST(? AS DATE) - 365 AND o.order_date <= CAST(? AS DATE)
+      AND o.customer_id IN (SELECT customer_id FROM cadence_candidates)
+    GROUP BY o.customer_id
+),
 history AS (
     SELECT s.customer_id, s.customer_name, s.manager_id, s.customer_class, s.status, s.violation_date,
            h.first_order_date, h.last_order_date, h.orders_365,
-           CASE WHEN h.orders_365 >= CAST(? AS INTEGER) AND h.last_order_date < CAST(? AS DATE) - CAST(? AS INTEGER)
-                THEN list_aggregate(list_transform(
-                         list_slice(string_split(trim(CAST(h.recent_bits AS VARCHAR), '0'), '1'), 2, -2),
-                         lambda zeros: len(zeros) + 1), 'median')
-           END AS median_gap,
+           list_aggregate(list_transform(
+               list_slice(string_split(trim(CAST(g.recent_bits AS VARCHAR), '0'), '1'), 2, -2),
+               lambda zeros: len(zeros) + 1), 'median') AS median_gap,
            h.value_last, h.value_prev, h.value_ly, h.value_12m,
            CASE WHEN h.value_tier_prev > 0 THEN h.value_tier_prev END AS ranked_previous,
            CASE WHEN h.value_last > 0 THEN h.value_last END AS ranked_current
     FROM per_customer h JOIN scope s ON s.customer_id = h.customer_id
+    LEFT JOIN recent_days g ON g.customer_id = h.customer_id
 ),
 ranked AS (
     SELECT customer_id,
@@ -296,19 +311,25 @@ def _rules_ctes(filters: Filters, as_of: date, settings: dict) -> tuple[str, lis
     prefilter = "" if scope == "TRUE" else "AND o.customer_id IN (SELECT customer_id FROM scope)"
     a_share, b_share = float(abc.get("a_share", 0.80)), float(abc.get("b_share", 0.95))
     year_ago = shift_years(as_of, -1)
-    # The earliest day any value window needs; older order days only give first/last order dates.
-    window_from = min(last_from, prev_from, ly_from, tier_from, as_of - timedelta(days=364),
-                      year_ago + timedelta(days=1))
+    # The first day of every window and the day after its last: a month none of these falls in
+    # (after its first day) lies wholly inside or outside each window.
+    boundaries = (last_from, prev_from, ly_from, ly_to + timedelta(days=1), year_ago + timedelta(days=1),
+                  tier_from, as_of - timedelta(days=364), as_of + timedelta(days=1))
+    ranges = _day_month_ranges(boundaries, as_of)
+    first_month = min(boundaries).replace(day=1)
+    in_ranges = " OR ".join("{column} BETWEEN CAST(? AS DATE) AND CAST(? AS DATE)" for _ in ranges) or "FALSE"
+    range_params = [d for r in ranges for d in r]
     tiers = [a_share, _TOLERANCE, b_share, _TOLERANCE]
     params = [
         *scope_params, names, days,
+        # pieces: the months from the first one a window needs
+        first_month, as_of, *range_params, as_of, *range_params,
         # recent
-        as_of, as_of, as_of, last_from, prev_from, last_from, ly_from, ly_to, year_ago,
-        tier_from, last_from, window_from, as_of,
+        as_of, last_from, prev_from, last_from, ly_from, ly_to, year_ago, tier_from, last_from,
         # older
-        window_from,
-        # history: the median gap only where the cadence rule can fire
-        int(ws["cadence_min_orders"]), as_of, int(ws["cadence_min_days"]),
+        first_month,
+        # cadence_candidates, recent_days
+        int(ws["cadence_min_orders"]), as_of, int(ws["cadence_min_days"]), as_of, as_of, as_of,
         # abc
         *tiers, *tiers,
         # low, seen, any_visit
@@ -320,7 +341,26 @@ def _rules_ctes(filters: Filters, as_of: date, settings: dict) -> tuple[str, lis
         float(ws["decline_ratio"]), float(ws["decline_ratio"]), low_from,
         shift_months(as_of, -violation_months), as_of,
     ]
-    return _RULES_CTES.format(scope=scope, prefilter=prefilter), params
+    return _RULES_CTES.format(scope=scope, prefilter=prefilter,
+                              month_ranges=in_ranges.format(column="o.month"),
+                              day_ranges=in_ranges.format(column="o.order_date")), params
+
+
+def _day_month_ranges(boundaries: tuple[date, ...], as_of: date) -> list[tuple[date, date]]:
+    """The months read day by day, as (first day, last day) ranges of consecutive months: from
+    the earliest boundary's month to the as-of date's, those a boundary falls in after their
+    first day. Every other month lies wholly inside or outside each window."""
+    ranges: list[tuple[date, date]] = []
+    month = min(boundaries).replace(day=1)
+    while month <= as_of:
+        last = month_end(month)
+        if any(month < b <= last for b in boundaries):
+            if ranges and ranges[-1][1] + timedelta(days=1) == month:
+                ranges[-1] = (ranges[-1][0], last)
+            else:
+                ranges.append((month, last))
+        month = add_months(month, 1)
+    return ranges
 
 
 # ----------------------------------------------------------------------- reasons

@@ -34,8 +34,9 @@ def test_database_of_version_1_is_migrated_and_keeps_its_rows(tmp_path):
 
     con = db.connect(path)
     try:
-        assert db.schema_version(con) == 2
+        assert db.schema_version(con) == db.SCHEMA_VERSION
         assert "cost" in table_columns(con, "orders")
+        assert {"first_day", "last_day"} <= table_columns(con, "order_months")
         assert db.rows(con, "SELECT order_id, amount, cost FROM orders") == [("o1", 100.0, None)]
         assert db.scalar(con, "SELECT count(*) FROM warning_followups") == 0
     finally:
@@ -82,9 +83,31 @@ def test_aggregates_follow_the_order_lines(con):
         ("c1", date(2025, 1, 20), 7.0, 1.0, 1),
         ("c2", date(2025, 2, 1), 1.0, 1.0, 1),
     ]
-    months = db.rows(con, "SELECT customer_id, month, amount, order_days, lines FROM order_months ORDER BY 1, 2")
-    assert months == [("c1", date(2025, 1, 1), 22.0, 2, 3), ("c2", date(2025, 2, 1), 1.0, 1, 1)]
+    months = db.rows(con, """SELECT customer_id, month, amount, order_days, lines, first_day, last_day
+                             FROM order_months ORDER BY 1, 2""")
+    assert months == [("c1", date(2025, 1, 1), 22.0, 2, 3, date(2025, 1, 3), date(2025, 1, 20)),
+                      ("c2", date(2025, 2, 1), 1.0, 1, 1, date(2025, 2, 1), date(2025, 2, 1))]
     assert db.data_range(con) == (date(2025, 1, 3), date(2025, 2, 1))
+
+
+def test_version_2_gets_first_and_last_order_days_per_month(tmp_path):
+    path = tmp_path / "v2.duckdb"
+    con = db.connect(path)
+    insert(con, "orders", [
+        {"customer_id": "c1", "order_date": date(2025, 1, d), "amount": 1.0} for d in (3, 9, 28)])
+    db.close_all()
+    raw = duckdb.connect(str(path))
+    raw.execute("ALTER TABLE order_months DROP COLUMN first_day")
+    raw.execute("ALTER TABLE order_months DROP COLUMN last_day")
+    raw.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+    raw.close()
+    con = db.connect(path)
+    try:
+        assert db.schema_version(con) == db.SCHEMA_VERSION
+        assert db.rows(con, "SELECT month, order_days, first_day, last_day FROM order_months") == [
+            (date(2025, 1, 1), 3, date(2025, 1, 3), date(2025, 1, 28))]
+    finally:
+        db.close_all()
 
 
 def test_db_path_from_argument_then_environment(monkeypatch, tmp_path):

@@ -1,7 +1,7 @@
 """Loss-warning rules at their thresholds, follow-ups, the as-of bound and the command line,
 on small hand-built histories (as of 30 June 2025 unless said otherwise)."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pandas as pd
 import pytest
@@ -290,3 +290,45 @@ def test_order_dates_and_gaps_at_the_window_edges(con, settings):
     assert (o["first_order_date"], o["last_order_date"]) == (pd.Timestamp(2023, 5, 2), pd.Timestamp(2023, 9, 9))
     assert o["orders_365"] == 0 and pd.isna(o["median_gap"]) and not o["eligible"]
     assert s["orders_365"] == 1 and pd.isna(s["median_gap"]) and s["eligible"]
+
+
+def test_window_values_agree_with_the_order_days_at_any_as_of_date(con, settings):
+    # The windows are summed from whole months of order_months plus the days of the months a
+    # window cuts; on random histories every figure must equal a direct count over the days.
+    import numpy as np
+
+    rng = np.random.default_rng(7)
+    days = pd.date_range("2023-01-01", "2025-12-31").date
+    orders = [order(f"c{i}", day, float(rng.integers(1, 500)))
+              for i in range(6) for day in days if rng.random() < (0.02, 0.1, 0.3, 0.05, 0.5, 0.01)[i]]
+    book(con, [customer(f"c{i}") for i in range(6)], orders)
+    lines = pd.DataFrame(orders)
+
+    def value(own, first, last):
+        return own.loc[(own["order_date"] >= first) & (own["order_date"] <= last), "amount"].sum()
+
+    for as_of in (date(2025, 10, 31), date(2025, 10, 30), date(2025, 6, 17), date(2024, 2, 29), date(2025, 3, 1)):
+        facts = fired(con, settings, as_of)
+        last_from, year_ago = as_of - timedelta(days=89), warnings.shift_years(as_of, -1)
+        for cid, own in lines[lines["order_date"] <= as_of].groupby("customer_id"):
+            row = facts.loc[cid]
+            assert row["first_order_date"].date() == own["order_date"].min()
+            assert row["last_order_date"].date() == own["order_date"].max()
+            assert row["orders_365"] == (own["order_date"] > as_of - timedelta(days=365)).sum()
+            assert row["value_last"] == pytest.approx(value(own, last_from, as_of))
+            assert row["value_prev"] == pytest.approx(
+                value(own, last_from - timedelta(days=90), last_from - timedelta(days=1)))
+            assert row["value_ly"] == pytest.approx(value(own, year_ago - timedelta(days=89), year_ago))
+            assert row["revenue_at_risk"] == pytest.approx(value(own, year_ago + timedelta(days=1), as_of) / 4)
+
+
+def test_months_read_day_by_day_are_those_a_window_cuts():
+    as_of = date(2025, 10, 31)
+    boundaries = (date(2025, 8, 3), date(2025, 5, 5), date(2024, 8, 3), date(2024, 11, 1),
+                  date(2024, 11, 1), date(2025, 5, 5), date(2024, 11, 1), date(2025, 11, 1))
+    assert warnings._day_month_ranges(boundaries, as_of) == [
+        (date(2024, 8, 1), date(2024, 8, 31)), (date(2025, 5, 1), date(2025, 5, 31)),
+        (date(2025, 8, 1), date(2025, 8, 31))]
+    # Consecutive cut months form one range; the as-of month is cut unless it ends there.
+    assert warnings._day_month_ranges((date(2025, 1, 15), date(2025, 2, 10), date(2025, 3, 16)),
+                                      date(2025, 3, 15)) == [(date(2025, 1, 1), date(2025, 3, 31))]
