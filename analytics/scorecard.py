@@ -580,36 +580,30 @@ def scorecard(con, filters: Filters, settings: dict | None = None, at_risk: bool
     """One row per manager for the period: the figures, each item's score (`score_<item>`), the
     composite `score`, `status` and `rank` (1 = best). See the module docstring for definitions.
 
-    at_risk_customers (open loss warnings as of the period's end) is most of the cost on a large
-    store; with at_risk=False it is left empty, for `with_at_risk` to fill from warning counts the
-    caller already has (the pages share them with the warnings page)."""
+    at_risk_customers (open loss warnings as of the period's end) and lost_customers come from one
+    pass of the warnings (warnings.warning_counts); with at_risk=False at_risk_customers is left
+    empty and lost_customers is counted on its own (a cheaper query)."""
     settings = _settings(settings)
     if filters.start is None or filters.end is None:
         return pd.DataFrame(columns=[*CLI_COLUMNS])
     figures = period_figures(con, filters, ((filters.start, filters.end),), settings)
     frame = _scored(figures.drop(columns=["period_no", "period_start"]), settings)
-    lost = lost_customers(con, filters, settings).set_index("manager_id")["lost_customers"]
-    frame["lost_customers"] = frame["manager_id"].map(lost).fillna(0).astype("int64")
-    frame["at_risk_customers"] = (_at_risk(con, filters, frame["manager_id"], settings) if at_risk
+    counts = _warning_counts(con, filters, settings) if at_risk else None
+    lost = (counts if counts is not None else lost_customers(con, filters, settings)).set_index("manager_id")
+    frame["lost_customers"] = frame["manager_id"].map(lost["lost_customers"]).fillna(0).astype("int64")
+    frame["at_risk_customers"] = (_open_per_manager(frame["manager_id"], counts) if counts is not None
                                   else pd.Series(pd.NA, index=frame.index, dtype="Int64"))
     frame["rank"] = _rank(frame, "score", "manager_id")
     return frame.sort_values("rank").reset_index(drop=True)
 
 
-def with_at_risk(card: pd.DataFrame, counts: pd.DataFrame) -> pd.DataFrame:
-    """The scorecard with at_risk_customers from warnings.warning_counts (or
-    open_warnings_by_manager) of the same filters, as of the period's end."""
-    return card.assign(at_risk_customers=_open_per_manager(card["manager_id"], counts))
-
-
-def _at_risk(con, filters: Filters, managers: pd.Series, settings: dict) -> pd.Series:
-    """Open loss warnings per manager, from the warnings module (empty while it is unavailable)."""
+def _warning_counts(con, filters: Filters, settings: dict) -> pd.DataFrame | None:
+    """warnings.warning_counts as of the period's end (None while the module is unavailable)."""
     try:
-        from analytics.warnings import open_warnings_by_manager
+        from analytics.warnings import warning_counts
     except ImportError:
-        return pd.Series(pd.NA, index=managers.index, dtype="Int64")
-    counts = open_warnings_by_manager(con, filters, as_of=filters.end, settings=settings)
-    return _open_per_manager(managers, counts)
+        return None
+    return warning_counts(con, filters, as_of=filters.end, settings=settings)
 
 
 def _open_per_manager(managers: pd.Series, counts: pd.DataFrame) -> pd.Series:

@@ -563,15 +563,19 @@ def warning_counts(con, filters: Filters, as_of: date | None = None,
     """Warned and open warnings per manager (with the manager's name and team), as of a date.
 
     Columns: manager_id, manager_name, team, customers (with an order up to as_of), warned,
-    open_warnings; sorted by open warnings, most first. The same figures as
+    open_warnings, and lost_customers: customers in scope who are closed, or whose last order up
+    to as_of is more than lost_after_days days old (the scorecard's lost customers, from the same
+    pass). Sorted by open warnings, most first. warned and open_warnings are the figures of
     count_by_manager(warning_facts(...)), counted in the database (no row per customer leaves it)."""
     settings = settings if settings is not None else config.load_settings()
     as_of = as_of or last_data_date(con) or date.today()
     ctes, params = _rules_ctes(filters, as_of, settings)
-    hold = int(warning_settings(settings)["recovered_hold_days"])
+    ws = warning_settings(settings)
+    cutoff = as_of - timedelta(days=int(ws["lost_after_days"]) - 1)
     sql = ctes + _COUNTS_SELECT.format(
         followups=_FOLLOWUPS_SQL, warned=" OR ".join(f"coalesce({rule}, FALSE)" for rule in RULES))
-    return db.query(con, sql, [*params, as_of, 0, [], as_of, False, as_of, hold])
+    return db.query(con, sql, [*params, as_of, 0, [], as_of, False, as_of, int(ws["recovered_hold_days"]),
+                               cutoff])
 
 
 # Closed warnings as in _with_followups: marked lost, or recovered within recovered_hold_days.
@@ -585,12 +589,28 @@ judged AS (
                     AND CAST(? AS DATE) - cf.recovered_on <= CAST(? AS INTEGER)), FALSE) AS closed
     FROM fired f LEFT JOIN current_followup cf ON cf.customer_id = f.customer_id
     WHERE f.manager_id IS NOT NULL
+),
+counted AS (
+    SELECT manager_id, any_value(manager_name) AS manager_name, any_value(team) AS team,
+           count(*) AS customers, count(*) FILTER (WHERE warned) AS warned,
+           count(*) FILTER (WHERE warned AND NOT closed) AS open_warnings
+    FROM judged
+    GROUP BY manager_id
+),
+lost AS (
+    SELECT s.manager_id, count(*) AS lost_customers
+    FROM scope s LEFT JOIN per_customer p ON p.customer_id = s.customer_id
+    WHERE s.manager_id IS NOT NULL
+      AND (coalesce(s.status, 'active') = 'closed' OR p.last_order_date < CAST(? AS DATE))
+    GROUP BY s.manager_id
 )
-SELECT manager_id, any_value(manager_name) AS manager_name, any_value(team) AS team,
-       count(*) AS customers, count(*) FILTER (WHERE warned) AS warned,
-       count(*) FILTER (WHERE warned AND NOT closed) AS open_warnings
-FROM judged
-GROUP BY manager_id
+SELECT coalesce(c.manager_id, l.manager_id) AS manager_id,
+       coalesce(c.manager_name, mg.manager_name) AS manager_name, coalesce(c.team, mg.team) AS team,
+       coalesce(c.customers, 0) AS customers, coalesce(c.warned, 0) AS warned,
+       coalesce(c.open_warnings, 0) AS open_warnings, coalesce(l.lost_customers, 0) AS lost_customers
+FROM counted c
+FULL JOIN lost l ON l.manager_id = c.manager_id
+LEFT JOIN managers mg ON mg.manager_id = l.manager_id
 ORDER BY open_warnings DESC, manager_id
 """
 

@@ -6,7 +6,7 @@ import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
-from analytics import scorecard, warnings
+from analytics import scorecard
 from ui.common import (
     cached,
     current_filters,
@@ -234,9 +234,8 @@ filters = current_filters()
 page_header("scorecard.title", "scorecard.caption")
 card = pd.DataFrame()
 if filters.start and filters.end:
-    card = cached(scorecard.scorecard, filters, at_risk=False)
-    # The open warnings per manager are the warnings page's own counts (one computation, cached).
-    card = scorecard.with_at_risk(card, cached(warnings.warning_counts, filters, filters.end))
+    with st.spinner(tr("scorecard.computing")):   # seconds on a province-size store
+        card = cached(scorecard.scorecard, filters)
 if card.empty:
     empty_state("scorecard.no_managers")
 else:

@@ -211,13 +211,13 @@ def test_followups_history_and_recovery_by_a_new_order(con, settings):
     counted = warnings.warning_counts(con, ALL, date(2025, 6, 30), settings)
     assert counted[["customers", "warned", "open_warnings"]].to_dict("records") == [
         {"customers": 3, "warned": 3, "open_warnings": 1}]
-    assert counted.equals(warnings.count_by_manager(facts.reset_index()))
+    assert counted.drop(columns=["lost_customers"]).equals(warnings.count_by_manager(facts.reset_index()))
     settings["warnings"]["recovered_hold_days"] = 10
     facts = warnings.warning_facts(con, ALL, date(2025, 6, 30), settings).set_index("customer_id")
     assert facts.loc["a", "open"]                                         # slipped again after recovering
     counted = warnings.warning_counts(con, ALL, date(2025, 6, 30), settings)
     assert counted["open_warnings"].tolist() == [2]
-    assert counted.equals(warnings.count_by_manager(facts.reset_index()))
+    assert counted.drop(columns=["lost_customers"]).equals(warnings.count_by_manager(facts.reset_index()))
 
 
 def test_followups_survive_a_new_import(tmp_path, settings):
