@@ -17,10 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 
 DEFAULT_DB = Path(__file__).resolve().parent.parent / "data" / "dashboard.duckdb"
 SCHEMA_VERSION = 3
@@ -285,16 +283,22 @@ def frame_of(table: pa.Table) -> pd.DataFrame:
     """An Arrow result as pandas with the dtypes of DuckDB's ``.df()``: integers and booleans
     with NULLs nullable (Int64, boolean), without them numpy; DATE as datetime64[us];
     DECIMAL and HUGEINT as float64."""
+    fields = [_pandas_field(field) for field in table.schema]
+    if any(f is not g for f, g in zip(fields, table.schema, strict=True)):
+        table = table.cast(pa.schema(fields))
+    frame = table.to_pandas()
     for i, field in enumerate(table.schema):
-        if pa.types.is_decimal(field.type):
-            table = table.set_column(i, field.name, pc.cast(table.column(i), pa.float64()))
-    frame = table.to_pandas(date_as_object=False, types_mapper=_NULLABLE.get)
-    for i, field in enumerate(table.schema):
-        if field.type in _NULLABLE and table.column(i).null_count == 0:
-            frame.isetitem(i, frame.iloc[:, i].to_numpy(dtype=np.dtype(field.type.to_pandas_dtype())))
-        elif pa.types.is_date(field.type):
-            frame.isetitem(i, frame.iloc[:, i].astype("datetime64[us]"))
+        if field.type in _NULLABLE and table.column(i).null_count:
+            frame.isetitem(i, table.column(i).to_pandas(types_mapper=_NULLABLE.get))
     return frame
+
+
+def _pandas_field(field: pa.Field) -> pa.Field:
+    if pa.types.is_date(field.type):
+        return field.with_type(pa.timestamp("us"))
+    if pa.types.is_decimal(field.type):
+        return field.with_type(pa.float64())
+    return field
 
 
 def rows(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] | dict | None = None) -> list[tuple]:

@@ -3,6 +3,7 @@
 from datetime import date
 
 import duckdb
+import pandas as pd
 import pytest
 
 from analytics import db
@@ -133,3 +134,17 @@ def test_follow_up_notes_have_their_own_version(con):
         cur.execute("INSERT INTO warning_followups VALUES ('c1', 'contacted', NULL, NULL, now())")
     assert db.data_version(con) == data_before
     assert db.data_version(con, db.FOLLOWUP_VERSION) == 1
+
+
+def test_query_results_have_the_dtypes_of_duckdb_own_conversion(con):
+    # db.query fetches through Arrow; integers/booleans are nullable only where NULLs occur,
+    # dates are datetime64[us], decimals and HUGEINT sums are floats, as with DuckDB's .df().
+    sql = """SELECT * FROM (VALUES
+        (1::INTEGER, 7::BIGINT, 'a', DATE '2025-01-01', TRUE, 5::HUGEINT, 1.25::DECIMAL(10, 2), FALSE),
+        (NULL, 8::BIGINT, NULL, NULL, NULL, NULL, NULL, TRUE)) t(i, b, s, d, flag, h, dec, always)"""
+    ours = db.query(con, sql)
+    theirs = con.cursor().execute(sql).df()
+    assert [str(t) for t in ours.dtypes] == [str(t) for t in theirs.dtypes] == [
+        "Int32", "int64", "str", "datetime64[us]", "boolean", "float64", "float64", "bool"]
+    pd.testing.assert_frame_equal(ours, theirs)
+    assert db.query(con, sql + " WHERE FALSE")["d"].dtype == "datetime64[us]"
