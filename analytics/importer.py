@@ -994,16 +994,9 @@ def refresh_order_aggregates(cur, keys_sql: str, params: list) -> None:
     )
     cur.execute("""DELETE FROM order_months m WHERE EXISTS (SELECT 1 FROM agg_months k
                    WHERE k.customer_id = m.customer_id AND k.month = m.month)""")
-    cur.execute(
-        f"""INSERT INTO order_months ({MONTHS_COLUMNS})
-           SELECT customer_id, date_trunc('month', order_date)::DATE AS month,
-                  sum(amount), sum(quantity), sum(cost), count(*), sum(lines), min(order_date), max(order_date)
-           FROM order_days d
-           WHERE EXISTS (SELECT 1 FROM agg_months k WHERE k.customer_id = d.customer_id
-                           AND k.month = date_trunc('month', d.order_date)::DATE)
-           GROUP BY customer_id, month
-           ORDER BY month, customer_id"""
-    )
+    cur.execute(db.MONTHS_FROM_DAYS.format(
+        where="""EXISTS (SELECT 1 FROM agg_months k WHERE k.customer_id = d.customer_id
+                          AND k.month = date_trunc('month', d.order_date)::DATE)"""))
     cur.execute("DROP TABLE agg_days")
     cur.execute("DROP TABLE agg_months")
 
