@@ -21,7 +21,7 @@ import pandas as pd
 import pyarrow as pa
 
 DEFAULT_DB = Path(__file__).resolve().parent.parent / "data" / "dashboard.duckdb"
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 DATA_TABLES = ("managers", "customers", "visits", "orders", "targets")
 
@@ -159,7 +159,25 @@ def _migrate_2_to_3(cur: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-MIGRATIONS = {1: _migrate_1_to_2, 2: _migrate_2_to_3}
+def _migrate_3_to_4(cur: duckdb.DuckDBPyConnection) -> None:
+    """A small integer per customer (customer_keys, customer_no in order_days/order_months): the
+    per-customer passes over the order aggregates group by it, which DuckDB does with a perfect
+    hash table (no hashing or comparing of text) — several times faster than by customer_id."""
+    cur.execute(
+        """CREATE TABLE IF NOT EXISTS customer_keys (
+            customer_no INTEGER NOT NULL,
+            customer_id VARCHAR NOT NULL
+        )"""
+    )
+    cur.execute("ALTER TABLE order_days ADD COLUMN IF NOT EXISTS customer_no INTEGER")
+    cur.execute("ALTER TABLE order_months ADD COLUMN IF NOT EXISTS customer_no INTEGER")
+    number_customers(cur, "SELECT customer_id FROM order_days")
+    for table in ("order_days", "order_months"):
+        cur.execute(f"""UPDATE {table} SET customer_no = k.customer_no FROM customer_keys k
+                        WHERE k.customer_id = {table}.customer_id""")
+
+
+MIGRATIONS = {1: _migrate_1_to_2, 2: _migrate_2_to_3, 3: _migrate_3_to_4}
 
 
 # --------------------------------------------------------------------------- paths
@@ -199,7 +217,11 @@ def _engine_config() -> dict[str, str]:
     from analytics import config
 
     limit = str(config.load_settings().get("database", {}).get("memory_limit", "")).strip()
-    return {"memory_limit": limit} if limit else {}
+    # Perfect hash tables for group keys spanning up to 2^20 values (DuckDB's default is 2^12):
+    # a pass over the order aggregates grouped by customer_no at 300,000 customers is then
+    # about 4x faster than through an ordinary hash table.
+    engine = {"perfect_ht_threshold": "20"}
+    return {**engine, "memory_limit": limit} if limit else engine
 
 
 def close_all() -> None:
@@ -371,27 +393,45 @@ def set_meta(cur: duckdb.DuckDBPyConnection, key: str, value: str | None) -> Non
 # and by customer within a month: grouping them by customer then walks its hash table in order,
 # which at 300,000 customers is 10-30 % faster than date order (warnings, retention).
 DAYS_ORDER = "date_trunc('month', order_date), customer_id, order_date"
-MONTHS_COLUMNS = "customer_id, month, amount, quantity, cost, order_days, lines, first_day, last_day"
+DAYS_COLUMNS = "customer_id, order_date, amount, quantity, cost, lines, customer_no"
+MONTHS_COLUMNS = "customer_id, month, amount, quantity, cost, order_days, lines, first_day, last_day, customer_no"
 # order_months rebuilt from the order days `d` that {where} selects (whole customer-months).
 MONTHS_FROM_DAYS = f"""INSERT INTO order_months ({MONTHS_COLUMNS})
     SELECT customer_id, date_trunc('month', order_date)::DATE AS month,
-           sum(amount), sum(quantity), sum(cost), count(*), sum(lines), min(order_date), max(order_date)
+           sum(amount), sum(quantity), sum(cost), count(*), sum(lines), min(order_date), max(order_date),
+           any_value(customer_no)
     FROM order_days d
     WHERE {{where}}
     GROUP BY customer_id, month
     ORDER BY month, customer_id"""
 
 
+def number_customers(cur: duckdb.DuckDBPyConnection, ids_sql: str, params: Sequence[Any] = ()) -> None:
+    """Give every customer_id of `ids_sql` (a query with a customer_id column) that has no
+    customer_no yet the next free numbers, in customer_id order. Numbers are never reused or
+    changed, so aggregate rows keep pointing at their customer whatever is undone."""
+    cur.execute(
+        f"""INSERT INTO customer_keys (customer_no, customer_id)
+            SELECT (SELECT coalesce(max(customer_no), 0) FROM customer_keys)
+                   + CAST(row_number() OVER (ORDER BY customer_id) AS INTEGER), customer_id
+            FROM (SELECT DISTINCT customer_id FROM ({ids_sql}) i WHERE customer_id IS NOT NULL) n
+            WHERE customer_id NOT IN (SELECT customer_id FROM customer_keys)""",
+        list(params),
+    )
+
+
 def refresh_aggregates(cur: duckdb.DuckDBPyConnection) -> None:
     """Rebuild order_days and order_months from the order lines; call inside transaction().
 
     Sorted by month, then customer (see DAYS_ORDER)."""
+    number_customers(cur, "SELECT customer_id FROM orders")
     cur.execute("DELETE FROM order_days")
     cur.execute(
-        f"""INSERT INTO order_days
-           SELECT customer_id, order_date, sum(amount), sum(quantity), sum(cost), count(*)
-           FROM orders
-           GROUP BY customer_id, order_date
+        f"""INSERT INTO order_days ({DAYS_COLUMNS})
+           SELECT d.*, k.customer_no
+           FROM (SELECT customer_id, order_date, sum(amount), sum(quantity), sum(cost), count(*)
+                 FROM orders GROUP BY customer_id, order_date) d
+           JOIN customer_keys k USING (customer_id)
            ORDER BY {DAYS_ORDER}"""
     )
     cur.execute("DELETE FROM order_months")
@@ -411,7 +451,7 @@ def clear_data(con: duckdb.DuckDBPyConnection) -> None:
     """Delete every row of data (keeps schema, settings and nothing else)."""
     with transaction(con) as cur:
         for table in (*DATA_TABLES, "import_log", "import_undo", "warning_followups",
-                      "order_days", "order_months"):
+                      "order_days", "order_months", "customer_keys"):
             cur.execute(f"DELETE FROM {table}")  # table names are constants above
         set_meta(cur, "demo", None)
 

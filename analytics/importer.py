@@ -54,6 +54,7 @@ STAGE_MEMORY_BYTES = 256 << 20  # typed rows held in memory before they go to a 
 SAMPLE_BYTES = 1 << 20
 # New aggregate rows are written in the stores' order (db.DAYS_ORDER: by month, then customer).
 DAYS_ORDER = db.DAYS_ORDER
+DAYS_COLUMNS = db.DAYS_COLUMNS
 MONTHS_COLUMNS = db.MONTHS_COLUMNS
 MONTHS_ORDER = "month"
 EPOCH = "DATE '1970-01-01'"
@@ -672,6 +673,8 @@ def _import_chunks(con, table: str, mapping: list[str | None], chunks: Iterator[
     report = progress or (lambda fraction, phase: None)
     try:
         with db.transaction(con) as cur:
+            # Rows need no order beyond the explicit ORDER BYs, which lets DuckDB insert in parallel.
+            cur.execute("SET preserve_insertion_order = false")
             stage = _Stage(cur, table)
             for prepared in chunks:
                 result.rows += prepared.rows
@@ -895,6 +898,7 @@ def add_to_order_aggregates(cur, import_id: int, from_stage: bool = False) -> No
             FROM {lines} l""", lines_params).fetchall()[0]
     if first is None:
         return
+    db.number_customers(cur, f"SELECT customer_id FROM {lines} l", lines_params)
     days, params = _add_days(cur, lines, lines_params, first, last)
     _add_months(cur, days, params, first_month, last_month)
     cur.execute("DROP TABLE IF EXISTS agg_days")
@@ -909,9 +913,11 @@ def _add_days(cur, lines: str, lines_params: list, first: int, last: int) -> tup
                         [first, last]).fetchall()[0][0]
     if not known:  # the usual import: a new period, its days are simply appended
         cur.execute(
-            f"""INSERT INTO order_days
-                SELECT customer_id, order_date, sum(amount), sum(quantity), sum(cost), count(*)
-                FROM {lines} l GROUP BY customer_id, order_date
+            f"""INSERT INTO order_days ({DAYS_COLUMNS})
+                SELECT d.*, k.customer_no
+                FROM (SELECT customer_id, order_date, sum(amount), sum(quantity), sum(cost), count(*)
+                      FROM {lines} l GROUP BY customer_id, order_date) d
+                JOIN customer_keys k USING (customer_id)
                 ORDER BY {DAYS_ORDER}""", lines_params)
         return f"""(SELECT customer_id, order_date, amount AS add_amount, quantity AS add_quantity,
                           cost AS add_cost, lines AS add_lines, TRUE AS new_day
@@ -936,9 +942,10 @@ def _add_days(cur, lines: str, lines_params: list, first: int, last: int) -> tup
             FROM agg_days k
             WHERE NOT k.new_day AND d.order_date BETWEEN {DAY} AND {DAY}
               AND k.customer_id = d.customer_id AND k.order_date = d.order_date""", [first, last])
-    cur.execute(f"""INSERT INTO order_days
-                    SELECT customer_id, order_date, add_amount, add_quantity, add_cost, add_lines
-                    FROM agg_days WHERE new_day ORDER BY {DAYS_ORDER}""")
+    cur.execute(f"""INSERT INTO order_days ({DAYS_COLUMNS})
+                    SELECT customer_id, order_date, add_amount, add_quantity, add_cost, add_lines, k.customer_no
+                    FROM agg_days JOIN customer_keys k USING (customer_id)
+                    WHERE new_day ORDER BY {DAYS_ORDER}""")
     return "agg_days", []
 
 
@@ -952,7 +959,9 @@ def _add_months(cur, days: str, params: list, first: int, last: int) -> None:
     known = cur.execute(f"SELECT count(*) FROM order_months WHERE month BETWEEN {DAY} AND {DAY}",
                         [first, last]).fetchall()[0][0]
     if not known:
-        cur.execute(f"INSERT INTO order_months ({MONTHS_COLUMNS}) {increments} ORDER BY {MONTHS_ORDER}", params)
+        cur.execute(f"""INSERT INTO order_months ({MONTHS_COLUMNS})
+                        SELECT i.*, k.customer_no FROM ({increments}) i JOIN customer_keys k USING (customer_id)
+                        ORDER BY {MONTHS_ORDER}""", params)
         return
     cur.execute(
         f"""CREATE TEMP TABLE agg_months AS
@@ -969,8 +978,10 @@ def _add_months(cur, days: str, params: list, first: int, last: int) -> None:
             WHERE NOT k.new_month AND m.month BETWEEN {DAY} AND {DAY}
               AND k.customer_id = m.customer_id AND k.month = m.month""", [first, last])
     cur.execute(f"""INSERT INTO order_months ({MONTHS_COLUMNS})
-                    SELECT {MONTHS_COLUMNS}
-                    FROM agg_months WHERE new_month ORDER BY {MONTHS_ORDER}""")
+                    SELECT customer_id, month, amount, quantity, cost, order_days, lines, first_day, last_day,
+                           k.customer_no
+                    FROM agg_months JOIN customer_keys k USING (customer_id)
+                    WHERE new_month ORDER BY {MONTHS_ORDER}""")
     cur.execute("DROP TABLE agg_months")
 
 
@@ -983,13 +994,16 @@ def refresh_order_aggregates(cur, keys_sql: str, params: list) -> None:
                    SELECT DISTINCT customer_id, date_trunc('month', order_date)::DATE AS month FROM agg_days""")
     cur.execute("""DELETE FROM order_days d WHERE EXISTS (SELECT 1 FROM agg_days k
                    WHERE k.customer_id = d.customer_id AND k.order_date = d.order_date)""")
+    db.number_customers(cur, "SELECT customer_id FROM agg_days")
     cur.execute(
-        f"""INSERT INTO order_days
-           SELECT customer_id, order_date, sum(amount), sum(quantity), sum(cost), count(*)
-           FROM orders o
-           WHERE EXISTS (SELECT 1 FROM agg_days k WHERE k.customer_id = o.customer_id
-                                                   AND k.order_date = o.order_date)
-           GROUP BY customer_id, order_date
+        f"""INSERT INTO order_days ({DAYS_COLUMNS})
+           SELECT d.*, n.customer_no
+           FROM (SELECT customer_id, order_date, sum(amount), sum(quantity), sum(cost), count(*)
+                 FROM orders o
+                 WHERE EXISTS (SELECT 1 FROM agg_days k WHERE k.customer_id = o.customer_id
+                                                         AND k.order_date = o.order_date)
+                 GROUP BY customer_id, order_date) d
+           JOIN customer_keys n USING (customer_id)
            ORDER BY {DAYS_ORDER}"""
     )
     cur.execute("""DELETE FROM order_months m WHERE EXISTS (SELECT 1 FROM agg_months k

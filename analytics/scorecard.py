@@ -132,7 +132,7 @@ _WHOLE_SUM = "sum(CASE WHEN month BETWEEN ? AND ? THEN amount END) AS {column}"
 _CUSTOMER_SUMS = """
         SELECT pm.period_no, w.manager_id, {now} AS sales, {ly} AS sales_ly
         FROM (SELECT b.manager_id{totals}
-              FROM book b JOIN customer_months c ON c.customer_id = b.customer_id
+              FROM book b JOIN customer_months c ON c.customer_no = b.customer_no
               GROUP BY b.manager_id) w
         CROSS JOIN period_masks pm"""
 # Many (a monthly trend): each order month meets the (period, role) pairs it belongs to.
@@ -142,7 +142,7 @@ _MONTH_SUMS = """
                sum(m.amount) FILTER (WHERE sm.role = 'ly') AS sales_ly
         FROM order_months m
         JOIN {sales_months} ON sm.month = m.month
-        JOIN book b ON b.customer_id = m.customer_id
+        JOIN book b ON b.customer_no = m.customer_no
         WHERE m.month BETWEEN ? AND ?
         GROUP BY sm.period_no, b.manager_id"""
 _MAX_CUSTOMER_SUMS = 4
@@ -164,11 +164,12 @@ mgr AS (
     FROM managers m WHERE {manager_scope}
 ),
 book AS (
-    SELECT c.customer_id, c.manager_id, coalesce(c.status, 'active') <> 'closed' AS is_open,
+    SELECT c.customer_id, k.customer_no, c.manager_id, coalesce(c.status, 'active') <> 'closed' AS is_open,
            coalesce(known.customer_class, ?) AS service_class
     FROM customers c
     JOIN mgr ON mgr.manager_id = c.manager_id
     LEFT JOIN standards known ON known.customer_class = c.customer_class
+    LEFT JOIN customer_keys k ON k.customer_id = c.customer_id
     WHERE {customer_scope}
 ),
 open_book AS (
@@ -277,13 +278,14 @@ work AS (
 -- Who bought and who belongs to the retention base from one bit mask of order months per
 -- customer (bit i = i-th month from the first base month), so each customer meets each period
 -- once instead of once per order month; the same pass sums each period's whole months.
+-- Grouped by the integer customer_no (a perfect hash table: no text hashed or compared).
 customer_months AS (
-    SELECT customer_id,
+    SELECT customer_no,
            bit_or(CAST(1 AS HUGEINT) << CAST(least(datediff('month', CAST(? AS DATE), month), 126) AS INTEGER))
                {mask_filter}AS months{whole_sums}
     FROM order_months
     WHERE month BETWEEN ? AND ?
-    GROUP BY customer_id
+    GROUP BY customer_no
 ),
 part_rows AS ({part_branches}
 ),
@@ -309,7 +311,7 @@ customer_periods AS (
                OR bp.customer_id IS NOT NULL AS active
     FROM book b
     CROSS JOIN period_masks pm
-    LEFT JOIN customer_months o ON o.customer_id = b.customer_id
+    LEFT JOIN customer_months o ON o.customer_no = b.customer_no
     LEFT JOIN bought_in_part bp ON bp.period_no = pm.period_no AND bp.customer_id = b.customer_id
 ),
 standing AS (

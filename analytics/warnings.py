@@ -109,25 +109,29 @@ def _low_value_months(as_of: date, count: int) -> tuple[date, date]:
 # customers the cadence rule can fire for, as a bitstring (one bit per day, already in date
 # order): the gaps between order days are the runs of zeros between ones, plus one.
 # ABC is ranked on a narrow projection (one window per part, values <= 0 ranked as NULL, last).
+# The per-customer passes group by the integer customer_no (perfect hash tables, no text keys);
+# the customer_id comes back with the customers in scope.
 _RULES_CTES = """
 WITH scope AS (
-    SELECT c.customer_id, c.customer_name, c.manager_id, c.customer_class, c.status, c.violation_date
-    FROM customers c WHERE {scope}
+    SELECT c.customer_id, k.customer_no, c.customer_name, c.manager_id, c.customer_class, c.status,
+           c.violation_date
+    FROM customers c LEFT JOIN customer_keys k ON k.customer_id = c.customer_id
+    WHERE {scope}
 ),
 intervals AS (
     SELECT unnest(CAST(? AS VARCHAR[])) AS customer_class, unnest(CAST(? AS INTEGER[])) AS interval_days
 ),
 pieces AS (
-    SELECT o.customer_id, o.month AS d, o.amount, o.order_days AS n, o.first_day, o.last_day
+    SELECT o.customer_no, o.month AS d, o.amount, o.order_days AS n, o.first_day, o.last_day
     FROM order_months o
     WHERE o.month BETWEEN CAST(? AS DATE) AND CAST(? AS DATE) AND NOT ({month_ranges}) {prefilter}
     UNION ALL
-    SELECT o.customer_id, o.order_date, o.amount, 1, o.order_date, o.order_date
+    SELECT o.customer_no, o.order_date, o.amount, 1, o.order_date, o.order_date
     FROM order_days o
     WHERE o.order_date <= CAST(? AS DATE) AND ({day_ranges}) {prefilter}
 ),
 recent AS (
-    SELECT customer_id, min(first_day) AS first_recent, max(last_day) AS last_recent,
+    SELECT customer_no, min(first_day) AS first_recent, max(last_day) AS last_recent,
            CAST(coalesce(sum(n) FILTER (WHERE d > CAST(? AS DATE) - 365), 0) AS BIGINT) AS orders_365,
            coalesce(sum(amount) FILTER (WHERE d >= CAST(? AS DATE)), 0) AS value_last,
            coalesce(sum(amount) FILTER (WHERE d >= CAST(? AS DATE) AND d < CAST(? AS DATE)), 0) AS value_prev,
@@ -135,39 +139,39 @@ recent AS (
            coalesce(sum(amount) FILTER (WHERE d > CAST(? AS DATE)), 0) AS value_12m,
            coalesce(sum(amount) FILTER (WHERE d >= CAST(? AS DATE) AND d < CAST(? AS DATE)), 0) AS value_tier_prev
     FROM pieces
-    GROUP BY customer_id
+    GROUP BY customer_no
 ),
 older AS (
-    SELECT o.customer_id, min(o.first_day) AS first_older, max(o.last_day) AS last_older
+    SELECT o.customer_no, min(o.first_day) AS first_older, max(o.last_day) AS last_older
     FROM order_months o
     WHERE o.month < CAST(? AS DATE) {prefilter}
-    GROUP BY o.customer_id
+    GROUP BY o.customer_no
 ),
 per_customer AS MATERIALIZED (
-    SELECT coalesce(r.customer_id, d.customer_id) AS customer_id,
+    SELECT coalesce(r.customer_no, d.customer_no) AS customer_no,
            coalesce(d.first_older, r.first_recent) AS first_order_date,
            coalesce(r.last_recent, d.last_older) AS last_order_date,
            coalesce(r.orders_365, 0) AS orders_365,
            coalesce(r.value_last, 0) AS value_last, coalesce(r.value_prev, 0) AS value_prev,
            coalesce(r.value_ly, 0) AS value_ly, coalesce(r.value_12m, 0) AS value_12m,
            coalesce(r.value_tier_prev, 0) AS value_tier_prev
-    FROM recent r FULL JOIN older d ON d.customer_id = r.customer_id
+    FROM recent r FULL JOIN older d ON d.customer_no = r.customer_no
 ),
 -- The median gap only where the cadence rule can fire: enough order days, none lately.
 cadence_candidates AS (
-    SELECT customer_id FROM per_customer
+    SELECT customer_no FROM per_customer
     WHERE orders_365 >= CAST(? AS INTEGER) AND last_order_date < CAST(? AS DATE) - CAST(? AS INTEGER)
 ),
 recent_days AS (
-    SELECT o.customer_id,
+    SELECT o.customer_no,
            bitstring_agg(CAST(o.order_date - (CAST(? AS DATE) - 365) AS INTEGER), 1, 365) AS recent_bits
     FROM order_days o
     WHERE o.order_date > CAST(? AS DATE) - 365 AND o.order_date <= CAST(? AS DATE)
-      AND o.customer_id IN (SELECT customer_id FROM cadence_candidates)
-    GROUP BY o.customer_id
+      AND o.customer_no IN (SELECT customer_no FROM cadence_candidates)
+    GROUP BY o.customer_no
 ),
 history AS (
-    SELECT s.customer_id, s.customer_name, s.manager_id, s.customer_class, s.status, s.violation_date,
+    SELECT s.customer_id, s.customer_no, s.customer_name, s.manager_id, s.customer_class, s.status, s.violation_date,
            h.first_order_date, h.last_order_date, h.orders_365,
            list_aggregate(list_transform(
                list_slice(string_split(trim(CAST(g.recent_bits AS VARCHAR), '0'), '1'), 2, -2),
@@ -175,11 +179,11 @@ history AS (
            h.value_last, h.value_prev, h.value_ly, h.value_12m,
            CASE WHEN h.value_tier_prev > 0 THEN h.value_tier_prev END AS ranked_previous,
            CASE WHEN h.value_last > 0 THEN h.value_last END AS ranked_current
-    FROM per_customer h JOIN scope s ON s.customer_id = h.customer_id
-    LEFT JOIN recent_days g ON g.customer_id = h.customer_id
+    FROM per_customer h JOIN scope s ON s.customer_no = h.customer_no
+    LEFT JOIN recent_days g ON g.customer_no = h.customer_no
 ),
 ranked AS (
-    SELECT customer_id,
+    SELECT customer_no,
            sum(ranked_previous) OVER () AS total_previous,
            coalesce(sum(ranked_previous) OVER (ORDER BY ranked_previous DESC NULLS LAST, customer_id
                                                ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS before_previous,
@@ -191,7 +195,7 @@ ranked AS (
     FROM history
 ),
 abc AS (
-    SELECT customer_id,
+    SELECT customer_no,
            CASE WHEN none_previous THEN 'none'
                 WHEN before_previous < (CAST(? AS DOUBLE) - CAST(? AS DOUBLE)) * total_previous THEN 'A'
                 WHEN before_previous < (CAST(? AS DOUBLE) - CAST(? AS DOUBLE)) * total_previous THEN 'B'
@@ -203,10 +207,10 @@ abc AS (
     FROM ranked
 ),
 low AS (
-    SELECT m.customer_id, count(*) AS months_at_floor
+    SELECT m.customer_no, count(*) AS months_at_floor
     FROM order_months m
     WHERE m.month BETWEEN CAST(? AS DATE) AND CAST(? AS DATE) AND m.amount >= CAST(? AS DOUBLE)
-    GROUP BY m.customer_id
+    GROUP BY m.customer_no
 ),
 seen AS (
     SELECT v.customer_id, max(v.visit_date)::DATE AS last_visit_date
@@ -229,10 +233,10 @@ facts AS (
            coalesce(h.status, '') <> 'closed' AND h.last_order_date > CAST(? AS DATE) AS eligible,
            any_visit.has_visits
     FROM history h
-    JOIN abc a ON a.customer_id = h.customer_id
+    JOIN abc a ON a.customer_no = h.customer_no
     CROSS JOIN any_visit
     LEFT JOIN managers mg ON mg.manager_id = h.manager_id
-    LEFT JOIN low l ON l.customer_id = h.customer_id
+    LEFT JOIN low l ON l.customer_no = h.customer_no
     LEFT JOIN seen v ON v.customer_id = h.customer_id
     LEFT JOIN intervals i ON i.customer_class = h.customer_class
 ),
@@ -308,7 +312,7 @@ def _rules_ctes(filters: Filters, as_of: date, settings: dict) -> tuple[str, lis
     scope, scope_params = customer_scope_sql(filters, "c")
     # With no filter every customer is in scope: skip the pre-filter of order_days (a semi-join
     # over millions of rows); the join to `scope` further down still applies.
-    prefilter = "" if scope == "TRUE" else "AND o.customer_id IN (SELECT customer_id FROM scope)"
+    prefilter = "" if scope == "TRUE" else "AND o.customer_no IN (SELECT customer_no FROM scope)"
     a_share, b_share = float(abc.get("a_share", 0.80)), float(abc.get("b_share", 0.95))
     year_ago = shift_years(as_of, -1)
     # The first day of every window and the day after its last: a month none of these falls in
@@ -599,7 +603,7 @@ counted AS (
 ),
 lost AS (
     SELECT s.manager_id, count(*) AS lost_customers
-    FROM scope s LEFT JOIN per_customer p ON p.customer_id = s.customer_id
+    FROM scope s LEFT JOIN per_customer p ON p.customer_no = s.customer_no
     WHERE s.manager_id IS NOT NULL
       AND (coalesce(s.status, 'active') = 'closed' OR p.last_order_date < CAST(? AS DATE))
     GROUP BY s.manager_id

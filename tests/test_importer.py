@@ -14,6 +14,7 @@ from analytics import db, importer
 from analytics.__main__ import main as cli_main
 from analytics.normalise import detect_table, map_headers, parse_datetime, parse_month, parse_number
 from tests.conftest import insert
+from tests.test_store import assert_customer_numbers_hold
 
 ORDERS_ZH = """订单编号,客户编码,订货日期,卷烟名称,订货量（条）,金额（元）,成本
 A1,C1,2025-06-01,中华,10,"1,000.50",800
@@ -285,6 +286,19 @@ def test_aggregates_match_a_full_refresh(con, tmp_path):
     # C1 in June 2025: X1 (5, no quantity) + O1 100 + O2 200 over 2 order days and 3 lines.
     assert db.rows(con, "SELECT amount, quantity, order_days, lines FROM order_months WHERE customer_id = 'C1'") == \
         [(305.0, 3.0, 2, 3)]
+
+
+def test_customer_numbers_hold_through_imports_and_undo(con, tmp_path):
+    first = importer.import_file(con, write(tmp_path, "a.csv", ORDERS_A))
+    numbers = db.rows(con, "SELECT customer_id, customer_no FROM customer_keys ORDER BY 1")
+    assert [n for _, n in numbers] == list(range(1, len(numbers) + 1))
+    importer.undo_import(con, first.import_id)
+    again = importer.import_file(con, write(tmp_path, "a2.csv", ORDERS_A + "O9,C0,2025-06-05,P,1,50\n"))
+    assert again.added == 4
+    # A customer keeps its number after an undo; a new one gets the next free number.
+    assert db.rows(con, "SELECT customer_id, customer_no FROM customer_keys ORDER BY 2") == [
+        *numbers, ("C0", len(numbers) + 1)]
+    assert_customer_numbers_hold(con)
 
 
 # ------------------------------------------------------------------ undo and log

@@ -111,6 +111,47 @@ def test_version_2_gets_first_and_last_order_days_per_month(tmp_path):
         db.close_all()
 
 
+def assert_customer_numbers_hold(con):
+    """Each customer_id has one number and each number one customer_id; every aggregate row
+    carries its customer's number."""
+    assert db.scalar(con, """SELECT count(*) - count(DISTINCT customer_id) + count(*) - count(DISTINCT customer_no)
+                             FROM customer_keys""") == 0
+    for table in ("order_days", "order_months"):
+        assert db.scalar(con, f"""SELECT count(*) FROM {table} a LEFT JOIN customer_keys k USING (customer_id)
+                                  WHERE a.customer_no IS DISTINCT FROM k.customer_no""") == 0
+
+
+def test_version_3_numbers_the_customers_in_id_order(tmp_path):
+    path = tmp_path / "v3.duckdb"
+    con = db.connect(path)
+    insert(con, "orders", [
+        {"customer_id": c, "order_date": date(2025, 1, d), "amount": 1.0} for c, d in (("c2", 3), ("c1", 9), ("c2", 28))])
+    db.close_all()
+    raw = duckdb.connect(str(path))
+    raw.execute("DROP TABLE customer_keys")
+    raw.execute("ALTER TABLE order_days DROP COLUMN customer_no")
+    raw.execute("ALTER TABLE order_months DROP COLUMN customer_no")
+    raw.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
+    raw.close()
+    con = db.connect(path)
+    try:
+        assert db.schema_version(con) == db.SCHEMA_VERSION
+        assert db.rows(con, "SELECT customer_no, customer_id FROM customer_keys ORDER BY 1") == [(1, "c1"), (2, "c2")]
+        assert db.rows(con, "SELECT customer_no, order_days FROM order_months ORDER BY 1") == [(1, 1), (2, 2)]
+        assert_customer_numbers_hold(con)
+    finally:
+        db.close_all()
+
+
+def test_customer_numbers_are_kept_and_extended(con):
+    insert(con, "orders", [{"customer_id": "c5", "order_date": date(2025, 1, 1), "amount": 3.0}])
+    insert(con, "orders", [{"customer_id": c, "order_date": date(2025, 2, 1), "amount": 1.0} for c in ("c9", "c1")])
+    # A full refresh keeps the numbers given; new customers get the next ones, in id order.
+    assert db.rows(con, "SELECT customer_id, customer_no FROM customer_keys ORDER BY 2") == [
+        ("c5", 1), ("c1", 2), ("c9", 3)]
+    assert_customer_numbers_hold(con)
+
+
 def test_db_path_from_argument_then_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("DASHBOARD_DB", str(tmp_path / "env.duckdb"))
     assert db.resolve_db_path() == tmp_path / "env.duckdb"
@@ -126,6 +167,7 @@ def test_clear_data_empties_every_table(con):
     db.clear_data(con)
     assert db.is_empty(con)
     assert db.scalar(con, "SELECT count(*) FROM order_days") == 0
+    assert db.scalar(con, "SELECT count(*) FROM customer_keys") == 0
 
 
 def test_follow_up_notes_have_their_own_version(con):
