@@ -17,7 +17,7 @@ import sys
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -100,7 +100,7 @@ class RawFile:
 
     file_name: str
     headers: list[str]
-    sha256: str
+    digest: str | Future = field(repr=False)  # the SHA-256, or its computation while rows are read
     size: int
     encoding: str | None = None
     delimiter: str | None = None
@@ -108,6 +108,11 @@ class RawFile:
     sheet_names: list[str] = field(default_factory=list)
     header_row: int = 1
     source: bytes | Path | None = field(default=None, repr=False)
+
+    @property
+    def sha256(self) -> str:
+        """The file's SHA-256 (hex), which tells a file imported before."""
+        return self.digest if isinstance(self.digest, str) else self.digest.result()
 
     def chunks(self, progress: Progress | None = None) -> Iterator[Chunk]:
         for chunk in _xlsx_chunks(self) if self.sheet is not None else _csv_chunks(self):
@@ -129,6 +134,9 @@ def _source_bytes_head(source: bytes | Path, size: int = SAMPLE_BYTES) -> bytes:
         return source[:size]
     with open(source, "rb") as fh:
         return fh.read(size)
+
+
+_HASHING = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sha256")
 
 
 def _sha256(source: bytes | Path) -> str:
@@ -186,9 +194,11 @@ def read_table_file(source: str | Path | bytes, file_name: str | None = None,
     lower = file_name.lower()
     if lower.endswith(".xls"):
         raise ImportProblem("xls")
-    sha, size = _sha256(source), len(source) if isinstance(source, bytes) else source.stat().st_size
+    size = len(source) if isinstance(source, bytes) else source.stat().st_size
     if size == 0:
         raise ImportProblem("empty")
+    # Hashed in the background (hashlib releases the GIL), while the rows are read and checked.
+    sha = _HASHING.submit(_sha256, source)
     head = _source_bytes_head(source, 8)
     if lower.endswith(EXCEL_SUFFIXES) or head.startswith(b"PK\x03\x04"):
         return _open_xlsx(source, file_name, sha, size, sheet)
@@ -205,7 +215,7 @@ def _open_csv(source, file_name, sha, size) -> RawFile:
     delimiter = detect_delimiter(first_line, file_name)
     headers = _clean_headers(next(csv.reader([first_line], delimiter=delimiter)))
     leading_blank = text.splitlines().index(first_line) if first_line in text.splitlines() else 0
-    return RawFile(file_name=file_name, headers=headers, sha256=sha, size=size, encoding=encoding,
+    return RawFile(file_name=file_name, headers=headers, digest=sha, size=size, encoding=encoding,
                    delimiter=delimiter, header_row=1 + leading_blank, source=source)
 
 
@@ -271,7 +281,7 @@ def _open_xlsx(source, file_name, sha, size, sheet) -> RawFile:
         header_row, headers = _xlsx_header(book[chosen])
     finally:
         book.close()
-    return RawFile(file_name=file_name, headers=headers, sha256=sha, size=size, sheet=chosen,
+    return RawFile(file_name=file_name, headers=headers, digest=sha, size=size, sheet=chosen,
                    sheet_names=names, header_row=header_row, source=source)
 
 
@@ -789,22 +799,36 @@ def _append_new(cur, table: str, import_id: int, stage: _Stage) -> int:
         source = _first_of_each(cur, stage, group, identity)
         if source is None:
             continue
-        # The rows already stored are found by a join that hashes the file's rows and probes the
-        # table with them (DuckDB then skips the table's row groups outside the file's key range),
-        # rather than by NOT EXISTS, which hashes the whole table: time and memory grew with it.
-        cur.execute(
-            f"""CREATE TEMP TABLE import_known AS
-                SELECT DISTINCT s._row FROM {source} s JOIN {table} o ON {_same(list(identity))}"""
-        )
-        known = cur.execute("SELECT count(*) FROM import_known").fetchall()[0][0]
+        known = _stored_before(cur, table, source, group, identity)
         new = "TRUE" if not known else "s._row NOT IN (SELECT _row FROM import_known)"
         added += cur.execute(
             f"""INSERT INTO {table} ({', '.join(columns)}, import_id)
                 SELECT {', '.join('s.' + c for c in columns)}, ? FROM {source} s WHERE {new}""",
             [import_id],
         ).fetchall()[0][0]
-        cur.execute("DROP TABLE import_known")
+        if known:
+            cur.execute("DROP TABLE import_known")
     return added
+
+
+def _stored_before(cur, table: str, source: str, group: Group, identity: tuple[str, ...]) -> int:
+    """How many of the `source` rows the table already holds (their _row in temp table
+    import_known when any). A file of new ids (the usual export: order and visit numbers grow)
+    is settled by looking up its id range, which DuckDB answers from the row groups' min/max;
+    otherwise a join hashes the file's rows and probes the table with them (DuckDB then skips
+    the table's row groups outside the file's key range), rather than NOT EXISTS, which hashes
+    the whole table: time and memory grew with it."""
+    column, filled = group
+    if column is not None and filled:
+        low, high = cur.execute(f"SELECT min({column}), max({column}) FROM {source} s").fetchall()[0]
+        if not cur.execute(f"SELECT EXISTS (SELECT 1 FROM {table} WHERE {column} BETWEEN ? AND ?)",
+                           [low, high]).fetchall()[0][0]:
+            return 0
+    cur.execute(
+        f"""CREATE TEMP TABLE import_known AS
+            SELECT DISTINCT s._row FROM {source} s JOIN {table} o ON {_same(list(identity))}"""
+    )
+    return cur.execute("SELECT count(*) FROM import_known").fetchall()[0][0]
 
 
 def _merge_appended(table: str):
@@ -906,8 +930,9 @@ def add_to_order_aggregates(cur, import_id: int, from_stage: bool = False) -> No
 
 def _add_days(cur, lines: str, lines_params: list, first: int, last: int) -> tuple[str, list]:
     """order_days += the import's day totals. Returns the SQL source (and its parameters) of those
-    totals for the months: customer_id, order_date, add_amount, add_quantity, add_cost, add_lines,
-    new_day (the customer had no order that day before)."""
+    totals for the months: customer_no, order_date, add_amount, add_quantity, add_cost, add_lines,
+    new_day (the customer had no order that day before). The stored days are matched by the
+    integer customer_no (no text compared); the file's lines meet customer_keys once per day."""
     # The date range lets the store skip the row groups of other periods.
     known = cur.execute(f"SELECT count(*) FROM order_days WHERE order_date BETWEEN {DAY} AND {DAY}",
                         [first, last]).fetchall()[0][0]
@@ -919,7 +944,7 @@ def _add_days(cur, lines: str, lines_params: list, first: int, last: int) -> tup
                       FROM {lines} l GROUP BY customer_id, order_date) d
                 JOIN customer_keys k USING (customer_id)
                 ORDER BY {DAYS_ORDER}""", lines_params)
-        return f"""(SELECT customer_id, order_date, amount AS add_amount, quantity AS add_quantity,
+        return f"""(SELECT customer_no, order_date, amount AS add_amount, quantity AS add_quantity,
                           cost AS add_cost, lines AS add_lines, TRUE AS new_day
                    FROM order_days WHERE order_date BETWEEN {DAY} AND {DAY})""", [first, last]
     # Days the store already has are updated in place (cheaper than deleting and re-inserting
@@ -929,29 +954,34 @@ def _add_days(cur, lines: str, lines_params: list, first: int, last: int) -> tup
             WITH n AS (SELECT customer_id, order_date, sum(amount) AS amount, sum(quantity) AS quantity,
                               sum(cost) AS cost, count(*) AS lines
                        FROM {lines} l GROUP BY customer_id, order_date)
-            SELECT n.customer_id, n.order_date, d.customer_id IS NULL AS new_day,
+            SELECT n.customer_id, c.customer_no, n.order_date, d.customer_no IS NULL AS new_day,
                    n.amount AS add_amount, n.quantity AS add_quantity, n.cost AS add_cost,
                    n.lines AS add_lines
-            FROM n LEFT JOIN (SELECT customer_id, order_date FROM order_days
-                              WHERE order_date BETWEEN {DAY} AND {DAY}) d
-              ON d.customer_id = n.customer_id AND d.order_date = n.order_date""", [*lines_params, first, last])
+            FROM n JOIN customer_keys c ON c.customer_id = n.customer_id
+            LEFT JOIN (SELECT customer_no, order_date FROM order_days
+                       WHERE order_date BETWEEN {DAY} AND {DAY}) d
+              ON d.customer_no = c.customer_no AND d.order_date = n.order_date""", [*lines_params, first, last])
     cur.execute(
         f"""UPDATE order_days d SET amount = {_plus('d.amount', 'k.add_amount')},
                    quantity = {_plus('d.quantity', 'k.add_quantity')}, cost = {_plus('d.cost', 'k.add_cost')},
                    lines = COALESCE(d.lines, 0) + k.add_lines
             FROM agg_days k
             WHERE NOT k.new_day AND d.order_date BETWEEN {DAY} AND {DAY}
-              AND k.customer_id = d.customer_id AND k.order_date = d.order_date""", [first, last])
+              AND k.customer_no = d.customer_no AND k.order_date = d.order_date""", [first, last])
     cur.execute(f"""INSERT INTO order_days ({DAYS_COLUMNS})
-                    SELECT customer_id, order_date, add_amount, add_quantity, add_cost, add_lines, k.customer_no
-                    FROM agg_days JOIN customer_keys k USING (customer_id)
-                    WHERE new_day ORDER BY {DAYS_ORDER}""")
+                    SELECT customer_id, order_date, add_amount, add_quantity, add_cost, add_lines, customer_no
+                    FROM agg_days WHERE new_day ORDER BY {DAYS_ORDER}""")
     return "agg_days", []
+
+
+# A month total `i` (by customer_no) as an order_months row, its customer_id from customer_keys `k`.
+_NEW_MONTH = """k.customer_id, i.month, i.amount, i.quantity, i.cost, i.order_days, i.lines, i.first_day,
+                i.last_day, i.customer_no"""
 
 
 def _add_months(cur, days: str, params: list, first: int, last: int) -> None:
     """order_months += the import's day totals by month (order_days counts the new days)."""
-    increments = f"""SELECT customer_id, date_trunc('month', order_date)::DATE AS month,
+    increments = f"""SELECT customer_no, date_trunc('month', order_date)::DATE AS month,
                             sum(add_amount) AS amount, sum(add_quantity) AS quantity, sum(add_cost) AS cost,
                             count(*) FILTER (WHERE new_day) AS order_days, sum(add_lines) AS lines,
                             min(order_date) AS first_day, max(order_date) AS last_day
@@ -960,15 +990,15 @@ def _add_months(cur, days: str, params: list, first: int, last: int) -> None:
                         [first, last]).fetchall()[0][0]
     if not known:
         cur.execute(f"""INSERT INTO order_months ({MONTHS_COLUMNS})
-                        SELECT i.*, k.customer_no FROM ({increments}) i JOIN customer_keys k USING (customer_id)
+                        SELECT {_NEW_MONTH} FROM ({increments}) i JOIN customer_keys k USING (customer_no)
                         ORDER BY {MONTHS_ORDER}""", params)
         return
     cur.execute(
         f"""CREATE TEMP TABLE agg_months AS
             WITH n AS ({increments})
-            SELECT n.*, m.customer_id IS NULL AS new_month
-            FROM n LEFT JOIN (SELECT customer_id, month FROM order_months WHERE month BETWEEN {DAY} AND {DAY}) m
-              ON m.customer_id = n.customer_id AND m.month = n.month""", [*params, first, last])
+            SELECT n.*, m.customer_no IS NULL AS new_month
+            FROM n LEFT JOIN (SELECT customer_no, month FROM order_months WHERE month BETWEEN {DAY} AND {DAY}) m
+              ON m.customer_no = n.customer_no AND m.month = n.month""", [*params, first, last])
     cur.execute(
         f"""UPDATE order_months m SET amount = {_plus('m.amount', 'k.amount')},
                    quantity = {_plus('m.quantity', 'k.quantity')}, cost = {_plus('m.cost', 'k.cost')},
@@ -976,11 +1006,9 @@ def _add_months(cur, days: str, params: list, first: int, last: int) -> None:
                    first_day = least(m.first_day, k.first_day), last_day = greatest(m.last_day, k.last_day)
             FROM agg_months k
             WHERE NOT k.new_month AND m.month BETWEEN {DAY} AND {DAY}
-              AND k.customer_id = m.customer_id AND k.month = m.month""", [first, last])
+              AND k.customer_no = m.customer_no AND k.month = m.month""", [first, last])
     cur.execute(f"""INSERT INTO order_months ({MONTHS_COLUMNS})
-                    SELECT customer_id, month, amount, quantity, cost, order_days, lines, first_day, last_day,
-                           k.customer_no
-                    FROM agg_months JOIN customer_keys k USING (customer_id)
+                    SELECT {_NEW_MONTH} FROM agg_months i JOIN customer_keys k USING (customer_no)
                     WHERE new_month ORDER BY {MONTHS_ORDER}""")
     cur.execute("DROP TABLE agg_months")
 

@@ -339,11 +339,29 @@ def _to_dates(text: pa.Array, kind: str) -> pa.Array:
     return pc.cast(moments, pa.date32()) if kind == "date" else moments
 
 
+_PLAIN_TYPES = {"number": pa.float64(), "int": pa.float64(), "date": pa.date32()}
+
+
+def _finish_number(values: pa.Array, kind: str) -> pa.Array:
+    """Numbers beyond 1e15 (or not finite) as null, -0 as 0; for int, whole numbers only."""
+    finite = pc.less(pc.abs(values), 1e15)
+    values = pc.add(pc.if_else(finite, values, pa.scalar(None, pa.float64())), 0.0)  # -0 is 0
+    if kind == "int":
+        whole = pc.and_(pc.equal(values, pc.floor(values)), pc.less(pc.abs(values), 1e9))
+        values = pc.cast(pc.if_else(whole, values, pa.scalar(None, pa.float64())), pa.int32(), safe=False)
+    return values
+
+
 def parse_column(raw: pa.Array, field: Field) -> tuple[pa.Array, pa.Array]:
     """(typed values, text as written) for one column; a value that could not be parsed is null
     in the first array but not in the second."""
-    text = clean_text(raw)
     kind = field.kind
+    # The usual export: every number or date already in its plain form, so the column casts as it
+    # is (a blank, padded or guarded value makes the cast fail) and needs no cleaning first.
+    plain = _whole_column_cast(raw, _PLAIN_TYPES[kind]) if kind in _PLAIN_TYPES else None
+    if plain is not None:
+        return _finish_number(plain, kind) if kind != "date" else plain, raw
+    text = clean_text(raw)
     if kind == "text":
         return text, text
     if kind == "id":
@@ -354,13 +372,7 @@ def parse_column(raw: pa.Array, field: Field) -> tuple[pa.Array, pa.Array]:
         if values is None:
             values = _fast_then_fallback(text, _NUMBER_FAST, lambda v: pc.cast(v, pa.float64()),
                                          parse_number, pa.float64())
-        finite = pc.less(pc.abs(values), 1e15)
-        values = pc.add(pc.if_else(finite, values, pa.scalar(None, pa.float64())), 0.0)  # -0 is 0
-        if kind == "int":
-            whole = pc.and_(pc.equal(values, pc.floor(values)), pc.less(pc.abs(values), 1e9))
-            values = pc.cast(pc.if_else(whole, values, pa.scalar(None, pa.float64())), pa.int32(),
-                             safe=False)
-        return values, text
+        return _finish_number(values, kind), text
     if kind in ("date", "datetime"):
         return _to_dates(text, kind), text
     if kind == "month":

@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 import openpyxl
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 from analytics import db, importer
@@ -473,6 +474,24 @@ A6,C1,2025-06-06,7,-1
         [(3, "date"), (4, "number"), (5, "number"), (7, "negative")]
     assert db.rows(con, "SELECT order_id, order_date, amount, quantity, amount::VARCHAR FROM orders ORDER BY 1") == [
         ("A1", date(2025, 6, 1), 0.0, 1.0, "0.0"), ("A5", date(2025, 6, 5), 1000.0, 10.0, "1000.0")]
+
+
+@pytest.mark.parametrize("kind,plain,odd,expected", [
+    ("number", ["12", "-3", "7.5"], [" 12 ", "'-3", "７.5"], [12.0, -3.0, 7.5]),
+    ("int", ["12", "-3", "7"], ["12　", "'-3", " 7"], [12, -3, 7]),
+    ("date", ["2025-06-01", "2025-06-02", "2025-06-03"], [" 2025-06-01", "2025/6/2", "20250603"],
+     [date(2025, 6, 1), date(2025, 6, 2), date(2025, 6, 3)]),
+])
+def test_plain_columns_cast_directly_and_odd_ones_are_cleaned_first(kind, plain, odd, expected):
+    from analytics.normalise import Field, parse_column
+
+    spec = Field("x", kind)
+    for column in (plain, odd):
+        values, text = parse_column(pa.array(column), spec)
+        assert values.to_pylist() == expected
+        assert text.to_pylist() == [v.strip().strip("\u3000").lstrip("'") for v in column]
+    values, text = parse_column(pa.array(["12", ""]), spec)  # a blank is missing, not unparseable
+    assert values.to_pylist()[1] is None and text.to_pylist()[1] is None
 
 
 def test_aggregates_when_new_days_fall_in_known_months(con, tmp_path):
