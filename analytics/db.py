@@ -160,9 +160,9 @@ def _migrate_2_to_3(cur: duckdb.DuckDBPyConnection) -> None:
 
 
 def _migrate_3_to_4(cur: duckdb.DuckDBPyConnection) -> None:
-    """A small integer per customer (customer_keys, customer_no in order_days/order_months): the
-    per-customer passes over the order aggregates group by it, which DuckDB does with a perfect
-    hash table (no hashing or comparing of text) — several times faster than by customer_id."""
+    """A small integer per customer (customer_keys; customer_no in order_days, order_months and
+    visits): the per-customer passes group and join by it, which DuckDB does with a perfect hash
+    table (no hashing or comparing of text) — several times faster than by customer_id."""
     cur.execute(
         """CREATE TABLE IF NOT EXISTS customer_keys (
             customer_no INTEGER NOT NULL,
@@ -171,10 +171,12 @@ def _migrate_3_to_4(cur: duckdb.DuckDBPyConnection) -> None:
     )
     cur.execute("ALTER TABLE order_days ADD COLUMN IF NOT EXISTS customer_no INTEGER")
     cur.execute("ALTER TABLE order_months ADD COLUMN IF NOT EXISTS customer_no INTEGER")
+    cur.execute("ALTER TABLE visits ADD COLUMN IF NOT EXISTS customer_no INTEGER")
     number_customers(cur, "SELECT customer_id FROM order_days")
     for table in ("order_days", "order_months"):
         cur.execute(f"""UPDATE {table} SET customer_no = k.customer_no FROM customer_keys k
                         WHERE k.customer_id = {table}.customer_id""")
+    number_visits(cur)
 
 
 MIGRATIONS = {1: _migrate_1_to_2, 2: _migrate_2_to_3, 3: _migrate_3_to_4}
@@ -418,6 +420,14 @@ def number_customers(cur: duckdb.DuckDBPyConnection, ids_sql: str, params: Seque
             WHERE customer_id NOT IN (SELECT customer_id FROM customer_keys)""",
         list(params),
     )
+
+
+def number_visits(cur: duckdb.DuckDBPyConnection) -> None:
+    """Fill visits.customer_no where it is missing (the rows just written), numbering the
+    customers seen for the first time; call after every write to visits."""
+    number_customers(cur, "SELECT customer_id FROM visits WHERE customer_no IS NULL")
+    cur.execute("""UPDATE visits SET customer_no = k.customer_no FROM customer_keys k
+                   WHERE visits.customer_no IS NULL AND k.customer_id = visits.customer_id""")
 
 
 def refresh_aggregates(cur: duckdb.DuckDBPyConnection) -> None:

@@ -659,7 +659,7 @@ def _memory_cap(con):
 
 
 _CLEARED_TABLES = ("managers", "customers", "visits", "orders", "targets", "import_log",
-                   "import_undo", "warning_followups")
+                   "import_undo", "warning_followups", "customer_keys")
 
 
 def generate_demo(con, customers: int = 3000, managers: int = 24, months: int = 24, seed: int = 7,
@@ -707,6 +707,7 @@ def generate_demo(con, customers: int = 3000, managers: int = 24, months: int = 
         _insert(cur, "orders", orders.reader(), _ORDERS_SQL)
         report(0.6, "visits")
         _insert(cur, "visits", visits.reader(), _VISITS_SQL)
+        db.number_visits(cur)
         report(0.7, "aggregates")
         db.refresh_aggregates(cur)
         report(0.95, "targets")

@@ -710,6 +710,8 @@ def _import_chunks(con, table: str, mapping: list[str | None], chunks: Iterator[
             result.unchanged = staged - added - updated
             if table in ("orders", "visits"):
                 result.created_customers = _create_unknown_customers(cur, result.import_id, table)
+            if table == "visits" and added:
+                db.number_visits(cur)
             if table == "orders" and added:
                 report(0.9, "aggregates")
                 # When every staged row was added, the stage (in memory) is the import's lines.

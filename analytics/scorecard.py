@@ -203,37 +203,39 @@ period_days AS (
     FROM periods p, generate_series(p.p_start, p.p_end, INTERVAL 1 DAY) AS g(d)
 ),
 -- Each visited customer's standard and whether it is an open customer of the book, looked up
--- once for all visits; visits are read once and feed both compliance and workload.
+-- once for all visits (by customer_no: no text compared); visits are read once and feed both
+-- compliance and workload.
 visit_customers AS (
-    SELECT c.customer_id, s.customer_class AS service_class, s.min_minutes, s.max_minutes, s.lead_days,
+    SELECT k.customer_no, s.customer_class AS service_class, s.min_minutes, s.max_minutes, s.lead_days,
            mgr.manager_id IS NOT NULL AND coalesce(c.status, 'active') <> 'closed' AS in_open_book
     FROM customers c
+    JOIN customer_keys k ON k.customer_id = c.customer_id
     LEFT JOIN mgr ON mgr.manager_id = c.manager_id
     LEFT JOIN standards known ON known.customer_class = c.customer_class
     JOIN standards s ON s.customer_class = coalesce(known.customer_class, ?)
     WHERE {visit_scope}
 ),
 vis AS MATERIALIZED (
-    SELECT v.customer_id, v.manager_id, day, v.method, v.duration_min, booked_on,
-           vc.customer_id IS NOT NULL AS known_customer, vc.service_class,
+    SELECT v.customer_no, v.manager_id, day, v.method, v.duration_min, booked_on,
+           vc.customer_no IS NOT NULL AS known_customer, vc.service_class,
            coalesce(vc.in_open_book, FALSE) AS in_open_book,
            v.duration_min BETWEEN coalesce(vc.min_minutes, ?) AND coalesce(vc.max_minutes, ?) AS in_length,
            coalesce(vc.lead_days, ?) >= 0 AS booking_required,
            coalesce(vc.lead_days, ?) >= 0 AND day - booked_on >= coalesce(vc.lead_days, ?) AS booked_in_time
-    FROM (SELECT customer_id, manager_id, CAST(visit_date AS DATE) AS day, method, duration_min,
+    FROM (SELECT customer_no, manager_id, CAST(visit_date AS DATE) AS day, method, duration_min,
                  CAST(appointment_date AS DATE) AS booked_on
           FROM visits WHERE visit_date >= ? AND visit_date < ?) v
-    LEFT JOIN visit_customers vc ON vc.customer_id = v.customer_id
+    LEFT JOIN visit_customers vc ON vc.customer_no = v.customer_no
 ),
 open_visits AS (
-    SELECT customer_id, day, service_class FROM vis WHERE in_open_book
+    SELECT customer_no, day, service_class FROM vis WHERE in_open_book
 ),
 seen AS (
-    SELECT vd.period_no, v.customer_id, count(*) FILTER (WHERE vd.in_window) AS actual,
+    SELECT vd.period_no, v.customer_no, count(*) FILTER (WHERE vd.in_window) AS actual,
            bool_or(vd.in_cover) AS covered
     FROM open_visits v
     JOIN visit_days vd ON vd.customer_class = v.service_class AND vd.day = v.day
-    GROUP BY vd.period_no, v.customer_id
+    GROUP BY vd.period_no, v.customer_no
 ),
 -- Customers without a visit are neither compliant (at least one visit is always expected) nor
 -- covered, so only visited customers need counting; the denominator is the open book.
@@ -242,7 +244,7 @@ served AS (
            count(*) FILTER (WHERE s.actual >= w.expected) AS compliant_customers,
            count(*) FILTER (WHERE s.covered) AS covered_customers
     FROM seen s
-    JOIN book b ON b.customer_id = s.customer_id
+    JOIN book b ON b.customer_no = s.customer_no
     JOIN class_windows w ON w.period_no = s.period_no AND w.customer_class = b.service_class
     GROUP BY s.period_no, b.manager_id
 ),

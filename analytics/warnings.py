@@ -213,10 +213,10 @@ low AS (
     GROUP BY m.customer_no
 ),
 seen AS (
-    SELECT v.customer_id, max(v.visit_date)::DATE AS last_visit_date
+    SELECT v.customer_no, max(v.visit_date)::DATE AS last_visit_date
     FROM visits v
     WHERE v.visit_date < CAST(? AS DATE) + INTERVAL 1 DAY
-    GROUP BY v.customer_id
+    GROUP BY v.customer_no
 ),
 any_visit AS (
     SELECT EXISTS (SELECT 1 FROM visits WHERE visit_date < CAST(? AS DATE) + INTERVAL 1 DAY) AS has_visits
@@ -237,7 +237,7 @@ facts AS (
     CROSS JOIN any_visit
     LEFT JOIN managers mg ON mg.manager_id = h.manager_id
     LEFT JOIN low l ON l.customer_no = h.customer_no
-    LEFT JOIN seen v ON v.customer_id = h.customer_id
+    LEFT JOIN seen v ON v.customer_no = h.customer_no
     LEFT JOIN intervals i ON i.customer_class = h.customer_class
 ),
 fired AS (

@@ -37,6 +37,8 @@ def insert(con, table: str, rows: list[dict]) -> None:
         cur.unregister("incoming_rows")
         if table == "orders":
             db.refresh_aggregates(cur)
+        if table == "visits":
+            db.number_visits(cur)
 
 
 @pytest.fixture(scope="session")

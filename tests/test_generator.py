@@ -10,6 +10,7 @@ import pytest
 from analytics import db
 from analytics.__main__ import main
 from analytics.generator import GenerateStats, generate_demo
+from tests.test_store import assert_customer_numbers_hold
 
 END = date(2025, 12, 31)
 
@@ -57,6 +58,9 @@ def test_stats_and_progress(demo):
     assert db.scalar(con, "SELECT count(*) FROM customers") == 600
     assert seen[-1] == 1.0 and seen == sorted(seen)
     assert db.get_meta(con, "demo") == "1"
+    assert db.scalar(con, "SELECT count(*) FROM customer_keys") == db.scalar(
+        con, "SELECT count(DISTINCT customer_id) FROM (SELECT customer_id FROM orders UNION ALL SELECT customer_id FROM visits)")
+    assert_customer_numbers_hold(con)
 
 
 def test_period_is_full_months_ending_at_end(demo):

@@ -234,6 +234,8 @@ C1,M1,2025-06-02 09:00,电话
     result = importer.import_file(con, visits)
     assert (result.added, result.unchanged, result.created_customers) == (2, 1, 1)
     assert db.rows(con, "SELECT manager_id FROM customers") == [("M1",)]
+    assert db.rows(con, "SELECT DISTINCT customer_no FROM visits") == [(1,)]
+    assert_customer_numbers_hold(con)
     assert importer.import_file(con, visits).added == 0
     targets = write(tmp_path, "t.csv", "manager_id,month,sales_target\nM1,2025-06,100\nM1,2025年6月,100\n")
     assert importer.import_file(con, targets).added == 1

@@ -116,7 +116,7 @@ def assert_customer_numbers_hold(con):
     carries its customer's number."""
     assert db.scalar(con, """SELECT count(*) - count(DISTINCT customer_id) + count(*) - count(DISTINCT customer_no)
                              FROM customer_keys""") == 0
-    for table in ("order_days", "order_months"):
+    for table in ("order_days", "order_months", "visits"):
         assert db.scalar(con, f"""SELECT count(*) FROM {table} a LEFT JOIN customer_keys k USING (customer_id)
                                   WHERE a.customer_no IS DISTINCT FROM k.customer_no""") == 0
 
@@ -126,17 +126,21 @@ def test_version_3_numbers_the_customers_in_id_order(tmp_path):
     con = db.connect(path)
     insert(con, "orders", [
         {"customer_id": c, "order_date": date(2025, 1, d), "amount": 1.0} for c, d in (("c2", 3), ("c1", 9), ("c2", 28))])
+    insert(con, "visits", [{"customer_id": "c0", "manager_id": "M1", "visit_date": date(2025, 1, 5)}])
     db.close_all()
     raw = duckdb.connect(str(path))
     raw.execute("DROP TABLE customer_keys")
     raw.execute("ALTER TABLE order_days DROP COLUMN customer_no")
     raw.execute("ALTER TABLE order_months DROP COLUMN customer_no")
+    raw.execute("ALTER TABLE visits DROP COLUMN customer_no")
     raw.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
     raw.close()
     con = db.connect(path)
     try:
         assert db.schema_version(con) == db.SCHEMA_VERSION
-        assert db.rows(con, "SELECT customer_no, customer_id FROM customer_keys ORDER BY 1") == [(1, "c1"), (2, "c2")]
+        # The customers with orders first, then those only visited.
+        assert db.rows(con, "SELECT customer_no, customer_id FROM customer_keys ORDER BY 1") == [
+            (1, "c1"), (2, "c2"), (3, "c0")]
         assert db.rows(con, "SELECT customer_no, order_days FROM order_months ORDER BY 1") == [(1, 1), (2, 2)]
         assert_customer_numbers_hold(con)
     finally:
