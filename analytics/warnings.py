@@ -170,41 +170,49 @@ recent_days AS (
       AND o.customer_no IN (SELECT customer_no FROM cadence_candidates)
     GROUP BY o.customer_no
 ),
+gaps AS (
+    SELECT customer_no,
+           list_aggregate(list_transform(
+               list_slice(string_split(trim(CAST(recent_bits AS VARCHAR), '0'), '1'), 2, -2),
+               lambda zeros: len(zeros) + 1), 'median') AS median_gap
+    FROM recent_days
+),
 history AS (
     SELECT s.customer_id, s.customer_no, s.customer_name, s.manager_id, s.customer_class, s.status, s.violation_date,
-           h.first_order_date, h.last_order_date, h.orders_365,
-           list_aggregate(list_transform(
-               list_slice(string_split(trim(CAST(g.recent_bits AS VARCHAR), '0'), '1'), 2, -2),
-               lambda zeros: len(zeros) + 1), 'median') AS median_gap,
+           h.first_order_date, h.last_order_date, h.orders_365, g.median_gap,
            h.value_last, h.value_prev, h.value_ly, h.value_12m,
            CASE WHEN h.value_tier_prev > 0 THEN h.value_tier_prev END AS ranked_previous,
            CASE WHEN h.value_last > 0 THEN h.value_last END AS ranked_current
     FROM per_customer h JOIN scope s ON s.customer_no = h.customer_no
-    LEFT JOIN recent_days g ON g.customer_no = h.customer_no
+    LEFT JOIN gaps g ON g.customer_no = h.customer_no
 ),
-ranked AS (
-    SELECT customer_no,
-           sum(ranked_previous) OVER () AS total_previous,
-           coalesce(sum(ranked_previous) OVER (ORDER BY ranked_previous DESC NULLS LAST, customer_id
-                                               ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS before_previous,
-           ranked_previous IS NULL AS none_previous,
-           sum(ranked_current) OVER () AS total_current,
-           coalesce(sum(ranked_current) OVER (ORDER BY ranked_current DESC NULLS LAST, customer_id
-                                              ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS before_current,
-           ranked_current IS NULL AS none_current
-    FROM history
+-- Each ranking over its own buyers only (a customer without value is 'none'), so each window
+-- sorts the fewest rows and carries nothing but the key.
+ranked_previous AS (
+    SELECT customer_no, sum(ranked_previous) OVER () AS total,
+           coalesce(sum(ranked_previous) OVER (ORDER BY ranked_previous DESC, customer_id
+                                               ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS before
+    FROM history WHERE ranked_previous IS NOT NULL
+),
+ranked_current AS (
+    SELECT customer_no, sum(ranked_current) OVER () AS total,
+           coalesce(sum(ranked_current) OVER (ORDER BY ranked_current DESC, customer_id
+                                              ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS before
+    FROM history WHERE ranked_current IS NOT NULL
 ),
 abc AS (
-    SELECT customer_no,
-           CASE WHEN none_previous THEN 'none'
-                WHEN before_previous < (CAST(? AS DOUBLE) - CAST(? AS DOUBLE)) * total_previous THEN 'A'
-                WHEN before_previous < (CAST(? AS DOUBLE) - CAST(? AS DOUBLE)) * total_previous THEN 'B'
+    SELECT h.customer_no,
+           CASE WHEN p.customer_no IS NULL THEN 'none'
+                WHEN p.before < (CAST(? AS DOUBLE) - CAST(? AS DOUBLE)) * p.total THEN 'A'
+                WHEN p.before < (CAST(? AS DOUBLE) - CAST(? AS DOUBLE)) * p.total THEN 'B'
                 ELSE 'C' END AS previous_abc,
-           CASE WHEN none_current THEN 'none'
-                WHEN before_current < (CAST(? AS DOUBLE) - CAST(? AS DOUBLE)) * total_current THEN 'A'
-                WHEN before_current < (CAST(? AS DOUBLE) - CAST(? AS DOUBLE)) * total_current THEN 'B'
+           CASE WHEN c.customer_no IS NULL THEN 'none'
+                WHEN c.before < (CAST(? AS DOUBLE) - CAST(? AS DOUBLE)) * c.total THEN 'A'
+                WHEN c.before < (CAST(? AS DOUBLE) - CAST(? AS DOUBLE)) * c.total THEN 'B'
                 ELSE 'C' END AS current_abc
-    FROM ranked
+    FROM history h
+    LEFT JOIN ranked_previous p ON p.customer_no = h.customer_no
+    LEFT JOIN ranked_current c ON c.customer_no = h.customer_no
 ),
 low AS (
     SELECT m.customer_no, count(*) AS months_at_floor
