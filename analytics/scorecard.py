@@ -202,9 +202,9 @@ period_days AS (
     SELECT p.period_no, CAST(g.d AS DATE) AS day
     FROM periods p, generate_series(p.p_start, p.p_end, INTERVAL 1 DAY) AS g(d)
 ),
--- Each visited customer's standard and whether it is an open customer of the book, looked up
--- once for all visits (by customer_no: no text compared); visits are read once and feed both
--- compliance and workload.
+-- Each visited customer's standard and whether it is an open customer of the book (joined by
+-- customer_no: no text compared). Compliance and workload each read the visits through it:
+-- at 3.4 million visits that is faster than materialising them once for both.
 visit_customers AS (
     SELECT k.customer_no, s.customer_class AS service_class, s.min_minutes, s.max_minutes, s.lead_days,
            mgr.manager_id IS NOT NULL AND coalesce(c.status, 'active') <> 'closed' AS in_open_book
@@ -215,9 +215,9 @@ visit_customers AS (
     JOIN standards s ON s.customer_class = coalesce(known.customer_class, ?)
     WHERE {visit_scope}
 ),
-vis AS MATERIALIZED (
-    SELECT v.customer_no, v.manager_id, day, v.method, v.duration_min, booked_on,
-           vc.customer_no IS NOT NULL AS known_customer, vc.service_class,
+vis AS NOT MATERIALIZED (
+    SELECT v.customer_no, v.manager_id, day, v.method = 'onsite' AS onsite, v.duration_min IS NOT NULL AS timed,
+           booked_on IS NOT NULL AS booked, vc.customer_no IS NOT NULL AS known_customer, vc.service_class,
            coalesce(vc.in_open_book, FALSE) AS in_open_book,
            v.duration_min BETWEEN coalesce(vc.min_minutes, ?) AND coalesce(vc.max_minutes, ?) AS in_length,
            coalesce(vc.lead_days, ?) >= 0 AS booking_required,
@@ -254,12 +254,12 @@ served AS (
 -- period; for every visiting manager, the final join keeps the managers in scope.
 manager_days AS (
     SELECT v.manager_id, v.day, count(*) AS visits,
-           count(*) FILTER (WHERE v.method = 'onsite') AS onsite_visits,
-           count(v.duration_min) AS timed_visits,
+           count(*) FILTER (WHERE v.onsite) AS onsite_visits,
+           count(*) FILTER (WHERE v.timed) AS timed_visits,
            count(*) FILTER (WHERE v.in_length) AS visits_in_length,
            count(*) FILTER (WHERE v.booking_required) AS booking_required,
            count(*) FILTER (WHERE v.booked_in_time) AS booked_in_time,
-           count(v.booked_on) AS with_appointment
+           count(*) FILTER (WHERE v.booked) AS with_appointment
     FROM vis v
     WHERE v.known_customer OR ?
     GROUP BY v.manager_id, v.day
