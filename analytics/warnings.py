@@ -106,9 +106,9 @@ def _low_value_months(as_of: date, count: int) -> tuple[date, date]:
 # its first and last order date), and the customer-days of order_days only for the few months a
 # window starts or ends in (see _day_month_ranges) — about a third of the rows the order days
 # alone would be. The order days of the last 365 days are then read again only for the
-# customers the cadence rule can fire for, as a bitstring (one bit per day, already in date
-# order): the gaps between order days are the runs of zeros between ones, plus one.
-# ABC is ranked on a narrow projection (one window per part, values <= 0 ranked as NULL, last).
+# customers the cadence rule can fire for: each day minus the one before (a window partitioned by
+# customer, which runs in parallel), and the median of those gaps.
+# ABC is ranked per part on its buyers only (values <= 0 are 'none').
 # The per-customer passes group by the integer customer_no (perfect hash tables, no text keys);
 # the customer_id comes back with the customers in scope.
 _RULES_CTES = """
@@ -162,20 +162,15 @@ cadence_candidates AS (
     SELECT customer_no FROM per_customer
     WHERE orders_365 >= CAST(? AS INTEGER) AND last_order_date < CAST(? AS DATE) - CAST(? AS INTEGER)
 ),
-recent_days AS (
+recent_gaps AS (
     SELECT o.customer_no,
-           bitstring_agg(CAST(o.order_date - (CAST(? AS DATE) - 365) AS INTEGER), 1, 365) AS recent_bits
+           o.order_date - lag(o.order_date) OVER (PARTITION BY o.customer_no ORDER BY o.order_date) AS gap
     FROM order_days o
     WHERE o.order_date > CAST(? AS DATE) - 365 AND o.order_date <= CAST(? AS DATE)
       AND o.customer_no IN (SELECT customer_no FROM cadence_candidates)
-    GROUP BY o.customer_no
 ),
 gaps AS (
-    SELECT customer_no,
-           list_aggregate(list_transform(
-               list_slice(string_split(trim(CAST(recent_bits AS VARCHAR), '0'), '1'), 2, -2),
-               lambda zeros: len(zeros) + 1), 'median') AS median_gap
-    FROM recent_days
+    SELECT customer_no, median(gap) AS median_gap FROM recent_gaps GROUP BY customer_no
 ),
 history AS (
     SELECT s.customer_id, s.customer_no, s.customer_name, s.manager_id, s.customer_class, s.status, s.violation_date,
@@ -340,8 +335,8 @@ def _rules_ctes(filters: Filters, as_of: date, settings: dict) -> tuple[str, lis
         as_of, last_from, prev_from, last_from, ly_from, ly_to, year_ago, tier_from, last_from,
         # older
         first_month,
-        # cadence_candidates, recent_days
-        int(ws["cadence_min_orders"]), as_of, int(ws["cadence_min_days"]), as_of, as_of, as_of,
+        # cadence_candidates, recent_gaps
+        int(ws["cadence_min_orders"]), as_of, int(ws["cadence_min_days"]), as_of, as_of,
         # abc
         *tiers, *tiers,
         # low, seen, any_visit
