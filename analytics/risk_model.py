@@ -28,7 +28,7 @@ and the same 90 days a year earlier, basket trend, the mean gap over the last 90
 365-day one, tenure (days since the first order day in the window, so at most 454), visits in the
 last 90 days against the 90 before, days since the last visit relative to the class interval,
 class and 档位 tier. Every feature is a plain aggregate of the window (no per-customer ordering of
-order days), so all snapshots are built in one grouped pass.
+order days), so all snapshots are built in one grouped pass (by customer_no: integer keys).
 
 Large stores: training and backtest rows come from a stable hash sample of customers (at most
 MAX_TRAIN_CUSTOMERS per snapshot), so training stays fast at 300,000 customers; scoring always
@@ -127,7 +127,7 @@ intervals AS (
     SELECT unnest(CAST(? AS VARCHAR[])) AS customer_class, unnest(CAST(? AS INTEGER[])) AS interval_days
 ),
 orders_agg AS (
-    SELECT n.s, o.customer_id,
+    SELECT n.s, o.customer_no,
            max(CASE WHEN o.order_date <= n.s THEN o.order_date END) AS last_order,
            min(CASE WHEN o.order_date > n.s - 90 AND o.order_date <= n.s THEN o.order_date END) AS first_90,
            min(CASE WHEN o.order_date <= n.s THEN o.order_date END) AS first_order,
@@ -144,7 +144,7 @@ orders_agg AS (
     FROM snaps n JOIN order_days o
       ON o.order_date > n.s - 455 AND o.order_date <= n.s + ?
     WHERE o.order_date > CAST(? AS DATE) - 455 AND o.order_date <= CAST(? AS DATE) {sampled_orders}
-    GROUP BY n.s, o.customer_id
+    GROUP BY n.s, o.customer_no
     HAVING count(CASE WHEN o.order_date > n.s - 365 AND o.order_date <= n.s THEN 1 END) > 0
 ),
 gaps AS (
@@ -159,16 +159,16 @@ gaps AS (
     FROM orders_agg
 ),
 visits_agg AS (
-    SELECT n.s, v.customer_id,
+    SELECT n.s, v.customer_no,
            count(CASE WHEN v.visit_date > n.s - 90 THEN 1 END) AS visits_90,
            count(CASE WHEN v.visit_date > n.s - 180 AND v.visit_date <= n.s - 90 THEN 1 END) AS visits_prev_90,
            n.s - max(v.visit_date)::DATE AS days_since_last_visit
     FROM snaps n JOIN visits v
       ON v.visit_date < n.s + INTERVAL 1 DAY AND v.visit_date >= n.s - 365
     WHERE v.visit_date >= CAST(? AS DATE) - 365 AND v.visit_date < CAST(? AS DATE) + INTERVAL 1 DAY {sampled_visits}
-    GROUP BY n.s, v.customer_id
+    GROUP BY n.s, v.customer_no
 )
-SELECT a.s AS snapshot, a.customer_id, a.days_since_last_order,
+SELECT a.s AS snapshot, k.customer_id, a.days_since_last_order,
        a.days_since_last_order / greatest(a.mean_gap, 1) AS recency_ratio,
        a.orders_90, a.orders_365,
        (a.orders_90 + 1.0) / (a.orders_prev_90 + 1.0) AS order_trend,
@@ -186,10 +186,11 @@ SELECT a.s AS snapshot, a.customer_id, a.days_since_last_order,
        c.customer_class, c.tier,
        CASE WHEN a.s + ? <= CAST(? AS DATE) THEN a.orders_after = 0 END AS no_order_after
 FROM gaps a
-JOIN customers c ON c.customer_id = a.customer_id
-LEFT JOIN visits_agg v ON v.s = a.s AND v.customer_id = a.customer_id
+JOIN customer_keys k ON k.customer_no = a.customer_no
+JOIN customers c ON c.customer_id = k.customer_id
+LEFT JOIN visits_agg v ON v.s = a.s AND v.customer_no = a.customer_no
 LEFT JOIN intervals i ON i.customer_class = c.customer_class
-ORDER BY a.s, a.customer_id
+ORDER BY a.s, k.customer_id
 """
 
 
