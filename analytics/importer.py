@@ -830,7 +830,10 @@ def _stored_before(cur, table: str, source: str, group: Group, identity: tuple[s
         f"""CREATE TEMP TABLE import_known AS
             SELECT DISTINCT s._row FROM {source} s JOIN {table} o ON {_same(list(identity))}"""
     )
-    return cur.execute("SELECT count(*) FROM import_known").fetchall()[0][0]
+    known = cur.execute("SELECT count(*) FROM import_known").fetchall()[0][0]
+    if not known:
+        cur.execute("DROP TABLE import_known")
+    return known
 
 
 def _merge_appended(table: str):

@@ -225,6 +225,20 @@ def test_orders_without_order_id_use_the_whole_row(con, tmp_path):
     assert importer.import_file(con, path).added == 0
 
 
+@pytest.mark.parametrize("ids,added", [
+    ("O1,O8", 3),  # new ids around a stored one: the id range overlaps, none is stored
+    ("N1,N2", 3),  # new ids outside the stored range: settled by the range alone
+    ("O5,O8", 2),  # one stored, one new
+])
+def test_files_with_and_without_order_ids_find_what_is_stored(con, tmp_path, ids, added):
+    importer.import_file(con, write(tmp_path, "a.csv", "order_id,customer_id,order_date,amount\nO5,C1,2025-06-01,10\n"))
+    first, second = ids.split(",")
+    text = (f"order_id,customer_id,order_date,amount\n{first},C1,2025-06-02,10\n{second},C1,2025-06-03,10\n"
+            ",C1,2025-06-04,10\n")
+    assert importer.import_file(con, write(tmp_path, "b.csv", text)).added == added
+    assert db.scalar(con, "SELECT count(*) FROM orders") == 1 + added
+
+
 def test_visit_identity_and_targets(con, tmp_path):
     visits = write(tmp_path, "v.csv", """客户编码,客户经理编码,拜访时间,拜访方式
 C1,M1,2025-06-01 09:00,实地
