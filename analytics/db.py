@@ -397,6 +397,14 @@ def set_meta(cur: duckdb.DuckDBPyConnection, key: str, value: str | None) -> Non
 DAYS_ORDER = "date_trunc('month', order_date), customer_id, order_date"
 DAYS_COLUMNS = "customer_id, order_date, amount, quantity, cost, lines, customer_no"
 MONTHS_COLUMNS = "customer_id, month, amount, quantity, cost, order_days, lines, first_day, last_day, customer_no"
+# order_days rebuilt from the order lines `o` of {lines} that {where} selects (whole customer-days;
+# every customer numbered first, see number_customers).
+DAYS_FROM_LINES = f"""INSERT INTO order_days ({DAYS_COLUMNS})
+    SELECT d.*, k.customer_no
+    FROM (SELECT customer_id, order_date, sum(amount), sum(quantity), sum(cost), count(*)
+          FROM {{lines}} o WHERE {{where}} GROUP BY customer_id, order_date) d
+    JOIN customer_keys k USING (customer_id)
+    ORDER BY {DAYS_ORDER}"""
 # order_months rebuilt from the order days `d` that {where} selects (whole customer-months).
 MONTHS_FROM_DAYS = f"""INSERT INTO order_months ({MONTHS_COLUMNS})
     SELECT customer_id, date_trunc('month', order_date)::DATE AS month,
@@ -436,14 +444,7 @@ def refresh_aggregates(cur: duckdb.DuckDBPyConnection) -> None:
     Sorted by month, then customer (see DAYS_ORDER)."""
     number_customers(cur, "SELECT customer_id FROM orders")
     cur.execute("DELETE FROM order_days")
-    cur.execute(
-        f"""INSERT INTO order_days ({DAYS_COLUMNS})
-           SELECT d.*, k.customer_no
-           FROM (SELECT customer_id, order_date, sum(amount), sum(quantity), sum(cost), count(*)
-                 FROM orders GROUP BY customer_id, order_date) d
-           JOIN customer_keys k USING (customer_id)
-           ORDER BY {DAYS_ORDER}"""
-    )
+    cur.execute(DAYS_FROM_LINES.format(lines="orders", where="TRUE"))
     cur.execute("DELETE FROM order_months")
     cur.execute(MONTHS_FROM_DAYS.format(where="TRUE"))
 

@@ -808,14 +808,13 @@ def _append_new(cur, table: str, import_id: int, stage: _Stage) -> int:
                 SELECT {', '.join('s.' + c for c in columns)}, ? FROM {source} s WHERE {new}""",
             [import_id],
         ).fetchall()[0][0]
-        if known:
-            cur.execute("DROP TABLE import_known")
+        cur.execute("DROP TABLE IF EXISTS import_known")
     return added
 
 
 def _stored_before(cur, table: str, source: str, group: Group, identity: tuple[str, ...]) -> int:
-    """How many of the `source` rows the table already holds (their _row in temp table
-    import_known when any). A file of new ids (the usual export: order and visit numbers grow)
+    """How many of the `source` rows the table already holds; when the join below ran, their
+    _row are in temp table import_known (the caller drops it). A file of new ids (the usual export: order and visit numbers grow)
     is settled by looking up its id range, which DuckDB answers from the row groups' min/max;
     otherwise a join hashes the file's rows and probes the table with them (DuckDB then skips
     the table's row groups outside the file's key range), rather than NOT EXISTS, which hashes
@@ -830,10 +829,7 @@ def _stored_before(cur, table: str, source: str, group: Group, identity: tuple[s
         f"""CREATE TEMP TABLE import_known AS
             SELECT DISTINCT s._row FROM {source} s JOIN {table} o ON {_same(list(identity))}"""
     )
-    known = cur.execute("SELECT count(*) FROM import_known").fetchall()[0][0]
-    if not known:
-        cur.execute("DROP TABLE import_known")
-    return known
+    return cur.execute("SELECT count(*) FROM import_known").fetchall()[0][0]
 
 
 def _merge_appended(table: str):
@@ -942,13 +938,7 @@ def _add_days(cur, lines: str, lines_params: list, first: int, last: int) -> tup
     known = cur.execute(f"SELECT count(*) FROM order_days WHERE order_date BETWEEN {DAY} AND {DAY}",
                         [first, last]).fetchall()[0][0]
     if not known:  # the usual import: a new period, its days are simply appended
-        cur.execute(
-            f"""INSERT INTO order_days ({DAYS_COLUMNS})
-                SELECT d.*, k.customer_no
-                FROM (SELECT customer_id, order_date, sum(amount), sum(quantity), sum(cost), count(*)
-                      FROM {lines} l GROUP BY customer_id, order_date) d
-                JOIN customer_keys k USING (customer_id)
-                ORDER BY {DAYS_ORDER}""", lines_params)
+        cur.execute(db.DAYS_FROM_LINES.format(lines=lines, where="TRUE"), lines_params)
         return f"""(SELECT customer_no, order_date, amount AS add_amount, quantity AS add_quantity,
                           cost AS add_cost, lines AS add_lines, TRUE AS new_day
                    FROM order_days WHERE order_date BETWEEN {DAY} AND {DAY})""", [first, last]
@@ -1028,17 +1018,9 @@ def refresh_order_aggregates(cur, keys_sql: str, params: list) -> None:
     cur.execute("""DELETE FROM order_days d WHERE EXISTS (SELECT 1 FROM agg_days k
                    WHERE k.customer_id = d.customer_id AND k.order_date = d.order_date)""")
     db.number_customers(cur, "SELECT customer_id FROM agg_days")
-    cur.execute(
-        f"""INSERT INTO order_days ({DAYS_COLUMNS})
-           SELECT d.*, n.customer_no
-           FROM (SELECT customer_id, order_date, sum(amount), sum(quantity), sum(cost), count(*)
-                 FROM orders o
-                 WHERE EXISTS (SELECT 1 FROM agg_days k WHERE k.customer_id = o.customer_id
-                                                         AND k.order_date = o.order_date)
-                 GROUP BY customer_id, order_date) d
-           JOIN customer_keys n USING (customer_id)
-           ORDER BY {DAYS_ORDER}"""
-    )
+    cur.execute(db.DAYS_FROM_LINES.format(
+        lines="orders", where="""EXISTS (SELECT 1 FROM agg_days k WHERE k.customer_id = o.customer_id
+                                                                AND k.order_date = o.order_date)"""))
     cur.execute("""DELETE FROM order_months m WHERE EXISTS (SELECT 1 FROM agg_months k
                    WHERE k.customer_id = m.customer_id AND k.month = m.month)""")
     cur.execute(db.MONTHS_FROM_DAYS.format(
