@@ -91,18 +91,25 @@ def test_aggregates_follow_the_order_lines(con):
     assert db.data_range(con) == (date(2025, 1, 3), date(2025, 2, 1))
 
 
+def reopened_as_version(path, version: int, *undo: str):
+    """The database at `path` taken back to schema `version` (the `undo` statements run on the
+    closed file), then opened again, which migrates it."""
+    db.close_all()
+    raw = duckdb.connect(str(path))
+    for statement in undo:
+        raw.execute(statement)
+    raw.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(version)])
+    raw.close()
+    return db.connect(path)
+
+
 def test_version_2_gets_first_and_last_order_days_per_month(tmp_path):
     path = tmp_path / "v2.duckdb"
     con = db.connect(path)
     insert(con, "orders", [
         {"customer_id": "c1", "order_date": date(2025, 1, d), "amount": 1.0} for d in (3, 9, 28)])
-    db.close_all()
-    raw = duckdb.connect(str(path))
-    raw.execute("ALTER TABLE order_months DROP COLUMN first_day")
-    raw.execute("ALTER TABLE order_months DROP COLUMN last_day")
-    raw.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
-    raw.close()
-    con = db.connect(path)
+    con = reopened_as_version(path, 2, "ALTER TABLE order_months DROP COLUMN first_day",
+                              "ALTER TABLE order_months DROP COLUMN last_day")
     try:
         assert db.schema_version(con) == db.SCHEMA_VERSION
         assert db.rows(con, "SELECT month, order_days, first_day, last_day FROM order_months") == [
@@ -127,15 +134,8 @@ def test_version_3_numbers_the_customers_in_id_order(tmp_path):
     insert(con, "orders", [
         {"customer_id": c, "order_date": date(2025, 1, d), "amount": 1.0} for c, d in (("c2", 3), ("c1", 9), ("c2", 28))])
     insert(con, "visits", [{"customer_id": "c0", "manager_id": "M1", "visit_date": date(2025, 1, 5)}])
-    db.close_all()
-    raw = duckdb.connect(str(path))
-    raw.execute("DROP TABLE customer_keys")
-    raw.execute("ALTER TABLE order_days DROP COLUMN customer_no")
-    raw.execute("ALTER TABLE order_months DROP COLUMN customer_no")
-    raw.execute("ALTER TABLE visits DROP COLUMN customer_no")
-    raw.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
-    raw.close()
-    con = db.connect(path)
+    con = reopened_as_version(path, 3, "DROP TABLE customer_keys",
+                              *(f"ALTER TABLE {t} DROP COLUMN customer_no" for t in ("order_days", "order_months", "visits")))
     try:
         assert db.schema_version(con) == db.SCHEMA_VERSION
         # The customers with orders first, then those only visited.
