@@ -12,6 +12,7 @@ import argparse
 import csv
 import hashlib
 import io
+import itertools
 import json
 import sys
 import time
@@ -571,27 +572,68 @@ def _where(group: Group) -> str:
     return "TRUE" if column is None else f"{column} IS {'NOT ' if filled else ''}NULL"
 
 
-def _group_rows(table: pa.Table, group: Group) -> pa.Table:
+def _group_keys(table: pa.Table, group: Group, identity: tuple[str, ...]) -> pa.Table:
+    """The identity columns of the rows of `group`."""
+    keys = table.select(list(identity))
     column, filled = group
-    if column is None:
-        return table
-    return table.filter(pc.is_valid(table[column]) if filled else pc.is_null(table[column]))
+    if column is None or table[column].null_count == (0 if filled else table.num_rows):
+        return keys  # every row is in the group (the usual case: all ids filled)
+    if table[column].null_count == (table.num_rows if filled else 0):
+        return keys.slice(0, 0)
+    return keys.filter(pc.is_valid(table[column]) if filled else pc.is_null(table[column]))
 
 
-def _increasing(keys: pa.Table) -> bool:
-    """Whether every row's key (compared column by column) is greater than the row's before: then
-    no key repeats. Keys with a NULL are not compared (False)."""
-    if any(keys[name].null_count for name in keys.column_names):
-        return False
-    if keys.num_rows < 2:
-        return True
+def _ascending(keys: pa.Table) -> np.ndarray:
+    """Per row after the first: whether its key (compared column by column) is greater than the
+    key of the row before."""
     before, after = keys.slice(0, keys.num_rows - 1), keys.slice(1)
     greater = equal = None
     for name in keys.column_names:
         above, same = pc.greater(after[name], before[name]), pc.equal(after[name], before[name])
         greater = above if greater is None else pc.or_(greater, pc.and_(equal, above))
         equal = same if equal is None else pc.and_(equal, same)
-    return bool(pc.all(greater).as_py())
+    return to_numpy_mask(greater)
+
+
+MAX_KEY_RUNS = 4096
+
+
+class _KeyRuns:
+    """The identity keys of one group in file order, cut into strictly ascending runs, each kept
+    as its first (smallest) and last (largest) key. When no two runs' key ranges overlap, no key
+    repeats: an export sorted by its id proves it (one run), and so does one sorted by date and by
+    id within each day when the ids grow with the date (one run per day), without hashing the
+    file. Python compares text by code point, as Arrow compares UTF-8 bytes. Keys with a NULL, or
+    more than MAX_KEY_RUNS runs (an unsorted file), prove nothing."""
+
+    def __init__(self):
+        self.rows = 0
+        self.runs: list[list[tuple]] | None = []
+
+    def add(self, keys: pa.Table) -> None:
+        self.rows += keys.num_rows
+        if self.runs is None or not keys.num_rows:
+            return
+        if any(keys[name].null_count for name in keys.column_names):
+            self.runs = None
+            return
+        starts = np.concatenate([[0], np.flatnonzero(~_ascending(keys)) + 1])
+        if len(self.runs) + len(starts) > MAX_KEY_RUNS:
+            self.runs = None
+            return
+        ends = np.concatenate([starts[1:] - 1, [keys.num_rows - 1]])
+        firsts, lasts = (list(zip(*(keys[name].take(at).to_pylist() for name in keys.column_names), strict=True))
+                         for at in (starts, ends))
+        runs = [[first, last] for first, last in zip(firsts, lasts, strict=True)]
+        if self.runs and runs[0][0] > self.runs[-1][1]:  # the run goes on from the chunk before
+            self.runs[-1][1] = runs.pop(0)[1]
+        self.runs += runs
+
+    def distinct(self) -> bool:
+        if self.runs is None:
+            return False
+        ranges = sorted(self.runs)
+        return all(before[1] < after[0] for before, after in itertools.pairwise(ranges))
 
 
 def _stage_schema(table: str) -> pa.Schema:
@@ -611,10 +653,9 @@ class _Stage:
         self.parts: list[pa.Table] = []
         self.held = 0
         self.in_table = table not in IDENTITIES
-        # Per identity group, while the rows are in memory: (rows, whether the keys are known to be
-        # distinct). Files sorted by their id prove it at no cost, as the rows arrive.
-        self.facts: dict[Group, tuple[int, bool]] = {}
-        self._last: dict[Group, pa.Table] = {}
+        # Per identity group, while the rows are in memory: its keys' ascending runs, which prove
+        # at little cost, as the rows arrive, that a sorted file repeats no key.
+        self.runs: dict[Group, _KeyRuns] = {}
         cur.execute("DROP TABLE IF EXISTS import_stage")
         if self.in_table:
             cur.execute(_stage_ddl(table))
@@ -631,19 +672,11 @@ class _Stage:
             self.cur.execute(_stage_ddl(self.table))
             for part in self.parts:
                 self._insert(part)
-            self.parts, self.held, self.in_table, self.facts = [], 0, True, {}
+            self.parts, self.held, self.in_table, self.runs = [], 0, True, {}
 
     def _learn(self, good: pa.Table) -> None:
         for group, identity in IDENTITIES[self.table]:
-            keys = _group_rows(good, group).select(list(identity))
-            if not keys.num_rows:
-                continue
-            rows, distinct = self.facts.get(group, (0, True))
-            if distinct:
-                last = self._last.get(group)
-                distinct = _increasing(pa.concat_tables([last, keys]) if last is not None else keys)
-                self._last[group] = keys.slice(keys.num_rows - 1)
-            self.facts[group] = (rows + keys.num_rows, distinct)
+            self.runs.setdefault(group, _KeyRuns()).add(_group_keys(good, group, identity))
 
     def _insert(self, good: pa.Table) -> None:
         self.cur.register("import_chunk", good)
@@ -658,7 +691,10 @@ class _Stage:
 
     def known(self, group: Group) -> tuple[int, bool] | None:
         """(rows, whether their keys are known to be distinct) of an identity group, when in memory."""
-        return None if self.in_table else self.facts.get(group, (0, True))
+        if self.in_table:
+            return None
+        runs = self.runs.get(group)
+        return (runs.rows, runs.distinct()) if runs else (0, True)
 
     def count(self) -> int:
         if self.in_table:
@@ -674,7 +710,7 @@ class _Stage:
 
 
 def _import_chunks(con, table: str, mapping: list[str | None], chunks: Iterator[PreparedChunk],
-                   file_name: str, sha256: str, mode: str, progress: Progress | None) -> ImportResult:
+                   file_name: str, sha256: str | Future, mode: str, progress: Progress | None) -> ImportResult:
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}")
     result = ImportResult(file_name=file_name, table=table, mode=mode)
@@ -715,8 +751,11 @@ def _import_chunks(con, table: str, mapping: list[str | None], chunks: Iterator[
             if table == "orders" and added:
                 report(0.9, "aggregates")
                 # When every staged row was added, the stage (in memory) is the import's lines.
-                add_to_order_aggregates(cur, result.import_id, from_stage=added == staged)
+                add_to_order_aggregates(cur, result.import_id, from_stage=added == staged,
+                                        customers="import_customers")
                 result.aggregates = "incremental"
+            if isinstance(sha256, Future):  # hashed in the background meanwhile
+                sha256 = sha256.result()
             result.seen_before = _seen_before(cur, sha256)
             cur.execute(
                 """INSERT INTO import_log (import_id, file_name, sha256, table_name, rows_added, rows_updated,
@@ -726,6 +765,7 @@ def _import_chunks(con, table: str, mapping: list[str | None], chunks: Iterator[
                  result.unchanged, result.rejected, datetime.now().replace(microsecond=0), mode,
                  result.created_customers],
             )
+            cur.execute("DROP TABLE IF EXISTS import_customers")
             stage.close()
     except _Rejected:
         result.status = "rejected"
@@ -885,14 +925,18 @@ MERGES = {
 
 def _create_unknown_customers(cur, import_id: int, table: str) -> int:
     """Orders or visits of a customer the store does not know create that customer, attributes
-    unknown (visits also give its manager)."""
+    unknown (visits also give its manager). The file's customers, one row each with their
+    customer_no where they have one, stay in temp table import_customers for the numbering and the
+    order aggregates (the caller drops it): the file is grouped by customer once."""
     manager = "arg_max(manager_id, visit_date)" if table == "visits" else "NULL"
-    cur.execute(
-        f"""CREATE TEMP TABLE import_new_customers AS
-            SELECT customer_id, {manager} AS manager_id FROM import_stage s
-            WHERE NOT EXISTS (SELECT 1 FROM customers c WHERE c.customer_id = s.customer_id)
-            GROUP BY customer_id"""
-    )
+    cur.execute("DROP TABLE IF EXISTS import_customers")
+    cur.execute(f"""CREATE TEMP TABLE import_customers AS
+                    SELECT s.customer_id, s.manager_id, k.customer_no
+                    FROM (SELECT customer_id, {manager} AS manager_id FROM import_stage GROUP BY customer_id) s
+                    LEFT JOIN customer_keys k ON k.customer_id = s.customer_id""")
+    cur.execute("""CREATE TEMP TABLE import_new_customers AS
+                   SELECT * FROM import_customers s
+                   WHERE NOT EXISTS (SELECT 1 FROM customers c WHERE c.customer_id = s.customer_id)""")
     created = cur.execute(
         "INSERT INTO customers (customer_id, manager_id) SELECT customer_id, manager_id FROM import_new_customers"
     ).fetchall()[0][0]
@@ -907,12 +951,15 @@ def _plus(a: str, b: str) -> str:
     return f"CASE WHEN {a} IS NULL AND {b} IS NULL THEN NULL ELSE COALESCE({a}, 0) + COALESCE({b}, 0) END"
 
 
-def add_to_order_aggregates(cur, import_id: int, from_stage: bool = False) -> None:
+def add_to_order_aggregates(cur, import_id: int, from_stage: bool = False, customers: str | None = None) -> None:
     """Add one import's order lines to order_days/order_months without re-reading the other orders:
     only the (customer, day) and (customer, month) groups it touches are rewritten. Orders are only
     ever appended by an import, so old totals + the import's totals = the new totals.
 
-    `from_stage`: the import's lines are exactly the rows of `import_stage` (read from there)."""
+    `from_stage`: the import's lines are exactly the rows of `import_stage` (read from there).
+    `customers`: a temp table (customer_id, customer_no) holding at least the lines' customers, the
+    number NULL for those not numbered yet, when the caller has one: then the file's customers are
+    matched against that table instead of every customer's number."""
     lines, lines_params = ("import_stage", []) if from_stage else \
         ("(SELECT * FROM orders WHERE import_id = ?)", [import_id])
     # The period as day numbers: Python's date cannot hold every date the store can.
@@ -923,17 +970,23 @@ def add_to_order_aggregates(cur, import_id: int, from_stage: bool = False) -> No
             FROM {lines} l""", lines_params).fetchall()[0]
     if first is None:
         return
-    db.number_customers(cur, f"SELECT customer_id FROM {lines} l", lines_params)
-    days, params = _add_days(cur, lines, lines_params, first, last)
+    if customers:
+        db.number_customers(cur, f"SELECT customer_id FROM {customers} WHERE customer_no IS NULL")
+        cur.execute(f"""UPDATE {customers} SET customer_no = k.customer_no FROM customer_keys k
+                        WHERE {customers}.customer_no IS NULL AND k.customer_id = {customers}.customer_id""")
+    else:
+        db.number_customers(cur, f"SELECT customer_id FROM {lines} l", lines_params)
+    days, params = _add_days(cur, lines, lines_params, first, last, customers or "customer_keys")
     _add_months(cur, days, params, first_month, last_month)
     cur.execute("DROP TABLE IF EXISTS agg_days")
 
 
-def _add_days(cur, lines: str, lines_params: list, first: int, last: int) -> tuple[str, list]:
+def _add_days(cur, lines: str, lines_params: list, first: int, last: int, keys: str) -> tuple[str, list]:
     """order_days += the import's day totals. Returns the SQL source (and its parameters) of those
     totals for the months: customer_no, order_date, add_amount, add_quantity, add_cost, add_lines,
     new_day (the customer had no order that day before). The stored days are matched by the
-    integer customer_no (no text compared); the file's lines meet customer_keys once per day."""
+    integer customer_no (no text compared); the file's lines meet `keys` (customer_id,
+    customer_no: customer_keys or a part of it) once per day."""
     # The date range lets the store skip the row groups of other periods.
     known = cur.execute(f"SELECT count(*) FROM order_days WHERE order_date BETWEEN {DAY} AND {DAY}",
                         [first, last]).fetchall()[0][0]
@@ -944,28 +997,29 @@ def _add_days(cur, lines: str, lines_params: list, first: int, last: int) -> tup
                    FROM order_days WHERE order_date BETWEEN {DAY} AND {DAY})""", [first, last]
     # Days the store already has are updated in place (cheaper than deleting and re-inserting
     # them, and they keep their place in date order); the new days are appended.
-    cur.execute(
+    days = cur.execute(
         f"""CREATE TEMP TABLE agg_days AS
-            WITH n AS (SELECT customer_id, order_date, sum(amount) AS amount, sum(quantity) AS quantity,
-                              sum(cost) AS cost, count(*) AS lines
-                       FROM {lines} l GROUP BY customer_id, order_date)
-            SELECT n.customer_id, c.customer_no, n.order_date, d.customer_no IS NULL AS new_day,
-                   n.amount AS add_amount, n.quantity AS add_quantity, n.cost AS add_cost,
-                   n.lines AS add_lines
-            FROM n JOIN customer_keys c ON c.customer_id = n.customer_id
-            LEFT JOIN (SELECT customer_no, order_date FROM order_days
-                       WHERE order_date BETWEEN {DAY} AND {DAY}) d
-              ON d.customer_no = c.customer_no AND d.order_date = n.order_date""", [*lines_params, first, last])
-    cur.execute(
+            SELECT n.customer_id, c.customer_no, n.order_date, FALSE AS new_day,
+                   n.amount AS add_amount, n.quantity AS add_quantity, n.cost AS add_cost, n.lines AS add_lines
+            FROM (SELECT customer_id, order_date, sum(amount) AS amount, sum(quantity) AS quantity,
+                         sum(cost) AS cost, count(*) AS lines
+                  FROM {lines} l GROUP BY customer_id, order_date) n
+            JOIN {keys} c ON c.customer_id = n.customer_id""", lines_params).fetchall()[0][0]
+    updated = cur.execute(
         f"""UPDATE order_days d SET amount = {_plus('d.amount', 'k.add_amount')},
                    quantity = {_plus('d.quantity', 'k.add_quantity')}, cost = {_plus('d.cost', 'k.add_cost')},
                    lines = COALESCE(d.lines, 0) + k.add_lines
             FROM agg_days k
-            WHERE NOT k.new_day AND d.order_date BETWEEN {DAY} AND {DAY}
-              AND k.customer_no = d.customer_no AND k.order_date = d.order_date""", [first, last])
-    cur.execute(f"""INSERT INTO order_days ({DAYS_COLUMNS})
-                    SELECT customer_id, order_date, add_amount, add_quantity, add_cost, add_lines, customer_no
-                    FROM agg_days WHERE new_day ORDER BY {DAYS_ORDER}""")
+            WHERE d.order_date BETWEEN {DAY} AND {DAY}
+              AND k.customer_no = d.customer_no AND k.order_date = d.order_date""", [first, last]).fetchall()[0][0]
+    if updated < days:  # some days are new to the store (the updated ones are not told apart before)
+        cur.execute(f"""UPDATE agg_days k SET new_day = TRUE
+                        WHERE NOT EXISTS (SELECT 1 FROM order_days d WHERE d.order_date BETWEEN {DAY} AND {DAY}
+                                          AND d.customer_no = k.customer_no AND d.order_date = k.order_date)""",
+                    [first, last])
+        cur.execute(f"""INSERT INTO order_days ({DAYS_COLUMNS})
+                        SELECT customer_id, order_date, add_amount, add_quantity, add_cost, add_lines, customer_no
+                        FROM agg_days WHERE new_day ORDER BY {DAYS_ORDER}""")
     return "agg_days", []
 
 
@@ -988,23 +1042,24 @@ def _add_months(cur, days: str, params: list, first: int, last: int) -> None:
                         SELECT {_NEW_MONTH} FROM ({increments}) i JOIN customer_keys k USING (customer_no)
                         ORDER BY {MONTHS_ORDER}""", params)
         return
-    cur.execute(
-        f"""CREATE TEMP TABLE agg_months AS
-            WITH n AS ({increments})
-            SELECT n.*, m.customer_no IS NULL AS new_month
-            FROM n LEFT JOIN (SELECT customer_no, month FROM order_months WHERE month BETWEEN {DAY} AND {DAY}) m
-              ON m.customer_no = n.customer_no AND m.month = n.month""", [*params, first, last])
-    cur.execute(
+    months = cur.execute(f"CREATE TEMP TABLE agg_months AS SELECT *, FALSE AS new_month FROM ({increments}) n",
+                         params).fetchall()[0][0]
+    updated = cur.execute(
         f"""UPDATE order_months m SET amount = {_plus('m.amount', 'k.amount')},
                    quantity = {_plus('m.quantity', 'k.quantity')}, cost = {_plus('m.cost', 'k.cost')},
                    order_days = COALESCE(m.order_days, 0) + k.order_days, lines = COALESCE(m.lines, 0) + k.lines,
                    first_day = least(m.first_day, k.first_day), last_day = greatest(m.last_day, k.last_day)
             FROM agg_months k
-            WHERE NOT k.new_month AND m.month BETWEEN {DAY} AND {DAY}
-              AND k.customer_no = m.customer_no AND k.month = m.month""", [first, last])
-    cur.execute(f"""INSERT INTO order_months ({MONTHS_COLUMNS})
-                    SELECT {_NEW_MONTH} FROM agg_months i JOIN customer_keys k USING (customer_no)
-                    WHERE new_month ORDER BY {MONTHS_ORDER}""")
+            WHERE m.month BETWEEN {DAY} AND {DAY}
+              AND k.customer_no = m.customer_no AND k.month = m.month""", [first, last]).fetchall()[0][0]
+    if updated < months:
+        cur.execute(f"""UPDATE agg_months k SET new_month = TRUE
+                        WHERE NOT EXISTS (SELECT 1 FROM order_months m WHERE m.month BETWEEN {DAY} AND {DAY}
+                                          AND m.customer_no = k.customer_no AND m.month = k.month)""",
+                    [first, last])
+        cur.execute(f"""INSERT INTO order_months ({MONTHS_COLUMNS})
+                        SELECT {_NEW_MONTH} FROM agg_months i JOIN customer_keys k USING (customer_no)
+                        WHERE new_month ORDER BY {MONTHS_ORDER}""")
     cur.execute("DROP TABLE agg_months")
 
 
@@ -1059,7 +1114,7 @@ def import_raw(con, raw: RawFile, table: str | None = None, mapping: list[str | 
     check_mapping(table, mapping)
     with closing(_read_ahead(raw, lambda chunk: prepare_chunk(chunk, table, mapping, raw.headers),
                              progress)) as chunks:
-        return _import_chunks(con, table, mapping, chunks, raw.file_name, raw.sha256, mode, progress)
+        return _import_chunks(con, table, mapping, chunks, raw.file_name, raw.digest, mode, progress)
 
 
 def _read_ahead(raw: RawFile, prepare_one: Callable[[Chunk], PreparedChunk],

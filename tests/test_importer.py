@@ -467,6 +467,56 @@ def test_duplicates_in_sorted_files_count_once(con, tmp_path, monkeypatch, where
     assert (again.added, again.unchanged) == (10, 300)
 
 
+def key_runs(*chunks: list) -> importer._KeyRuns:
+    """_KeyRuns fed chunk by chunk with (order_id, product) keys."""
+    runs = importer._KeyRuns()
+    for keys in chunks:
+        runs.add(pa.table({"order_id": [k[0] for k in keys], "product": [k[1] for k in keys]},
+                          schema=pa.schema([("order_id", pa.string()), ("product", pa.string())])))
+    return runs
+
+
+def test_ascending_runs_with_disjoint_ranges_prove_distinct_keys():
+    day_2 = [("D2-01", "中华"), ("D2-01", "玉溪"), ("D2-02", "中华")]
+    day_1 = [("D1-01", "利群"), ("D1-05", "中华")]
+    # Newest day first, order numbers ascending within a day (how exports of the ordering system look).
+    assert key_runs(day_2 + day_1).distinct()
+    assert len(key_runs(day_2 + day_1).runs) == 2
+    assert key_runs(day_2[:2], day_2[2:] + day_1).runs == key_runs(day_2 + day_1).runs  # goes on across chunks
+    assert key_runs(day_2, day_1).distinct()
+    # The same line twice: next to each other, or in two runs whose ranges then overlap.
+    assert not key_runs(day_2 + [day_2[-1]] + day_1).distinct()
+    assert not key_runs(day_2 + day_1 + [("D2-01", "玉溪")]).distinct()
+    assert not key_runs(day_2, day_1, [("D1-01", "利群")]).distinct()
+    # Overlapping ranges without a repeated key prove nothing either (a hash check decides).
+    assert not key_runs([("A", "x"), ("C", "x")], [("B", "x")]).distinct()
+    # Text is compared by code point, as the store compares it.
+    assert key_runs([("A", "中"), ("A", "玉"), ("A", "𠀀")]).distinct()
+    assert not key_runs([("A", "玉"), ("A", "中")], [("A", "玉")]).distinct()
+    assert not key_runs([("A", None), ("B", "x")]).distinct()
+    assert key_runs([]).distinct() and key_runs([("A", "x")]).distinct()
+
+
+def test_an_unsorted_file_gives_up_the_run_proof(monkeypatch):
+    monkeypatch.setattr(importer, "MAX_KEY_RUNS", 3)
+    descending = [(f"O{i}", "x") for i in range(5, 0, -1)]  # five runs of one key each
+    assert key_runs(descending[:3]).distinct()
+    runs = key_runs(descending[:3], descending[3:])
+    assert runs.runs is None and not runs.distinct() and runs.rows == 5
+
+
+def test_a_file_by_day_with_a_line_repeated_on_another_day_counts_it_once(con, tmp_path, monkeypatch):
+    monkeypatch.setattr(importer, "CSV_BLOCK_BYTES", 1 << 10)
+    lines = ["order_id,customer_id,order_date,product,quantity,amount"]
+    for day in (3, 2, 1):  # newest day first, order numbers ascending within a day
+        lines += [f"D{day}-{i:03d},C{i % 4},2025-06-0{day},P,1,{day * 100 + i}" for i in range(40)]
+    lines.append("D3-007,C3,2025-06-03,P,1,999")  # the third day's line again, at the end
+    result = importer.import_file(con, write(tmp_path, "days.csv", "\n".join(lines) + "\n"))
+    assert (result.added, result.unchanged) == (120, 1)
+    assert totals(con) == (120, sum(day * 100 + i for day in (1, 2, 3) for i in range(40)), 120.0)
+    assert_customer_numbers_hold(con)
+
+
 def test_a_large_file_spills_its_rows_to_a_temporary_table(con, tmp_path, monkeypatch):
     monkeypatch.setattr(importer, "CSV_BLOCK_BYTES", 1 << 10)
     monkeypatch.setattr(importer, "STAGE_MEMORY_BYTES", 2_000)  # past this, rows leave memory
