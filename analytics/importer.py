@@ -588,10 +588,12 @@ def _ascending(keys: pa.Table) -> np.ndarray:
     key of the row before."""
     before, after = keys.slice(0, keys.num_rows - 1), keys.slice(1)
     greater = equal = None
-    for name in keys.column_names:
-        above, same = pc.greater(after[name], before[name]), pc.equal(after[name], before[name])
+    for i, name in enumerate(keys.column_names):
+        above = pc.greater(after[name], before[name])
         greater = above if greater is None else pc.or_(greater, pc.and_(equal, above))
-        equal = same if equal is None else pc.and_(equal, same)
+        if i < keys.num_columns - 1:  # the last column's equality decides nothing
+            same = pc.equal(after[name], before[name])
+            equal = same if equal is None else pc.and_(equal, same)
     return to_numpy_mask(greater)
 
 
@@ -628,6 +630,12 @@ class _KeyRuns:
         if self.runs and runs[0][0] > self.runs[-1][1]:  # the run goes on from the chunk before
             self.runs[-1][1] = runs.pop(0)[1]
         self.runs += runs
+
+    def bounds(self) -> tuple[tuple, tuple] | None:
+        """The smallest and the largest key, when the runs are known."""
+        if not self.runs:
+            return None
+        return min(first for first, _ in self.runs), max(last for _, last in self.runs)
 
     def distinct(self) -> bool:
         if self.runs is None:
@@ -695,6 +703,12 @@ class _Stage:
             return None
         runs = self.runs.get(group)
         return (runs.rows, runs.distinct()) if runs else (0, True)
+
+    def id_range(self, group: Group) -> tuple | None:
+        """The lowest and highest id of an identity group with ids, when the runs tell it."""
+        runs = None if self.in_table or group[0] is None else self.runs.get(group)
+        bounds = runs.bounds() if runs else None
+        return (bounds[0][0], bounds[1][0]) if bounds else None
 
     def count(self) -> int:
         if self.in_table:
@@ -841,7 +855,7 @@ def _append_new(cur, table: str, import_id: int, stage: _Stage) -> int:
         source = _first_of_each(cur, stage, group, identity)
         if source is None:
             continue
-        known = _stored_before(cur, table, source, group, identity)
+        known = _stored_before(cur, table, source, group, identity, stage.id_range(group))
         new = "TRUE" if not known else "s._row NOT IN (SELECT _row FROM import_known)"
         added += cur.execute(
             f"""INSERT INTO {table} ({', '.join(columns)}, import_id)
@@ -852,16 +866,18 @@ def _append_new(cur, table: str, import_id: int, stage: _Stage) -> int:
     return added
 
 
-def _stored_before(cur, table: str, source: str, group: Group, identity: tuple[str, ...]) -> int:
+def _stored_before(cur, table: str, source: str, group: Group, identity: tuple[str, ...],
+                   id_range: tuple | None = None) -> int:
     """How many of the `source` rows the table already holds; when the join below ran, their
-    _row are in temp table import_known (the caller drops it). A file of new ids (the usual export: order and visit numbers grow)
-    is settled by looking up its id range, which DuckDB answers from the row groups' min/max;
+    _row are in temp table import_known (the caller drops it). A file of new ids (the usual
+    export: order and visit numbers grow) is settled by looking up its id range (`id_range` when
+    the stage knows it), which DuckDB answers from the row groups' min/max;
     otherwise a join hashes the file's rows and probes the table with them (DuckDB then skips
     the table's row groups outside the file's key range), rather than NOT EXISTS, which hashes
     the whole table: time and memory grew with it."""
     column, filled = group
     if column is not None and filled:
-        low, high = cur.execute(f"SELECT min({column}), max({column}) FROM {source} s").fetchall()[0]
+        low, high = id_range or cur.execute(f"SELECT min({column}), max({column}) FROM {source} s").fetchall()[0]
         if not cur.execute(f"SELECT EXISTS (SELECT 1 FROM {table} WHERE {column} BETWEEN ? AND ?)",
                            [low, high]).fetchall()[0][0]:
             return 0
@@ -931,18 +947,15 @@ def _create_unknown_customers(cur, import_id: int, table: str) -> int:
     manager = "arg_max(manager_id, visit_date)" if table == "visits" else "NULL"
     cur.execute("DROP TABLE IF EXISTS import_customers")
     cur.execute(f"""CREATE TEMP TABLE import_customers AS
-                    SELECT s.customer_id, s.manager_id, k.customer_no
+                    SELECT s.customer_id, s.manager_id, k.customer_no, c.customer_id IS NULL AS unknown
                     FROM (SELECT customer_id, {manager} AS manager_id FROM import_stage GROUP BY customer_id) s
-                    LEFT JOIN customer_keys k ON k.customer_id = s.customer_id""")
-    cur.execute("""CREATE TEMP TABLE import_new_customers AS
-                   SELECT * FROM import_customers s
-                   WHERE NOT EXISTS (SELECT 1 FROM customers c WHERE c.customer_id = s.customer_id)""")
-    created = cur.execute(
-        "INSERT INTO customers (customer_id, manager_id) SELECT customer_id, manager_id FROM import_new_customers"
-    ).fetchall()[0][0]
-    cur.execute("INSERT INTO import_undo SELECT ?, 'customers', customer_id, NULL FROM import_new_customers",
-                [import_id])
-    cur.execute("DROP TABLE import_new_customers")
+                    LEFT JOIN customer_keys k ON k.customer_id = s.customer_id
+                    LEFT JOIN customers c ON c.customer_id = s.customer_id""")
+    created = cur.execute("""INSERT INTO customers (customer_id, manager_id)
+                             SELECT customer_id, manager_id FROM import_customers WHERE unknown""").fetchall()[0][0]
+    if created:
+        cur.execute("INSERT INTO import_undo SELECT ?, 'customers', customer_id, NULL FROM import_customers WHERE unknown",
+                    [import_id])
     return created
 
 
@@ -971,9 +984,10 @@ def add_to_order_aggregates(cur, import_id: int, from_stage: bool = False, custo
     if first is None:
         return
     if customers:
-        db.number_customers(cur, f"SELECT customer_id FROM {customers} WHERE customer_no IS NULL")
-        cur.execute(f"""UPDATE {customers} SET customer_no = k.customer_no FROM customer_keys k
-                        WHERE {customers}.customer_no IS NULL AND k.customer_id = {customers}.customer_id""")
+        if cur.execute(f"SELECT count(*) FROM {customers} WHERE customer_no IS NULL").fetchall()[0][0]:
+            db.number_customers(cur, f"SELECT customer_id FROM {customers} WHERE customer_no IS NULL")
+            cur.execute(f"""UPDATE {customers} SET customer_no = k.customer_no FROM customer_keys k
+                            WHERE {customers}.customer_no IS NULL AND k.customer_id = {customers}.customer_id""")
     else:
         db.number_customers(cur, f"SELECT customer_id FROM {lines} l", lines_params)
     days, params = _add_days(cur, lines, lines_params, first, last, customers or "customer_keys")

@@ -310,8 +310,12 @@ def test_customer_numbers_hold_through_imports_and_undo(con, tmp_path):
     numbers = db.rows(con, "SELECT customer_id, customer_no FROM customer_keys ORDER BY 1")
     assert [n for _, n in numbers] == list(range(1, len(numbers) + 1))
     importer.undo_import(con, first.import_id)
+    assert db.scalar(con, "SELECT count(*) FROM customers") == 0  # the undo removed the customers it made
     again = importer.import_file(con, write(tmp_path, "a2.csv", ORDERS_A + "O9,C0,2025-06-05,P,1,50\n"))
     assert again.added == 4
+    # Numbered but no longer known: made again, with the new one.
+    assert again.created_customers == len(numbers) + 1
+    assert db.rows(con, "SELECT customer_id FROM customers ORDER BY 1") == sorted([("C0",), *((c,) for c, _ in numbers)])
     # A customer keeps its number after an undo; a new one gets the next free number.
     assert db.rows(con, "SELECT customer_id, customer_no FROM customer_keys ORDER BY 2") == [
         *numbers, ("C0", len(numbers) + 1)]
@@ -484,6 +488,7 @@ def test_ascending_runs_with_disjoint_ranges_prove_distinct_keys():
     assert len(key_runs(day_2 + day_1).runs) == 2
     assert key_runs(day_2[:2], day_2[2:] + day_1).runs == key_runs(day_2 + day_1).runs  # goes on across chunks
     assert key_runs(day_2, day_1).distinct()
+    assert key_runs(day_2, day_1).bounds() == (("D1-01", "利群"), ("D2-02", "中华"))  # the file's id range
     # The same line twice: next to each other, or in two runs whose ranges then overlap.
     assert not key_runs(day_2 + [day_2[-1]] + day_1).distinct()
     assert not key_runs(day_2 + day_1 + [("D2-01", "玉溪")]).distinct()
@@ -495,6 +500,7 @@ def test_ascending_runs_with_disjoint_ranges_prove_distinct_keys():
     assert not key_runs([("A", "玉"), ("A", "中")], [("A", "玉")]).distinct()
     assert not key_runs([("A", None), ("B", "x")]).distinct()
     assert key_runs([]).distinct() and key_runs([("A", "x")]).distinct()
+    assert key_runs([]).bounds() is None and key_runs([("A", None)]).bounds() is None
 
 
 def test_an_unsorted_file_gives_up_the_run_proof(monkeypatch):
