@@ -758,15 +758,18 @@ def _import_chunks(con, table: str, mapping: list[str | None], chunks: Iterator[
             added, updated = MERGES[table](cur, result.import_id, mapped, stage)
             result.added, result.updated = added, updated
             result.unchanged = staged - added - updated
+            # When every staged row was added, the stage is the import's lines: grouped by day once.
+            grouped = table == "orders" and 0 < added == staged
+            if grouped:
+                group_import_days(cur)
             if table in ("orders", "visits"):
-                result.created_customers = _create_unknown_customers(cur, result.import_id, table)
+                result.created_customers = _create_unknown_customers(
+                    cur, result.import_id, table, "agg_days" if grouped else "import_stage")
             if table == "visits" and added:
                 db.number_visits(cur)
             if table == "orders" and added:
                 report(0.9, "aggregates")
-                # When every staged row was added, the stage (in memory) is the import's lines.
-                add_to_order_aggregates(cur, result.import_id, from_stage=added == staged,
-                                        customers="import_customers")
+                add_to_order_aggregates(cur, result.import_id, grouped=grouped)
                 result.aggregates = "incremental"
             if isinstance(sha256, Future):  # hashed in the background meanwhile
                 sha256 = sha256.result()
@@ -779,7 +782,6 @@ def _import_chunks(con, table: str, mapping: list[str | None], chunks: Iterator[
                  result.unchanged, result.rejected, datetime.now().replace(microsecond=0), mode,
                  result.created_customers],
             )
-            cur.execute("DROP TABLE IF EXISTS import_customers")
             stage.close()
     except _Rejected:
         result.status = "rejected"
@@ -939,24 +941,42 @@ MERGES = {
 }
 
 
-def _create_unknown_customers(cur, import_id: int, table: str) -> int:
+def _create_unknown_customers(cur, import_id: int, table: str, source: str = "import_stage") -> int:
     """Orders or visits of a customer the store does not know create that customer, attributes
-    unknown (visits also give its manager). The file's customers, one row each with their
-    customer_no where they have one, stay in temp table import_customers for the numbering and the
-    order aggregates (the caller drops it): the file is grouped by customer once."""
+    unknown (visits also give its manager). `source`: the file's rows, or its order days."""
     manager = "arg_max(manager_id, visit_date)" if table == "visits" else "NULL"
-    cur.execute("DROP TABLE IF EXISTS import_customers")
-    cur.execute(f"""CREATE TEMP TABLE import_customers AS
-                    SELECT s.customer_id, s.manager_id, k.customer_no, c.customer_id IS NULL AS unknown
-                    FROM (SELECT customer_id, {manager} AS manager_id FROM import_stage GROUP BY customer_id) s
-                    LEFT JOIN customer_keys k ON k.customer_id = s.customer_id
-                    LEFT JOIN customers c ON c.customer_id = s.customer_id""")
-    created = cur.execute("""INSERT INTO customers (customer_id, manager_id)
-                             SELECT customer_id, manager_id FROM import_customers WHERE unknown""").fetchall()[0][0]
+    cur.execute(
+        f"""CREATE TEMP TABLE import_new_customers AS
+            SELECT customer_id, {manager} AS manager_id FROM {source} s
+            WHERE NOT EXISTS (SELECT 1 FROM customers c WHERE c.customer_id = s.customer_id)
+            GROUP BY customer_id"""
+    )
+    created = cur.execute(
+        "INSERT INTO customers (customer_id, manager_id) SELECT customer_id, manager_id FROM import_new_customers"
+    ).fetchall()[0][0]
     if created:
-        cur.execute("INSERT INTO import_undo SELECT ?, 'customers', customer_id, NULL FROM import_customers WHERE unknown",
+        cur.execute("INSERT INTO import_undo SELECT ?, 'customers', customer_id, NULL FROM import_new_customers",
                     [import_id])
+    cur.execute("DROP TABLE import_new_customers")
     return created
+
+
+# An import's order lines {lines} as day totals per customer (temp table agg_days), with the
+# customers' numbers (NULL for a customer new to the store) and new_day to be settled.
+_DAY_TOTALS = """CREATE TEMP TABLE agg_days AS
+    SELECT n.customer_id, k.customer_no, n.order_date, FALSE AS new_day, n.amount AS add_amount,
+           n.quantity AS add_quantity, n.cost AS add_cost, n.lines AS add_lines
+    FROM (SELECT customer_id, order_date, sum(amount) AS amount, sum(quantity) AS quantity, sum(cost) AS cost,
+                 count(*) AS lines
+          FROM {lines} l GROUP BY customer_id, order_date) n
+    LEFT JOIN customer_keys k ON k.customer_id = n.customer_id"""
+
+
+def group_import_days(cur) -> None:
+    """The import's lines, when they are exactly the stage's rows, as day totals in agg_days: the
+    file is grouped once, for its unknown customers, their numbers and the aggregates."""
+    cur.execute("DROP TABLE IF EXISTS agg_days")
+    cur.execute(_DAY_TOTALS.format(lines="import_stage"))
 
 
 def _plus(a: str, b: str) -> str:
@@ -964,61 +984,49 @@ def _plus(a: str, b: str) -> str:
     return f"CASE WHEN {a} IS NULL AND {b} IS NULL THEN NULL ELSE COALESCE({a}, 0) + COALESCE({b}, 0) END"
 
 
-def add_to_order_aggregates(cur, import_id: int, from_stage: bool = False, customers: str | None = None) -> None:
+def add_to_order_aggregates(cur, import_id: int, grouped: bool = False) -> None:
     """Add one import's order lines to order_days/order_months without re-reading the other orders:
     only the (customer, day) and (customer, month) groups it touches are rewritten. Orders are only
     ever appended by an import, so old totals + the import's totals = the new totals.
 
-    `from_stage`: the import's lines are exactly the rows of `import_stage` (read from there).
-    `customers`: a temp table (customer_id, customer_no) holding at least the lines' customers, the
-    number NULL for those not numbered yet, when the caller has one: then the file's customers are
-    matched against that table instead of every customer's number."""
-    lines, lines_params = ("import_stage", []) if from_stage else \
-        ("(SELECT * FROM orders WHERE import_id = ?)", [import_id])
+    `grouped`: the import's day totals are in agg_days already (group_import_days); otherwise its
+    lines are read back from orders."""
+    if not grouped:
+        cur.execute("DROP TABLE IF EXISTS agg_days")
+        cur.execute(_DAY_TOTALS.format(lines="(SELECT * FROM orders WHERE import_id = ?)"), [import_id])
     # The period as day numbers: Python's date cannot hold every date the store can.
-    first, last, first_month, last_month = cur.execute(
+    first, last, first_month, last_month, days, unnumbered = cur.execute(
         f"""SELECT min(order_date) - {EPOCH}, max(order_date) - {EPOCH},
                    date_trunc('month', min(order_date))::DATE - {EPOCH},
-                   date_trunc('month', max(order_date))::DATE - {EPOCH}
-            FROM {lines} l""", lines_params).fetchall()[0]
-    if first is None:
-        return
-    if customers:
-        if cur.execute(f"SELECT count(*) FROM {customers} WHERE customer_no IS NULL").fetchall()[0][0]:
-            db.number_customers(cur, f"SELECT customer_id FROM {customers} WHERE customer_no IS NULL")
-            cur.execute(f"""UPDATE {customers} SET customer_no = k.customer_no FROM customer_keys k
-                            WHERE {customers}.customer_no IS NULL AND k.customer_id = {customers}.customer_id""")
-    else:
-        db.number_customers(cur, f"SELECT customer_id FROM {lines} l", lines_params)
-    days, params = _add_days(cur, lines, lines_params, first, last, customers or "customer_keys")
-    _add_months(cur, days, params, first_month, last_month)
-    cur.execute("DROP TABLE IF EXISTS agg_days")
+                   date_trunc('month', max(order_date))::DATE - {EPOCH},
+                   count(*), count(*) FILTER (WHERE customer_no IS NULL)
+            FROM agg_days""").fetchall()[0]
+    if first is not None:
+        if unnumbered:
+            db.number_customers(cur, "SELECT customer_id FROM agg_days WHERE customer_no IS NULL")
+            cur.execute("""UPDATE agg_days SET customer_no = k.customer_no FROM customer_keys k
+                           WHERE agg_days.customer_no IS NULL AND k.customer_id = agg_days.customer_id""")
+        source = _add_days(cur, first, last, days)
+        _add_months(cur, source, first_month, last_month)
+    cur.execute("DROP TABLE agg_days")
 
 
-def _add_days(cur, lines: str, lines_params: list, first: int, last: int, keys: str) -> tuple[str, list]:
-    """order_days += the import's day totals. Returns the SQL source (and its parameters) of those
+def _add_days(cur, first: int, last: int, days: int) -> str:
+    """order_days += the import's `days` day totals (agg_days). Returns the SQL source of those
     totals for the months: customer_no, order_date, add_amount, add_quantity, add_cost, add_lines,
     new_day (the customer had no order that day before). The stored days are matched by the
-    integer customer_no (no text compared); the file's lines meet `keys` (customer_id,
-    customer_no: customer_keys or a part of it) once per day."""
+    integer customer_no (no text compared)."""
     # The date range lets the store skip the row groups of other periods.
     known = cur.execute(f"SELECT count(*) FROM order_days WHERE order_date BETWEEN {DAY} AND {DAY}",
                         [first, last]).fetchall()[0][0]
     if not known:  # the usual import: a new period, its days are simply appended
-        cur.execute(db.DAYS_FROM_LINES.format(lines=lines, where="TRUE"), lines_params)
-        return f"""(SELECT customer_no, order_date, amount AS add_amount, quantity AS add_quantity,
-                          cost AS add_cost, lines AS add_lines, TRUE AS new_day
-                   FROM order_days WHERE order_date BETWEEN {DAY} AND {DAY})""", [first, last]
+        cur.execute(f"""INSERT INTO order_days ({DAYS_COLUMNS})
+                        SELECT customer_id, order_date, add_amount, add_quantity, add_cost, add_lines, customer_no
+                        FROM agg_days ORDER BY {DAYS_ORDER}""")
+        return """(SELECT customer_no, order_date, add_amount, add_quantity, add_cost, add_lines, TRUE AS new_day
+                   FROM agg_days)"""
     # Days the store already has are updated in place (cheaper than deleting and re-inserting
     # them, and they keep their place in date order); the new days are appended.
-    days = cur.execute(
-        f"""CREATE TEMP TABLE agg_days AS
-            SELECT n.customer_id, c.customer_no, n.order_date, FALSE AS new_day,
-                   n.amount AS add_amount, n.quantity AS add_quantity, n.cost AS add_cost, n.lines AS add_lines
-            FROM (SELECT customer_id, order_date, sum(amount) AS amount, sum(quantity) AS quantity,
-                         sum(cost) AS cost, count(*) AS lines
-                  FROM {lines} l GROUP BY customer_id, order_date) n
-            JOIN {keys} c ON c.customer_id = n.customer_id""", lines_params).fetchall()[0][0]
     updated = cur.execute(
         f"""UPDATE order_days d SET amount = {_plus('d.amount', 'k.add_amount')},
                    quantity = {_plus('d.quantity', 'k.add_quantity')}, cost = {_plus('d.cost', 'k.add_cost')},
@@ -1034,7 +1042,7 @@ def _add_days(cur, lines: str, lines_params: list, first: int, last: int, keys: 
         cur.execute(f"""INSERT INTO order_days ({DAYS_COLUMNS})
                         SELECT customer_id, order_date, add_amount, add_quantity, add_cost, add_lines, customer_no
                         FROM agg_days WHERE new_day ORDER BY {DAYS_ORDER}""")
-    return "agg_days", []
+    return "agg_days"
 
 
 # A month total `i` (by customer_no) as an order_months row, its customer_id from customer_keys `k`.
@@ -1042,7 +1050,7 @@ _NEW_MONTH = """k.customer_id, i.month, i.amount, i.quantity, i.cost, i.order_da
                 i.last_day, i.customer_no"""
 
 
-def _add_months(cur, days: str, params: list, first: int, last: int) -> None:
+def _add_months(cur, days: str, first: int, last: int) -> None:
     """order_months += the import's day totals by month (order_days counts the new days)."""
     increments = f"""SELECT customer_no, date_trunc('month', order_date)::DATE AS month,
                             sum(add_amount) AS amount, sum(add_quantity) AS quantity, sum(add_cost) AS cost,
@@ -1054,10 +1062,10 @@ def _add_months(cur, days: str, params: list, first: int, last: int) -> None:
     if not known:
         cur.execute(f"""INSERT INTO order_months ({MONTHS_COLUMNS})
                         SELECT {_NEW_MONTH} FROM ({increments}) i JOIN customer_keys k USING (customer_no)
-                        ORDER BY {MONTHS_ORDER}""", params)
+                        ORDER BY {MONTHS_ORDER}""")
         return
-    months = cur.execute(f"CREATE TEMP TABLE agg_months AS SELECT *, FALSE AS new_month FROM ({increments}) n",
-                         params).fetchall()[0][0]
+    months = cur.execute(f"CREATE TEMP TABLE agg_months AS SELECT *, FALSE AS new_month FROM ({increments}) n"
+                         ).fetchall()[0][0]
     updated = cur.execute(
         f"""UPDATE order_months m SET amount = {_plus('m.amount', 'k.amount')},
                    quantity = {_plus('m.quantity', 'k.quantity')}, cost = {_plus('m.cost', 'k.cost')},
