@@ -1026,14 +1026,17 @@ def _add_days(cur, first: int, last: int, days: int) -> str:
         return """(SELECT customer_no, order_date, add_amount, add_quantity, add_cost, add_lines, TRUE AS new_day
                    FROM agg_days)"""
     # Days the store already has are updated in place (cheaper than deleting and re-inserting
-    # them, and they keep their place in date order); the new days are appended.
+    # them, and they keep their place in date order); the new days are appended. No date range
+    # here: against the whole table DuckDB builds its hash table on the import's days and walks
+    # the stored days in storage order, applying the updates in order (a range made it guess the
+    # stored side smaller on a small store and apply them in random order: 0.35 s instead of
+    # 0.04 s on the demo database); the join's key range still skips other periods' row groups.
     updated = cur.execute(
         f"""UPDATE order_days d SET amount = {_plus('d.amount', 'k.add_amount')},
                    quantity = {_plus('d.quantity', 'k.add_quantity')}, cost = {_plus('d.cost', 'k.add_cost')},
                    lines = COALESCE(d.lines, 0) + k.add_lines
             FROM agg_days k
-            WHERE d.order_date BETWEEN {DAY} AND {DAY}
-              AND k.customer_no = d.customer_no AND k.order_date = d.order_date""", [first, last]).fetchall()[0][0]
+            WHERE k.customer_no = d.customer_no AND k.order_date = d.order_date""").fetchall()[0][0]
     if updated < days:  # some days are new to the store (the updated ones are not told apart before)
         cur.execute(f"""UPDATE agg_days k SET new_day = TRUE
                         WHERE NOT EXISTS (SELECT 1 FROM order_days d WHERE d.order_date BETWEEN {DAY} AND {DAY}
@@ -1072,8 +1075,7 @@ def _add_months(cur, days: str, first: int, last: int) -> None:
                    order_days = COALESCE(m.order_days, 0) + k.order_days, lines = COALESCE(m.lines, 0) + k.lines,
                    first_day = least(m.first_day, k.first_day), last_day = greatest(m.last_day, k.last_day)
             FROM agg_months k
-            WHERE m.month BETWEEN {DAY} AND {DAY}
-              AND k.customer_no = m.customer_no AND k.month = m.month""", [first, last]).fetchall()[0][0]
+            WHERE k.customer_no = m.customer_no AND k.month = m.month""").fetchall()[0][0]  # no range: see _add_days
     if updated < months:
         cur.execute(f"""UPDATE agg_months k SET new_month = TRUE
                         WHERE NOT EXISTS (SELECT 1 FROM order_months m WHERE m.month BETWEEN {DAY} AND {DAY}
