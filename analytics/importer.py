@@ -1072,10 +1072,15 @@ def _add_months(cur, days: str, first: int, last: int) -> None:
     updated = cur.execute(
         f"""UPDATE order_months m SET amount = {_plus('m.amount', 'k.amount')},
                    quantity = {_plus('m.quantity', 'k.quantity')}, cost = {_plus('m.cost', 'k.cost')},
-                   order_days = COALESCE(m.order_days, 0) + k.order_days, lines = COALESCE(m.lines, 0) + k.lines,
-                   first_day = least(m.first_day, k.first_day), last_day = greatest(m.last_day, k.last_day)
+                   lines = COALESCE(m.lines, 0) + k.lines
             FROM agg_months k
             WHERE k.customer_no = m.customer_no AND k.month = m.month""").fetchall()[0][0]  # no range: see _add_days
+    # Only new order days change a month's day count and can move its first or last day (a day
+    # already stored lies between them): the other months keep those columns as they are.
+    cur.execute("""UPDATE order_months m SET order_days = COALESCE(m.order_days, 0) + k.order_days,
+                          first_day = least(m.first_day, k.first_day), last_day = greatest(m.last_day, k.last_day)
+                   FROM (SELECT * FROM agg_months WHERE order_days > 0) k
+                   WHERE k.customer_no = m.customer_no AND k.month = m.month""")
     if updated < months:
         cur.execute(f"""UPDATE agg_months k SET new_month = TRUE
                         WHERE NOT EXISTS (SELECT 1 FROM order_months m WHERE m.month BETWEEN {DAY} AND {DAY}

@@ -294,15 +294,20 @@ def test_aggregates_match_a_full_refresh(con, tmp_path):
     ])
     importer.import_file(con, write(tmp_path, "a.csv", ORDERS_A))
     importer.import_file(con, write(tmp_path, "b.csv", ORDERS_B))
+    # Every line new: C2 gains a day before its first June day, C1 more on a day it has.
+    importer.import_file(con, write(tmp_path, "c.csv", "order_id,customer_id,order_date,amount\n"
+                                                       "O5,C2,2025-06-01,50\nO6,C1,2025-06-02,10\n"))
+    assert db.rows(con, "SELECT first_day, last_day, order_days FROM order_months WHERE customer_id = 'C2'") == \
+        [(date(2025, 6, 1), date(2025, 6, 3), 3)]
     days = db.query(con, "SELECT * FROM order_days ORDER BY customer_id, order_date")
     months = db.query(con, "SELECT * FROM order_months ORDER BY customer_id, month")
     with db.transaction(con) as cur:
         db.refresh_aggregates(cur)
     pd.testing.assert_frame_equal(days, db.query(con, "SELECT * FROM order_days ORDER BY customer_id, order_date"))
     pd.testing.assert_frame_equal(months, db.query(con, "SELECT * FROM order_months ORDER BY customer_id, month"))
-    # C1 in June 2025: X1 (5, no quantity) + O1 100 + O2 200 over 2 order days and 3 lines.
+    # C1 in June 2025: X1 (5, no quantity) + O1 100 + O2 200 + O6 10 over 2 order days and 4 lines.
     assert db.rows(con, "SELECT amount, quantity, order_days, lines FROM order_months WHERE customer_id = 'C1'") == \
-        [(305.0, 3.0, 2, 3)]
+        [(315.0, 3.0, 2, 4)]
 
 
 def test_customer_numbers_hold_through_imports_and_undo(con, tmp_path):
