@@ -387,7 +387,9 @@ def _drop_blank_rows(chunk: Chunk) -> tuple[pa.Table, np.ndarray]:
 
 
 def _has_text(column) -> np.ndarray:
-    return to_numpy_mask(pc.greater(pc.utf8_length(pc.utf8_trim_whitespace(column)), 0))
+    """Whether each value has something besides whitespace (checked in place, not trimmed)."""
+    blank = pc.or_(pc.equal(pc.binary_length(column), 0), pc.utf8_is_space(column))
+    return to_numpy_mask(pc.invert(blank))  # a missing value has no text either
 
 
 def _cell_errors(mask: np.ndarray, rows: np.ndarray, values: pa.Array, header: str, code: str,
