@@ -766,7 +766,7 @@ def _import_chunks(con, table: str, mapping: list[str | None], chunks: Iterator[
                 group_import_days(cur)
             if table in ("orders", "visits"):
                 result.created_customers = _create_unknown_customers(
-                    cur, result.import_id, table, "agg_days" if grouped else "import_stage")
+                    cur, result.import_id, table, *(("agg_days", "s.unknown_customer") if grouped else ()))
             if table == "visits" and added:
                 db.number_visits(cur)
             if table == "orders" and added:
@@ -943,14 +943,18 @@ MERGES = {
 }
 
 
-def _create_unknown_customers(cur, import_id: int, table: str, source: str = "import_stage") -> int:
+_NOT_A_CUSTOMER = "NOT EXISTS (SELECT 1 FROM customers c WHERE c.customer_id = s.customer_id)"
+
+
+def _create_unknown_customers(cur, import_id: int, table: str, source: str = "import_stage",
+                              unknown: str = _NOT_A_CUSTOMER) -> int:
     """Orders or visits of a customer the store does not know create that customer, attributes
-    unknown (visits also give its manager). `source`: the file's rows, or its order days."""
+    unknown (visits also give its manager). `source` `s`: the file's rows, or its order days
+    (agg_days, which know their unknown customers)."""
     manager = "arg_max(manager_id, visit_date)" if table == "visits" else "NULL"
     cur.execute(
         f"""CREATE TEMP TABLE import_new_customers AS
-            SELECT customer_id, {manager} AS manager_id FROM {source} s
-            WHERE NOT EXISTS (SELECT 1 FROM customers c WHERE c.customer_id = s.customer_id)
+            SELECT customer_id, {manager} AS manager_id FROM {source} s WHERE {unknown}
             GROUP BY customer_id"""
     )
     created = cur.execute(
@@ -964,21 +968,24 @@ def _create_unknown_customers(cur, import_id: int, table: str, source: str = "im
 
 
 # An import's order lines {lines} as day totals per customer (temp table agg_days), with the
-# customers' numbers (NULL for a customer new to the store) and new_day to be settled.
+# customers' numbers (NULL for a customer new to the store), new_day to be settled and, when
+# {customers} joins customers `c`, whether the customer is unknown.
 _DAY_TOTALS = """CREATE TEMP TABLE agg_days AS
     SELECT n.customer_id, k.customer_no, n.order_date, FALSE AS new_day, n.amount AS add_amount,
-           n.quantity AS add_quantity, n.cost AS add_cost, n.lines AS add_lines
+           n.quantity AS add_quantity, n.cost AS add_cost, n.lines AS add_lines,
+           {unknown} AS unknown_customer
     FROM (SELECT customer_id, order_date, sum(amount) AS amount, sum(quantity) AS quantity, sum(cost) AS cost,
                  count(*) AS lines
           FROM {lines} l GROUP BY customer_id, order_date) n
-    LEFT JOIN customer_keys k ON k.customer_id = n.customer_id"""
+    LEFT JOIN customer_keys k ON k.customer_id = n.customer_id {customers}"""
 
 
 def group_import_days(cur) -> None:
     """The import's lines, when they are exactly the stage's rows, as day totals in agg_days: the
     file is grouped once, for its unknown customers, their numbers and the aggregates."""
     cur.execute("DROP TABLE IF EXISTS agg_days")
-    cur.execute(_DAY_TOTALS.format(lines="import_stage"))
+    cur.execute(_DAY_TOTALS.format(lines="import_stage", unknown="c.customer_id IS NULL",
+                                   customers="LEFT JOIN customers c ON c.customer_id = n.customer_id"))
 
 
 def _plus(a: str, b: str) -> str:
@@ -995,7 +1002,8 @@ def add_to_order_aggregates(cur, import_id: int, grouped: bool = False) -> None:
     lines are read back from orders."""
     if not grouped:
         cur.execute("DROP TABLE IF EXISTS agg_days")
-        cur.execute(_DAY_TOTALS.format(lines="(SELECT * FROM orders WHERE import_id = ?)"), [import_id])
+        cur.execute(_DAY_TOTALS.format(lines="(SELECT * FROM orders WHERE import_id = ?)", unknown="FALSE",
+                                       customers=""), [import_id])
     # The period as day numbers: Python's date cannot hold every date the store can.
     first, last, first_month, last_month, days, unnumbered = cur.execute(
         f"""SELECT min(order_date) - {EPOCH}, max(order_date) - {EPOCH},
@@ -1008,16 +1016,16 @@ def add_to_order_aggregates(cur, import_id: int, grouped: bool = False) -> None:
             db.number_customers(cur, "SELECT customer_id FROM agg_days WHERE customer_no IS NULL")
             cur.execute("""UPDATE agg_days SET customer_no = k.customer_no FROM customer_keys k
                            WHERE agg_days.customer_no IS NULL AND k.customer_id = agg_days.customer_id""")
-        source = _add_days(cur, first, last, days)
-        _add_months(cur, source, first_month, last_month)
+        source, all_stored = _add_days(cur, first, last, days)
+        _add_months(cur, source, first_month, last_month, all_stored)
     cur.execute("DROP TABLE agg_days")
 
 
-def _add_days(cur, first: int, last: int, days: int) -> str:
+def _add_days(cur, first: int, last: int, days: int) -> tuple[str, bool]:
     """order_days += the import's `days` day totals (agg_days). Returns the SQL source of those
-    totals for the months: customer_no, order_date, add_amount, add_quantity, add_cost, add_lines,
-    new_day (the customer had no order that day before). The stored days are matched by the
-    integer customer_no (no text compared)."""
+    totals for the months (customer_no, order_date, add_amount, add_quantity, add_cost, add_lines,
+    new_day: the customer had no order that day before) and whether every day was stored
+    before. The stored days are matched by the integer customer_no (no text compared)."""
     # The date range lets the store skip the row groups of other periods.
     known = cur.execute(f"SELECT count(*) FROM order_days WHERE order_date BETWEEN {DAY} AND {DAY}",
                         [first, last]).fetchall()[0][0]
@@ -1026,7 +1034,7 @@ def _add_days(cur, first: int, last: int, days: int) -> str:
                         SELECT customer_id, order_date, add_amount, add_quantity, add_cost, add_lines, customer_no
                         FROM agg_days ORDER BY {DAYS_ORDER}""")
         return """(SELECT customer_no, order_date, add_amount, add_quantity, add_cost, add_lines, TRUE AS new_day
-                   FROM agg_days)"""
+                   FROM agg_days)""", False
     # Days the store already has are updated in place (cheaper than deleting and re-inserting
     # them, and they keep their place in date order); the new days are appended. No date range
     # here: against the whole table DuckDB builds its hash table on the import's days and walks
@@ -1047,7 +1055,7 @@ def _add_days(cur, first: int, last: int, days: int) -> str:
         cur.execute(f"""INSERT INTO order_days ({DAYS_COLUMNS})
                         SELECT customer_id, order_date, add_amount, add_quantity, add_cost, add_lines, customer_no
                         FROM agg_days WHERE new_day ORDER BY {DAYS_ORDER}""")
-    return "agg_days"
+    return "agg_days", updated == days
 
 
 # A month total `i` (by customer_no) as an order_months row, its customer_id from customer_keys `k`.
@@ -1055,13 +1063,20 @@ _NEW_MONTH = """k.customer_id, i.month, i.amount, i.quantity, i.cost, i.order_da
                 i.last_day, i.customer_no"""
 
 
-def _add_months(cur, days: str, first: int, last: int) -> None:
-    """order_months += the import's day totals by month (order_days counts the new days)."""
+def _add_months(cur, days: str, first: int, last: int, all_stored: bool = False) -> None:
+    """order_months += the import's day totals by month (order_days counts the new days).
+    `all_stored`: every day was stored before, so is every month, and only the sums change."""
     increments = f"""SELECT customer_no, date_trunc('month', order_date)::DATE AS month,
                             sum(add_amount) AS amount, sum(add_quantity) AS quantity, sum(add_cost) AS cost,
                             count(*) FILTER (WHERE new_day) AS order_days, sum(add_lines) AS lines,
                             min(order_date) AS first_day, max(order_date) AS last_day
                      FROM {days} GROUP BY ALL"""
+    sums = f"""amount = {_plus('m.amount', 'k.amount')}, quantity = {_plus('m.quantity', 'k.quantity')},
+               cost = {_plus('m.cost', 'k.cost')}, lines = COALESCE(m.lines, 0) + k.lines"""
+    if all_stored:
+        cur.execute(f"""UPDATE order_months m SET {sums} FROM ({increments}) k
+                        WHERE k.customer_no = m.customer_no AND k.month = m.month""")
+        return
     known = cur.execute(f"SELECT count(*) FROM order_months WHERE month BETWEEN {DAY} AND {DAY}",
                         [first, last]).fetchall()[0][0]
     if not known:
@@ -1072,9 +1087,7 @@ def _add_months(cur, days: str, first: int, last: int) -> None:
     months = cur.execute(f"CREATE TEMP TABLE agg_months AS SELECT *, FALSE AS new_month FROM ({increments}) n"
                          ).fetchall()[0][0]
     updated = cur.execute(
-        f"""UPDATE order_months m SET amount = {_plus('m.amount', 'k.amount')},
-                   quantity = {_plus('m.quantity', 'k.quantity')}, cost = {_plus('m.cost', 'k.cost')},
-                   lines = COALESCE(m.lines, 0) + k.lines
+        f"""UPDATE order_months m SET {sums}
             FROM agg_months k
             WHERE k.customer_no = m.customer_no AND k.month = m.month""").fetchall()[0][0]  # no range: see _add_days
     # Only new order days change a month's day count and can move its first or last day (a day

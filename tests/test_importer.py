@@ -299,15 +299,18 @@ def test_aggregates_match_a_full_refresh(con, tmp_path):
                                                        "O5,C2,2025-06-01,50\nO6,C1,2025-06-02,10\n"))
     assert db.rows(con, "SELECT first_day, last_day, order_days FROM order_months WHERE customer_id = 'C2'") == \
         [(date(2025, 6, 1), date(2025, 6, 3), 3)]
+    # Every day already stored: only the sums change.
+    importer.import_file(con, write(tmp_path, "d.csv", "order_id,customer_id,order_date,amount,quantity\n"
+                                                       "O7,C1,2025-06-01,1,\nO8,C2,2025-06-03,2,1\n"))
     days = db.query(con, "SELECT * FROM order_days ORDER BY customer_id, order_date")
     months = db.query(con, "SELECT * FROM order_months ORDER BY customer_id, month")
     with db.transaction(con) as cur:
         db.refresh_aggregates(cur)
     pd.testing.assert_frame_equal(days, db.query(con, "SELECT * FROM order_days ORDER BY customer_id, order_date"))
     pd.testing.assert_frame_equal(months, db.query(con, "SELECT * FROM order_months ORDER BY customer_id, month"))
-    # C1 in June 2025: X1 (5, no quantity) + O1 100 + O2 200 + O6 10 over 2 order days and 4 lines.
+    # C1 in June 2025: X1 (5, no quantity) + O1 100 + O2 200 + O6 10 + O7 1 over 2 order days and 5 lines.
     assert db.rows(con, "SELECT amount, quantity, order_days, lines FROM order_months WHERE customer_id = 'C1'") == \
-        [(315.0, 3.0, 2, 4)]
+        [(316.0, 3.0, 2, 5)]
 
 
 def test_customer_numbers_hold_through_imports_and_undo(con, tmp_path):
