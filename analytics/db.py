@@ -397,12 +397,16 @@ def set_meta(cur: duckdb.DuckDBPyConnection, key: str, value: str | None) -> Non
 DAYS_ORDER = "date_trunc('month', order_date), customer_id, order_date"
 DAYS_COLUMNS = "customer_id, order_date, amount, quantity, cost, lines, customer_no"
 MONTHS_COLUMNS = "customer_id, month, amount, quantity, cost, order_days, lines, first_day, last_day, customer_no"
+# The day totals (customer_id, order_date, amount, quantity, cost, lines) of the order lines `o`
+# of {lines} that {where} selects.
+DAY_TOTALS = """SELECT customer_id, order_date, sum(amount) AS amount, sum(quantity) AS quantity,
+           sum(cost) AS cost, count(*) AS lines
+    FROM {lines} o WHERE {where} GROUP BY customer_id, order_date"""
 # order_days rebuilt from the order lines `o` of {lines} that {where} selects (whole customer-days;
 # every customer numbered first, see number_customers).
 DAYS_FROM_LINES = f"""INSERT INTO order_days ({DAYS_COLUMNS})
     SELECT d.*, k.customer_no
-    FROM (SELECT customer_id, order_date, sum(amount), sum(quantity), sum(cost), count(*)
-          FROM {{lines}} o WHERE {{where}} GROUP BY customer_id, order_date) d
+    FROM ({DAY_TOTALS}) d
     JOIN customer_keys k USING (customer_id)
     ORDER BY {DAYS_ORDER}"""
 # order_months rebuilt from the order days `d` that {where} selects (whole customer-months).
@@ -430,12 +434,17 @@ def number_customers(cur: duckdb.DuckDBPyConnection, ids_sql: str, params: Seque
     )
 
 
+def fill_customer_numbers(cur: duckdb.DuckDBPyConnection, table: str) -> None:
+    """Fill `table`.customer_no where it is missing, numbering the customers seen for the first
+    time (`table` has customer_id and customer_no columns)."""
+    number_customers(cur, f"SELECT customer_id FROM {table} WHERE customer_no IS NULL")
+    cur.execute(f"""UPDATE {table} SET customer_no = k.customer_no FROM customer_keys k
+                    WHERE {table}.customer_no IS NULL AND k.customer_id = {table}.customer_id""")
+
+
 def number_visits(cur: duckdb.DuckDBPyConnection) -> None:
-    """Fill visits.customer_no where it is missing (the rows just written), numbering the
-    customers seen for the first time; call after every write to visits."""
-    number_customers(cur, "SELECT customer_id FROM visits WHERE customer_no IS NULL")
-    cur.execute("""UPDATE visits SET customer_no = k.customer_no FROM customer_keys k
-                   WHERE visits.customer_no IS NULL AND k.customer_id = visits.customer_id""")
+    """Fill visits.customer_no for the rows just written; call after every write to visits."""
+    fill_customer_numbers(cur, "visits")
 
 
 def refresh_aggregates(cur: duckdb.DuckDBPyConnection) -> None:

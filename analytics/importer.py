@@ -113,7 +113,7 @@ class RawFile:
     @property
     def sha256(self) -> str:
         """The file's SHA-256 (hex), which tells a file imported before."""
-        return self.digest if isinstance(self.digest, str) else self.digest.result()
+        return _hex_digest(self.digest)
 
     def chunks(self, progress: Progress | None = None) -> Iterator[Chunk]:
         for chunk in _xlsx_chunks(self) if self.sheet is not None else _csv_chunks(self):
@@ -138,6 +138,11 @@ def _source_bytes_head(source: bytes | Path, size: int = SAMPLE_BYTES) -> bytes:
 
 
 _HASHING = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sha256")
+
+
+def _hex_digest(digest: str | Future) -> str:
+    """The SHA-256, waiting for it when it is still being computed."""
+    return digest if isinstance(digest, str) else digest.result()
 
 
 def _sha256(source: bytes | Path) -> str:
@@ -765,16 +770,15 @@ def _import_chunks(con, table: str, mapping: list[str | None], chunks: Iterator[
             if grouped:
                 group_import_days(cur)
             if table in ("orders", "visits"):
-                result.created_customers = _create_unknown_customers(
-                    cur, result.import_id, table, *(("agg_days", "s.unknown_customer") if grouped else ()))
+                source, unknown = ("agg_days", "s.unknown_customer") if grouped else ("import_stage", _NOT_A_CUSTOMER)
+                result.created_customers = _create_unknown_customers(cur, result.import_id, table, source, unknown)
             if table == "visits" and added:
                 db.number_visits(cur)
             if table == "orders" and added:
                 report(0.9, "aggregates")
                 add_to_order_aggregates(cur, result.import_id, grouped=grouped)
                 result.aggregates = "incremental"
-            if isinstance(sha256, Future):  # hashed in the background meanwhile
-                sha256 = sha256.result()
+            sha256 = _hex_digest(sha256)  # hashed in the background meanwhile
             result.seen_before = _seen_before(cur, sha256)
             cur.execute(
                 """INSERT INTO import_log (import_id, file_name, sha256, table_name, rows_added, rows_updated,
@@ -946,11 +950,10 @@ MERGES = {
 _NOT_A_CUSTOMER = "NOT EXISTS (SELECT 1 FROM customers c WHERE c.customer_id = s.customer_id)"
 
 
-def _create_unknown_customers(cur, import_id: int, table: str, source: str = "import_stage",
-                              unknown: str = _NOT_A_CUSTOMER) -> int:
+def _create_unknown_customers(cur, import_id: int, table: str, source: str, unknown: str) -> int:
     """Orders or visits of a customer the store does not know create that customer, attributes
-    unknown (visits also give its manager). `source` `s`: the file's rows, or its order days
-    (agg_days, which know their unknown customers)."""
+    unknown (visits also give its manager). `source` `s`: the file's rows (`unknown`:
+    _NOT_A_CUSTOMER), or its order days (agg_days, which know their unknown customers)."""
     manager = "arg_max(manager_id, visit_date)" if table == "visits" else "NULL"
     cur.execute(
         f"""CREATE TEMP TABLE import_new_customers AS
@@ -970,14 +973,12 @@ def _create_unknown_customers(cur, import_id: int, table: str, source: str = "im
 # An import's order lines {lines} as day totals per customer (temp table agg_days), with the
 # customers' numbers (NULL for a customer new to the store), new_day to be settled and, when
 # {customers} joins customers `c`, whether the customer is unknown.
-_DAY_TOTALS = """CREATE TEMP TABLE agg_days AS
+_DAY_TOTALS = f"""CREATE TEMP TABLE agg_days AS
     SELECT n.customer_id, k.customer_no, n.order_date, FALSE AS new_day, n.amount AS add_amount,
            n.quantity AS add_quantity, n.cost AS add_cost, n.lines AS add_lines,
-           {unknown} AS unknown_customer
-    FROM (SELECT customer_id, order_date, sum(amount) AS amount, sum(quantity) AS quantity, sum(cost) AS cost,
-                 count(*) AS lines
-          FROM {lines} l GROUP BY customer_id, order_date) n
-    LEFT JOIN customer_keys k ON k.customer_id = n.customer_id {customers}"""
+           {{unknown}} AS unknown_customer
+    FROM ({db.DAY_TOTALS.format(lines="{lines}", where="TRUE")}) n
+    LEFT JOIN customer_keys k ON k.customer_id = n.customer_id {{customers}}"""
 
 
 def group_import_days(cur) -> None:
@@ -1013,9 +1014,7 @@ def add_to_order_aggregates(cur, import_id: int, grouped: bool = False) -> None:
             FROM agg_days""").fetchall()[0]
     if first is not None:
         if unnumbered:
-            db.number_customers(cur, "SELECT customer_id FROM agg_days WHERE customer_no IS NULL")
-            cur.execute("""UPDATE agg_days SET customer_no = k.customer_no FROM customer_keys k
-                           WHERE agg_days.customer_no IS NULL AND k.customer_id = agg_days.customer_id""")
+            db.fill_customer_numbers(cur, "agg_days")
         source, all_stored = _add_days(cur, first, last, days)
         _add_months(cur, source, first_month, last_month, all_stored)
     cur.execute("DROP TABLE agg_days")
