@@ -76,8 +76,12 @@ def _write_url(filters: Filters, period: str) -> None:
     params = {"lang": [lang()], "period": [period]}
     if period == "custom" and filters.start and filters.end:
         params.update(start=[filters.start.isoformat()], end=[filters.end.isoformat()])
-    for key, values in (("team", filters.teams), ("manager", filters.managers),
-                        ("region", filters.regions), ("class", filters.classes)):
+    for key, values in (
+        ("team", filters.teams),
+        ("manager", filters.managers),
+        ("region", filters.regions),
+        ("class", filters.classes),
+    ):
         if values:
             params[key] = list(values)
     if {key: st.query_params.get_all(key) for key in st.query_params} != params:
@@ -90,8 +94,11 @@ def _write_url(filters: Filters, period: str) -> None:
 def language_switch() -> None:
     current = lang()
     choice = st.sidebar.segmented_control(
-        tr("common.language"), options=list(LANGUAGES), default=current,
-        format_func=lambda code: {"zh": "中文", "en": "English"}[code], key="lang_switch",
+        tr("common.language"),
+        options=list(LANGUAGES),
+        default=current,
+        format_func=lambda code: {"zh": "中文", "en": "English"}[code],
+        key="lang_switch",
     )
     if choice and choice != current:
         st.session_state["lang"] = choice
@@ -106,15 +113,23 @@ def sidebar_filters(con) -> Filters:
     if "f_period" not in st.session_state:
         st.session_state["f_period"] = "last_month"
     period = st.sidebar.selectbox(
-        tr("common.period"), PERIODS, key="f_period",
+        tr("common.period"),
+        PERIODS,
+        key="f_period",
         format_func=labeler("common.period_"),
     )
     if period == "custom":
         default = st.session_state.get("f_range") or latest_full_month(anchor)
-        picked = st.sidebar.date_input(tr("common.period_range"), value=default, key="f_range_input",
-                                       min_value=span[0] if span else None, max_value=anchor)
-        start, end = (picked if isinstance(picked, (list, tuple)) and len(picked) == 2
-                      else (default[0], default[1]))
+        picked = st.sidebar.date_input(
+            tr("common.period_range"),
+            value=default,
+            key="f_range_input",
+            min_value=span[0] if span else None,
+            max_value=anchor,
+        )
+        start, end = (
+            picked if isinstance(picked, (list, tuple)) and len(picked) == 2 else (default[0], default[1])
+        )
         st.session_state["f_range"] = (start, end)
     elif period == "last_month":
         start, end = latest_full_month(anchor)
@@ -123,24 +138,38 @@ def sidebar_filters(con) -> Filters:
     st.sidebar.caption(tr("common.period_shown", start=start, end=end))
 
     options = cached(filter_options)
-    teams = st.sidebar.multiselect(tr("common.team"), options["teams"], key="f_team",
-                                   placeholder=tr("common.all"))
+    teams = st.sidebar.multiselect(
+        tr("common.team"), options["teams"], key="f_team", placeholder=tr("common.all")
+    )
     manager_rows = [m for m in options["managers"] if not teams or m["team"] in teams]
     names = {m["manager_id"]: f"{m['manager_name']} ({m['manager_id']})" for m in options["managers"]}
     if "f_manager" in st.session_state:
         st.session_state["f_manager"] = [m for m in st.session_state["f_manager"] if m in names]
     managers = st.sidebar.multiselect(
-        tr("common.manager"), [m["manager_id"] for m in manager_rows], key="f_manager",
-        format_func=lambda m: names.get(m, m), placeholder=tr("common.all"),
+        tr("common.manager"),
+        [m["manager_id"] for m in manager_rows],
+        key="f_manager",
+        format_func=lambda m: names.get(m, m),
+        placeholder=tr("common.all"),
     )
-    regions = st.sidebar.multiselect(tr("common.region"), options["regions"], key="f_region",
-                                     placeholder=tr("common.all"))
+    regions = st.sidebar.multiselect(
+        tr("common.region"), options["regions"], key="f_region", placeholder=tr("common.all")
+    )
     classes = st.sidebar.multiselect(
-        tr("common.customer_class"), options["classes"], key="f_class",
-        format_func=labeler("common.class_"), placeholder=tr("common.all"),
+        tr("common.customer_class"),
+        options["classes"],
+        key="f_class",
+        format_func=labeler("common.class_"),
+        placeholder=tr("common.all"),
     )
-    filters = Filters(start=start, end=end, teams=tuple(teams), managers=tuple(managers),
-                      regions=tuple(regions), classes=tuple(classes))
+    filters = Filters(
+        start=start,
+        end=end,
+        teams=tuple(teams),
+        managers=tuple(managers),
+        regions=tuple(regions),
+        classes=tuple(classes),
+    )
     _write_url(filters, period)
     return filters
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import pkgutil
 import sys
 
-from analytics.cli import db_parent, filter_parent
+from analytics import commands
+from analytics.commands.common import db_parent, filter_parent
 
-# Each module adds its sub-commands with add_commands(subparsers, parents).
-COMMAND_MODULES = [
+# Areas whose commands still live in the library module (moving to analytics/commands/).
+LEGACY_MODULES = [
     "analytics.generator",
     "analytics.importer",
     "analytics.pareto",
@@ -19,12 +21,24 @@ COMMAND_MODULES = [
 ]
 
 
+def command_modules() -> list[str]:
+    """Every module of analytics/commands/ that adds commands, in name order."""
+    found = [
+        f"{commands.__name__}.{info.name}"
+        for info in pkgutil.iter_modules(commands.__path__)
+        if info.name != "common"
+    ]
+    return sorted(found)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m analytics", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     parents = {"db": db_parent(), "filters": filter_parent()}
-    for name in COMMAND_MODULES:
-        importlib.import_module(name).add_commands(sub, parents)
+    for name in [*LEGACY_MODULES, *command_modules()]:
+        module = importlib.import_module(name)
+        if hasattr(module, "add_commands"):
+            module.add_commands(sub, parents)
     return parser
 
 

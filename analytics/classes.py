@@ -23,9 +23,11 @@ from analytics.filters import Filters, customer_scope_sql
 from analytics.i18n import t
 
 CLASSES = ("core", "potential", "regular", "assist")
-SHARE_GROUPS = {"team": ("mg.team", "mg.team"),
-                "region": ("c.region", "c.region"),
-                "manager": ("c.manager_id", "coalesce(mg.manager_name, c.manager_id)")}
+SHARE_GROUPS = {
+    "team": ("mg.team", "mg.team"),
+    "region": ("c.region", "c.region"),
+    "manager": ("c.manager_id", "coalesce(mg.manager_name, c.manager_id)"),
+}
 _RULE_DEFAULTS = {
     "assist_violation_months": 3,
     "core_market_types": ["city"],
@@ -37,7 +39,12 @@ _RULE_DEFAULTS = {
     "potential_tier_min": 15,
     "potential_modern_terminal": ["built", "potential"],
 }
-_BAND_DEFAULTS = {"core": (0.05, 0.05), "potential": (0.15, 0.35), "regular": (0.0, 1.0), "assist": (0.05, 0.10)}
+_BAND_DEFAULTS = {
+    "core": (0.05, 0.05),
+    "potential": (0.15, 0.35),
+    "regular": (0.0, 1.0),
+    "assist": (0.05, 0.10),
+}
 TIER_MAX = 30
 
 
@@ -52,7 +59,10 @@ def share_bands(settings: dict | None = None) -> dict[str, tuple[float, float]]:
     """class -> (share_min, share_max) of a group's customers expected in the class."""
     classes = (settings or config.load_settings()).get("classes", {})
     return {
-        name: (float(classes.get(name, {}).get("share_min", low)), float(classes.get(name, {}).get("share_max", high)))
+        name: (
+            float(classes.get(name, {}).get("share_min", low)),
+            float(classes.get(name, {}).get("share_max", high)),
+        )
         for name, (low, high) in _BAND_DEFAULTS.items()
     }
 
@@ -74,8 +84,11 @@ def _in_list(column: str, values) -> tuple[str, list]:
 def _fit_sql(rules: dict, prefix: str) -> tuple[str, list]:
     """Condition (and parameters) that a customer meets the core or potential criteria."""
     parts, params = [], []
-    for column, key in (("c.market_type", "market_types"), ("c.retail_format", "retail_formats"),
-                        ("c.modern_terminal", "modern_terminal")):
+    for column, key in (
+        ("c.market_type", "market_types"),
+        ("c.retail_format", "retail_formats"),
+        ("c.modern_terminal", "modern_terminal"),
+    ):
         sql, values = _in_list(column, rules[f"{prefix}_{key}"])
         parts.append(sql)
         params.extend(values)
@@ -106,8 +119,14 @@ FROM facts
 """
 
 
-def recommend_classes(con, filters: Filters | None = None, as_of: date | None = None, settings: dict | None = None,
-                      lang: str = "en", only_mismatches: bool = False) -> pd.DataFrame:
+def recommend_classes(
+    con,
+    filters: Filters | None = None,
+    as_of: date | None = None,
+    settings: dict | None = None,
+    lang: str = "en",
+    only_mismatches: bool = False,
+) -> pd.DataFrame:
     """Every customer in scope with its assigned class, the class the rules recommend as of
     `as_of` (default: the last data day) and the reasons in `lang`: customer_id, customer_name,
     manager_id, team, region, status, assigned_class, recommended_class, matches, reasons, and the
@@ -126,13 +145,28 @@ def recommend_classes(con, filters: Filters | None = None, as_of: date | None = 
         frame = frame[~frame["matches"]]
     frame = frame.sort_values("customer_id", kind="stable").reset_index(drop=True)
     frame["reasons"] = [_reasons(row, rules, lang) for row in frame.itertuples(index=False)]
-    first = ["customer_id", "customer_name", "manager_id", "team", "region", "status",
-             "assigned_class", "recommended_class", "matches", "reasons"]
+    first = [
+        "customer_id",
+        "customer_name",
+        "manager_id",
+        "team",
+        "region",
+        "status",
+        "assigned_class",
+        "recommended_class",
+        "matches",
+        "reasons",
+    ]
     return frame[first + [c for c in frame.columns if c not in first]]
 
 
-def class_mismatches(con, filters: Filters | None = None, as_of: date | None = None, settings: dict | None = None,
-                     lang: str = "en") -> pd.DataFrame:
+def class_mismatches(
+    con,
+    filters: Filters | None = None,
+    as_of: date | None = None,
+    settings: dict | None = None,
+    lang: str = "en",
+) -> pd.DataFrame:
     """Customers whose assigned class differs from the recommended one, with the reasons."""
     return recommend_classes(con, filters, as_of, settings, lang, only_mismatches=True)
 
@@ -160,7 +194,9 @@ def _reasons(row, rules: dict, lang: str) -> str:
     reasons: list[str] = []
     if recommended == "assist":
         if row.recent_violation:
-            reasons.append(t("pareto.reason_violation", lang, date=pd.Timestamp(row.violation_date).date().isoformat()))
+            reasons.append(
+                t("pareto.reason_violation", lang, date=pd.Timestamp(row.violation_date).date().isoformat())
+            )
         if row.low_income:
             reasons.append(t("pareto.reason_low_income", lang))
         if row.disabled:
@@ -181,12 +217,15 @@ def _reasons(row, rules: dict, lang: str) -> str:
 
 
 def _criteria(row, lang: str) -> str:
-    return _join([
-        _label("market", row.market_type, lang),
-        _label("format", row.retail_format, lang),
-        t("pareto.reason_tier", lang, tier=_tier_text(row.tier)),
-        t("pareto.reason_terminal", lang, terminal=_terminal_label(row.modern_terminal, lang)),
-    ], lang)
+    return _join(
+        [
+            _label("market", row.market_type, lang),
+            _label("format", row.retail_format, lang),
+            t("pareto.reason_tier", lang, tier=_tier_text(row.tier)),
+            t("pareto.reason_terminal", lang, terminal=_terminal_label(row.modern_terminal, lang)),
+        ],
+        lang,
+    )
 
 
 def _tier_text(tier) -> str:
@@ -259,8 +298,9 @@ ORDER BY "group" NULLS LAST, position, customer_class
 """
 
 
-def class_share_check(con, filters: Filters | None = None, group_by: str = "team",
-                      settings: dict | None = None) -> pd.DataFrame:
+def class_share_check(
+    con, filters: Filters | None = None, group_by: str = "team", settings: dict | None = None
+) -> pd.DataFrame:
     """Share of each service class among the open customers of each team, region or manager,
     against the standard bands (core 5%, potential 15–35%, assist 5–10%): group, group_name,
     customer_class, customers, group_customers, share, share_min, share_max, status.
@@ -273,7 +313,9 @@ def class_share_check(con, filters: Filters | None = None, group_by: str = "team
     filters = filters or Filters()
     group_sql, group_name_sql = SHARE_GROUPS[group_by]
     scope, params = customer_scope_sql(filters, "c")
-    band_params = [value for name, (low, high) in share_bands(settings).items() for value in (name, low, high)]
+    band_params = [
+        value for name, (low, high) in share_bands(settings).items() for value in (name, low, high)
+    ]
     sql = _SHARE_SQL.format(scope=scope, group=group_sql, group_name=group_name_sql)
     return query(con, sql, [*params, *band_params])
 
@@ -283,11 +325,16 @@ def class_share_check(con, filters: Filters | None = None, group_by: str = "team
 
 def add_commands(subparsers, parents) -> None:
     cmd = subparsers.add_parser(
-        "classes", parents=[parents["db"], parents["filters"]],
+        "classes",
+        parents=[parents["db"], parents["filters"]],
         help="recommended service class of every customer in scope, with the reasons",
     )
-    cmd.add_argument("--as-of", dest="as_of", type=date.fromisoformat,
-                     help="date the violation window ends, YYYY-MM-DD (default: last data day)")
+    cmd.add_argument(
+        "--as-of",
+        dest="as_of",
+        type=date.fromisoformat,
+        help="date the violation window ends, YYYY-MM-DD (default: last data day)",
+    )
     cmd.add_argument("--lang", choices=("en", "zh"), default="en", help="language of the reasons")
     cmd.add_argument("--mismatches", action="store_true", help="only customers whose class differs")
     cmd.set_defaults(handler=_cmd_classes)

@@ -13,6 +13,7 @@ import os
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -254,9 +255,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
     if version == SCHEMA_VERSION:
         return version
     if version > SCHEMA_VERSION:
-        raise RuntimeError(
-            f"database schema version {version} is newer than this release ({SCHEMA_VERSION})"
-        )
+        raise RuntimeError(f"database schema version {version} is newer than this release ({SCHEMA_VERSION})")
     cur = con.cursor()
     try:
         cur.execute("BEGIN TRANSACTION")
@@ -267,9 +266,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
         while version < SCHEMA_VERSION:
             MIGRATIONS[version](cur)
             version += 1
-        cur.execute(
-            "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(version)]
-        )
+        cur.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(version)])
         cur.execute("COMMIT")
     except Exception:
         cur.execute("ROLLBACK")
@@ -282,7 +279,9 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
 # ------------------------------------------------------------------------- queries
 
 
-def query(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] | dict | None = None) -> pd.DataFrame:
+def query(
+    con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] | dict | None = None
+) -> pd.DataFrame:
     """Run one read query on its own cursor and return the fully fetched result.
 
     The rows travel through Arrow (several times faster than DuckDB's own conversion for text
@@ -297,9 +296,15 @@ def query(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] | dict
 
 
 _NULLABLE = {
-    pa.int8(): pd.Int8Dtype(), pa.int16(): pd.Int16Dtype(), pa.int32(): pd.Int32Dtype(),
-    pa.int64(): pd.Int64Dtype(), pa.uint8(): pd.UInt8Dtype(), pa.uint16(): pd.UInt16Dtype(),
-    pa.uint32(): pd.UInt32Dtype(), pa.uint64(): pd.UInt64Dtype(), pa.bool_(): pd.BooleanDtype(),
+    pa.int8(): pd.Int8Dtype(),
+    pa.int16(): pd.Int16Dtype(),
+    pa.int32(): pd.Int32Dtype(),
+    pa.int64(): pd.Int64Dtype(),
+    pa.uint8(): pd.UInt8Dtype(),
+    pa.uint16(): pd.UInt16Dtype(),
+    pa.uint32(): pd.UInt32Dtype(),
+    pa.uint64(): pd.UInt64Dtype(),
+    pa.bool_(): pd.BooleanDtype(),
 }
 
 
@@ -344,8 +349,9 @@ FOLLOWUP_VERSION = "followup_version"
 
 
 @contextmanager
-def transaction(con: duckdb.DuckDBPyConnection,
-                version_key: str = DATA_VERSION) -> Iterator[duckdb.DuckDBPyConnection]:
+def transaction(
+    con: duckdb.DuckDBPyConnection, version_key: str = DATA_VERSION
+) -> Iterator[duckdb.DuckDBPyConnection]:
     """A cursor inside BEGIN … COMMIT; any exception rolls everything back.
 
     The version `version_key` is bumped in the same transaction, so caches keyed on it see
@@ -396,7 +402,9 @@ def set_meta(cur: duckdb.DuckDBPyConnection, key: str, value: str | None) -> Non
 # which at 300,000 customers is 10-30 % faster than date order (warnings, retention).
 DAYS_ORDER = "date_trunc('month', order_date), customer_id, order_date"
 DAYS_COLUMNS = "customer_id, order_date, amount, quantity, cost, lines, customer_no"
-MONTHS_COLUMNS = "customer_id, month, amount, quantity, cost, order_days, lines, first_day, last_day, customer_no"
+MONTHS_COLUMNS = (
+    "customer_id, month, amount, quantity, cost, order_days, lines, first_day, last_day, customer_no"
+)
 # The day totals (customer_id, order_date, amount, quantity, cost, lines) of the order lines `o`
 # of {lines} that {where} selects.
 DAY_TOTALS = """SELECT customer_id, order_date, sum(amount) AS amount, sum(quantity) AS quantity,
@@ -470,8 +478,15 @@ def is_empty(con: duckdb.DuckDBPyConnection) -> bool:
 def clear_data(con: duckdb.DuckDBPyConnection) -> None:
     """Delete every row of data (keeps schema, settings and nothing else)."""
     with transaction(con) as cur:
-        for table in (*DATA_TABLES, "import_log", "import_undo", "warning_followups",
-                      "order_days", "order_months", "customer_keys"):
+        for table in (
+            *DATA_TABLES,
+            "import_log",
+            "import_undo",
+            "warning_followups",
+            "order_days",
+            "order_months",
+            "customer_keys",
+        ):
             cur.execute(f"DELETE FROM {table}")  # table names are constants above
         set_meta(cur, "demo", None)
 
@@ -481,6 +496,12 @@ def clear_demo(con: duckdb.DuckDBPyConnection) -> None:
     clear_data(con)
     with transaction(con) as cur:
         set_meta(cur, "demo_declined", "1")
+
+
+def last_data_date(con: duckdb.DuckDBPyConnection) -> date | None:
+    """The latest order or visit date in the store (the default as-of date); None when empty."""
+    span = data_range(con)
+    return span[1] if span else None
 
 
 def data_range(con: duckdb.DuckDBPyConnection) -> tuple | None:

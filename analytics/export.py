@@ -49,9 +49,13 @@ def to_xlsx_bytes(df: pd.DataFrame, sheet_name: str = "data", notes: list[str] |
     if len(frame) + len(notes or []) + 3 > XLSX_MAX_ROWS:
         raise ValueError(f"{len(frame)} rows do not fit in one Excel sheet; export as CSV")
     buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="xlsxwriter", datetime_format="yyyy-mm-dd hh:mm",
-                        date_format="yyyy-mm-dd",
-                        engine_kwargs={"options": {"nan_inf_to_errors": True}}) as writer:
+    with pd.ExcelWriter(
+        buffer,
+        engine="xlsxwriter",
+        datetime_format="yyyy-mm-dd hh:mm",
+        date_format="yyyy-mm-dd",
+        engine_kwargs={"options": {"nan_inf_to_errors": True}},
+    ) as writer:
         sheet_name = sheet_name[:31] or "data"
         frame.to_excel(writer, index=False, sheet_name=sheet_name)
         book, sheet = writer.book, writer.sheets[sheet_name]
@@ -61,8 +65,9 @@ def to_xlsx_bytes(df: pd.DataFrame, sheet_name: str = "data", notes: list[str] |
             sheet.write(0, col_index, name, bold)
             width = _column_width(frame[name], name)
             is_date = _is_date_column(frame[name])
-            sheet.set_column(col_index, col_index, max(width, 11) if is_date else width,
-                             date_fmt if is_date else None)
+            sheet.set_column(
+                col_index, col_index, max(width, 11) if is_date else width, date_fmt if is_date else None
+            )
         sheet.freeze_panes(1, 0)
         if len(frame.columns):
             sheet.autofilter(0, 0, len(frame), len(frame.columns) - 1)

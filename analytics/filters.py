@@ -23,6 +23,11 @@ class Filters:
     regions: tuple[str, ...] = field(default_factory=tuple)
     classes: tuple[str, ...] = field(default_factory=tuple)
 
+    @property
+    def scoped(self) -> bool:
+        """True when the customer scope is restricted at all (team, manager, region or class)."""
+        return bool(self.managers or self.teams or self.regions or self.classes)
+
     def with_period(self, start: date | None, end: date | None) -> Filters:
         return replace(self, start=start, end=end)
 

@@ -67,23 +67,136 @@ PRICES = np.array([p[1] for p in PRODUCTS])
 POPULARITY = np.log(np.array([p[2] for p in PRODUCTS]))
 COST_RATIO = np.array([p[3] for p in PRODUCTS])
 
-SPRING_FESTIVAL = [date.fromisoformat(d) for d in (
-    "2019-02-05", "2020-01-25", "2021-02-12", "2022-02-01", "2023-01-22", "2024-02-10",
-    "2025-01-29", "2026-02-17", "2027-02-06", "2028-01-26", "2029-02-13", "2030-02-03",
-)]
+SPRING_FESTIVAL = [
+    date.fromisoformat(d)
+    for d in (
+        "2019-02-05",
+        "2020-01-25",
+        "2021-02-12",
+        "2022-02-01",
+        "2023-01-22",
+        "2024-02-10",
+        "2025-01-29",
+        "2026-02-17",
+        "2027-02-06",
+        "2028-01-26",
+        "2029-02-13",
+        "2030-02-03",
+    )
+]
 
 TEAM_BASES = ("城东", "城西", "城南", "乡镇", "城北", "中心", "新区", "滨江", "高新", "东郊", "西郊", "南郊")
-REGION_NAMES = ("主城区", "开发区", "东山县", "西河县", "南湖区", "北岭县", "青山县", "白水县",
-                "清河县", "临江县", "高新区", "滨江区")
-SURNAMES = list("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤")
-GIVEN_NAMES = ("伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛",
-               "明", "超", "秀英", "霞", "平", "刚", "桂英", "建华", "志强", "海燕", "晓东", "春梅",
-               "国平", "文斌", "红梅", "立新", "建军", "丽华", "晓燕", "玉兰", "志刚", "德明", "永红",
-               "小龙", "雪梅", "宏伟", "佳怡", "子涵", "浩然", "欣怡", "俊杰", "婷婷", "思远", "梓轩",
-               "雨欣", "晨阳", "嘉豪", "诗琪", "宇航", "梦琪", "鹏飞", "海涛", "瑞", "琳", "斌")
-PLACES = ("解放路", "人民路", "中山路", "建设路", "和平街", "新华路", "东风路", "文化路", "胜利街", "青年路",
-          "朝阳路", "幸福里", "柳树村", "桃园村", "李家庄", "王家坝", "石桥镇", "河口镇", "龙泉镇", "白沙镇",
-          "红星路", "滨河路", "光明街", "健康路", "长江路", "黄河路", "凤凰路", "金桥路", "花园街", "北门")
+REGION_NAMES = (
+    "主城区",
+    "开发区",
+    "东山县",
+    "西河县",
+    "南湖区",
+    "北岭县",
+    "青山县",
+    "白水县",
+    "清河县",
+    "临江县",
+    "高新区",
+    "滨江区",
+)
+SURNAMES = list(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+)
+GIVEN_NAMES = (
+    "伟",
+    "芳",
+    "娜",
+    "敏",
+    "静",
+    "丽",
+    "强",
+    "磊",
+    "军",
+    "洋",
+    "勇",
+    "艳",
+    "杰",
+    "娟",
+    "涛",
+    "明",
+    "超",
+    "秀英",
+    "霞",
+    "平",
+    "刚",
+    "桂英",
+    "建华",
+    "志强",
+    "海燕",
+    "晓东",
+    "春梅",
+    "国平",
+    "文斌",
+    "红梅",
+    "立新",
+    "建军",
+    "丽华",
+    "晓燕",
+    "玉兰",
+    "志刚",
+    "德明",
+    "永红",
+    "小龙",
+    "雪梅",
+    "宏伟",
+    "佳怡",
+    "子涵",
+    "浩然",
+    "欣怡",
+    "俊杰",
+    "婷婷",
+    "思远",
+    "梓轩",
+    "雨欣",
+    "晨阳",
+    "嘉豪",
+    "诗琪",
+    "宇航",
+    "梦琪",
+    "鹏飞",
+    "海涛",
+    "瑞",
+    "琳",
+    "斌",
+)
+PLACES = (
+    "解放路",
+    "人民路",
+    "中山路",
+    "建设路",
+    "和平街",
+    "新华路",
+    "东风路",
+    "文化路",
+    "胜利街",
+    "青年路",
+    "朝阳路",
+    "幸福里",
+    "柳树村",
+    "桃园村",
+    "李家庄",
+    "王家坝",
+    "石桥镇",
+    "河口镇",
+    "龙泉镇",
+    "白沙镇",
+    "红星路",
+    "滨河路",
+    "光明街",
+    "健康路",
+    "长江路",
+    "黄河路",
+    "凤凰路",
+    "金桥路",
+    "花园街",
+    "北门",
+)
 SHOP_TEMPLATES = {
     MALL: ("{p}百货商场", "{p}购物中心", "{s}氏商厦"),
     SUPERMARKET: ("联华超市{p}店", "{p}{s}家超市", "惠民超市{p}店", "{p}万家福超市"),
@@ -92,8 +205,18 @@ SHOP_TEMPLATES = {
     GROCERY: ("{s}家便民食杂店", "{p}食杂店", "{s}{g}小卖部", "{p}日杂批发部"),
     OTHER: ("{p}加油站便利店", "{p}宾馆商务部", "{s}{g}报刊亭", "{p}茶楼"),
 }
-VISIT_NOTES = ("宣传新品规", "检查明码标价", "了解库存情况", "协助整理陈列", "反馈货源需求",
-               "宣传法律法规", "解决订货问题", "指导经营数据分析", "收集消费者反馈", "帮扶解决经营困难")
+VISIT_NOTES = (
+    "宣传新品规",
+    "检查明码标价",
+    "了解库存情况",
+    "协助整理陈列",
+    "反馈货源需求",
+    "宣传法律法规",
+    "解决订货问题",
+    "指导经营数据分析",
+    "收集消费者反馈",
+    "帮扶解决经营困难",
+)
 
 # Customer fates (exclusive), as shares of all customers.
 # Churners stop 6-18 months before the end, on any day of the last 18 months, or 3-8 weeks
@@ -101,8 +224,14 @@ VISIT_NOTES = ("宣传新品规", "检查明码标价", "了解库存情况", "�
 NORMAL, CHURN_OLD, CHURN_MID, CHURN_RECENT, DECLINER, CLOSED, NEW = range(7)
 # Order size by ordering interval in weeks: fewer orders, bigger baskets.
 ORDER_SIZE = np.array([0.0, 1.0, 1.8, 0.0, 3.2])
-FATE_SHARES = {CHURN_OLD: 0.015, CHURN_MID: 0.05, CHURN_RECENT: 0.03, CLOSED: 0.025, DECLINER: 0.05,
-               NEW: 0.06}
+FATE_SHARES = {
+    CHURN_OLD: 0.015,
+    CHURN_MID: 0.05,
+    CHURN_RECENT: 0.03,
+    CLOSED: 0.025,
+    DECLINER: 0.05,
+    NEW: 0.06,
+}
 
 
 @dataclass
@@ -157,9 +286,9 @@ def _season(days: np.ndarray) -> np.ndarray:
 @dataclass
 class _Managers:
     frame: pd.DataFrame
-    region: np.ndarray          # region index per manager
-    diligence: np.ndarray       # 0.5 (sloppy) .. 1.1 (diligent)
-    leave_day: np.ndarray       # last working day (inactive managers), else far future
+    region: np.ndarray  # region index per manager
+    diligence: np.ndarray  # 0.5 (sloppy) .. 1.1 (diligent)
+    leave_day: np.ndarray  # last working day (inactive managers), else far future
     next_field_day: np.ndarray  # [manager, weekday] -> days to the next field day
 
 
@@ -181,8 +310,9 @@ def _make_managers(rng: np.random.Generator, count: int, end_day: int) -> _Manag
     team = np.arange(count) * n_teams // count
     team_region = np.arange(n_teams) * n_regions // n_teams
     region = team_region[team]
-    names = rng.choice(len(SURNAMES) * len(GIVEN_NAMES), size=count,
-                       replace=count > len(SURNAMES) * len(GIVEN_NAMES))
+    names = rng.choice(
+        len(SURNAMES) * len(GIVEN_NAMES), size=count, replace=count > len(SURNAMES) * len(GIVEN_NAMES)
+    )
     diligence = rng.uniform(0.5, 1.1, count)
     inactive = np.zeros(count, dtype=bool)
     n_inactive = int(round(count * 0.04))
@@ -190,13 +320,17 @@ def _make_managers(rng: np.random.Generator, count: int, end_day: int) -> _Manag
         inactive[rng.choice(count, n_inactive, replace=False)] = True
     leave_day = np.where(inactive, end_day - rng.integers(30, 91, count), 10**6)
     width = max(3, len(str(count)))
-    frame = pd.DataFrame({
-        "manager_id": [f"M{i + 1:0{width}d}" for i in range(count)],
-        "manager_name": [SURNAMES[n // len(GIVEN_NAMES)] + GIVEN_NAMES[n % len(GIVEN_NAMES)] for n in names],
-        "team": [_team_name(t) for t in team],
-        "region": [_region_name(r) for r in region],
-        "active": ~inactive,
-    })
+    frame = pd.DataFrame(
+        {
+            "manager_id": [f"M{i + 1:0{width}d}" for i in range(count)],
+            "manager_name": [
+                SURNAMES[n // len(GIVEN_NAMES)] + GIVEN_NAMES[n % len(GIVEN_NAMES)] for n in names
+            ],
+            "team": [_team_name(t) for t in team],
+            "region": [_region_name(r) for r in region],
+            "active": ~inactive,
+        }
+    )
     return _Managers(frame, region, diligence, leave_day, _field_days(rng, diligence))
 
 
@@ -228,21 +362,21 @@ def _field_days(rng: np.random.Generator, diligence: np.ndarray) -> np.ndarray:
 @dataclass
 class _Customers:
     frame: pd.DataFrame
-    code: np.ndarray            # numeric customer id (12-digit licence number)
+    code: np.ndarray  # numeric customer id (12-digit licence number)
     manager: np.ndarray
     cls: np.ndarray
-    open_day: np.ndarray        # first possible order / visit day
-    stop_day: np.ndarray        # no orders from this day on
+    open_day: np.ndarray  # first possible order / visit day
+    stop_day: np.ndarray  # no orders from this day on
     visit_stop_day: np.ndarray  # no visits from this day on (closure)
-    decline_start: np.ndarray   # orders fade from here to stop_day / the end
-    decline_floor: np.ndarray   # value multiplier reached at the end of the decline
+    decline_start: np.ndarray  # orders fade from here to stop_day / the end
+    decline_floor: np.ndarray  # value multiplier reached at the end of the decline
     weekday: np.ndarray
-    every: np.ndarray           # orders every 1, 2 or 4 weeks
-    parity: np.ndarray          # which of those weeks
-    skip: np.ndarray            # chance to skip an ordering week
-    value: np.ndarray           # typical order value (yuan)
-    value_rank: np.ndarray      # 0..1 percentile of value
-    premium: np.ndarray         # taste for expensive brands
+    every: np.ndarray  # orders every 1, 2 or 4 weeks
+    parity: np.ndarray  # which of those weeks
+    skip: np.ndarray  # chance to skip an ordering week
+    value: np.ndarray  # typical order value (yuan)
+    value_rank: np.ndarray  # 0..1 percentile of value
+    premium: np.ndarray  # taste for expensive brands
 
 
 def _exact_labels(rng: np.random.Generator, count: int, shares: dict[int, float], rest: int) -> np.ndarray:
@@ -251,7 +385,7 @@ def _exact_labels(rng: np.random.Generator, count: int, shares: dict[int, float]
     start = 0
     for label, share in shares.items():
         n = int(round(share * count))
-        labels[start:start + n] = label
+        labels[start : start + n] = label
         start += n
     return rng.permutation(labels)
 
@@ -367,8 +501,15 @@ def _fates(rng, count, start_day, end_day) -> dict[str, np.ndarray]:
     decliner = fate == DECLINER
     decline_start[decliner] = end_day - 182
     floor[decliner] = rng.uniform(0.4, 0.6, count)[decliner]
-    return {"fate": fate, "open_day": open_day, "first_order": first_order, "stop": stop,
-            "visit_stop": visit_stop, "decline_start": decline_start, "floor": floor}
+    return {
+        "fate": fate,
+        "open_day": open_day,
+        "first_order": first_order,
+        "stop": stop,
+        "visit_stop": visit_stop,
+        "decline_start": decline_start,
+        "floor": floor,
+    }
 
 
 def _shop_names(rng, fmt: np.ndarray) -> list[str]:
@@ -390,8 +531,9 @@ def _make_customers(rng, count, managers: _Managers, start_day, end_day) -> _Cus
     manager = (np.arange(count) * n_managers // count).astype(np.int32)
     region = managers.region[manager]
     code = (330100 + 2 * (region.astype(np.int64) + 1)) * 1_000_000 + np.arange(1, count + 1)
-    cls = _exact_labels(rng, count, {CORE: CLASS_SHARES[0], POTENTIAL: CLASS_SHARES[1],
-                                     ASSIST: CLASS_SHARES[3]}, REGULAR)
+    cls = _exact_labels(
+        rng, count, {CORE: CLASS_SHARES[0], POTENTIAL: CLASS_SHARES[1], ASSIST: CLASS_SHARES[3]}, REGULAR
+    )
     attrs = _class_attributes(rng, cls)
     reasons = _assist_reasons(rng, cls, end_day)
     _plant_disagreements(rng, cls, attrs, reasons, end_day)
@@ -409,29 +551,42 @@ def _make_customers(rng, count, managers: _Managers, start_day, end_day) -> _Cus
     # "days since the last order" means different things for different customers.
     every = np.where(rng.random(count) < np.array([0.02, 0.10, 0.35, 0.40])[cls], 2, 1)
     every[rng.random(count) < np.array([0.0, 0.02, 0.12, 0.15])[cls]] = 4
-    frame = pd.DataFrame({
-        "customer_id": code.astype(str),
-        "customer_name": _shop_names(rng, attrs["format"]),
-        "manager_id": managers.frame["manager_id"].to_numpy()[manager],
-        "region": managers.frame["region"].to_numpy()[manager],
-        "market_type": pd.Categorical.from_codes(attrs["market"], MARKETS),
-        "retail_format": pd.Categorical.from_codes(attrs["format"], FORMATS),
-        "tier": attrs["tier"].astype(np.int32),
-        "modern_terminal": pd.Categorical.from_codes(attrs["terminal"], TERMINALS),
-        "customer_class": pd.Categorical.from_codes(cls, CLASSES),
-        "violation_date": _dates(reasons["violation"]),
-        "low_income": reasons["low_income"],
-        "disabled": reasons["disabled"],
-        "open_date": _dates(fates["open_day"]),
-        "status": pd.Categorical.from_codes((fates["fate"] == CLOSED).astype(np.int8), ("active", "closed")),
-    })
+    frame = pd.DataFrame(
+        {
+            "customer_id": code.astype(str),
+            "customer_name": _shop_names(rng, attrs["format"]),
+            "manager_id": managers.frame["manager_id"].to_numpy()[manager],
+            "region": managers.frame["region"].to_numpy()[manager],
+            "market_type": pd.Categorical.from_codes(attrs["market"], MARKETS),
+            "retail_format": pd.Categorical.from_codes(attrs["format"], FORMATS),
+            "tier": attrs["tier"].astype(np.int32),
+            "modern_terminal": pd.Categorical.from_codes(attrs["terminal"], TERMINALS),
+            "customer_class": pd.Categorical.from_codes(cls, CLASSES),
+            "violation_date": _dates(reasons["violation"]),
+            "low_income": reasons["low_income"],
+            "disabled": reasons["disabled"],
+            "open_date": _dates(fates["open_day"]),
+            "status": pd.Categorical.from_codes(
+                (fates["fate"] == CLOSED).astype(np.int8), ("active", "closed")
+            ),
+        }
+    )
     return _Customers(
-        frame=frame, code=code, manager=manager, cls=cls,
-        open_day=fates["first_order"], stop_day=fates["stop"], visit_stop_day=fates["visit_stop"],
-        decline_start=fates["decline_start"], decline_floor=fates["floor"],
+        frame=frame,
+        code=code,
+        manager=manager,
+        cls=cls,
+        open_day=fates["first_order"],
+        stop_day=fates["stop"],
+        visit_stop_day=fates["visit_stop"],
+        decline_start=fates["decline_start"],
+        decline_floor=fates["floor"],
         weekday=_choice(rng, count, (0.2, 0.2, 0.2, 0.2, 0.15, 0.05)),
-        every=every, parity=rng.integers(0, 4, count) % every, skip=rng.uniform(0.02, 0.12, count),
-        value=value, value_rank=value_rank,
+        every=every,
+        parity=rng.integers(0, 4, count) % every,
+        skip=rng.uniform(0.02, 0.12, count),
+        value=value,
+        value_rank=value_rank,
         premium=np.clip(-1.2 + 2.4 * value_rank + rng.normal(0, 0.4, count), -1.5, 1.5),
     )
 
@@ -468,14 +623,25 @@ def _order_lines(rng, c: _Customers, sl: slice, start_day, end_day, first_monday
     days = first_monday + 7 * week[None, :] + c.weekday[sl, None]
     fade = _fade(days, c.decline_start[sl, None], c.stop_day[sl, None], c.decline_floor[sl, None], end_day)
     skip = c.skip[sl, None] + 0.5 * (1.0 - fade)  # orders thin out while a customer slips away
-    ordered = ((days >= start_day) & (days <= end_day) & (days >= c.open_day[sl, None])
-               & (days < c.stop_day[sl, None]) & (rng.random((n, n_weeks)) >= skip))
+    ordered = (
+        (days >= start_day)
+        & (days <= end_day)
+        & (days >= c.open_day[sl, None])
+        & (days < c.stop_day[sl, None])
+        & (rng.random((n, n_weeks)) >= skip)
+    )
     ordered &= week[None, :] % c.every[sl, None] == c.parity[sl, None]
     cust, wk = np.nonzero(ordered)
     day = days[cust, wk]
     growth = 1.04 ** ((day - start_day) / 365.0)
-    value = (c.value[sl][cust] * ORDER_SIZE[c.every[sl][cust]] * fade[cust, wk]
-             * _season(day) * growth * rng.lognormal(0.0, 0.3, len(cust)))
+    value = (
+        c.value[sl][cust]
+        * ORDER_SIZE[c.every[sl][cust]]
+        * fade[cust, wk]
+        * _season(day)
+        * growth
+        * rng.lognormal(0.0, 0.3, len(cust))
+    )
 
     rank = c.value_rank[sl][cust]
     n_lines = 1 + rng.binomial(5, 0.06 + 0.3 * rank)
@@ -490,15 +656,17 @@ def _order_lines(rng, c: _Customers, sl: slice, start_day, end_day, first_monday
     share /= np.bincount(line_order, weights=share)[line_order]
     quantity = np.maximum(1.0, np.round(value[line_order] * share / PRICES[product]))
     amount = quantity * PRICES[product]
-    return pd.DataFrame({
-        "order_no": (cust + sl.start).astype(np.int32)[line_order],
-        "customer_code": c.code[sl][cust][line_order],
-        "order_date": day[line_order].astype(np.int32),
-        "product": pd.Categorical.from_codes(product, PRODUCT_NAMES),
-        "quantity": quantity,
-        "amount": amount,
-        "cost": np.round(amount * COST_RATIO[product], 2),
-    })
+    return pd.DataFrame(
+        {
+            "order_no": (cust + sl.start).astype(np.int32)[line_order],
+            "customer_code": c.code[sl][cust][line_order],
+            "order_date": day[line_order].astype(np.int32),
+            "product": pd.Categorical.from_codes(product, PRODUCT_NAMES),
+            "quantity": quantity,
+            "amount": amount,
+            "cost": np.round(amount * COST_RATIO[product], 2),
+        }
+    )
 
 
 # ------------------------------------------------------------------ visits
@@ -558,15 +726,17 @@ def _visits(rng, c: _Customers, m: _Managers, sl: slice, start_day, end_day) -> 
 
     note = np.where(rng.random(count) < 0.35, rng.integers(0, len(VISIT_NOTES), count), -1)
     note = np.where((k == ASSIST) & (note >= 0) & (rng.random(count) < 0.5), len(VISIT_NOTES) - 1, note)
-    frame = pd.DataFrame({
-        "customer_code": c.code[sl][cust],
-        "manager_id": pd.Categorical.from_codes(manager[cust], m.frame["manager_id"].tolist()),
-        "visit_date": visit_at.astype("datetime64[s]"),
-        "duration_min": np.round(duration, 0),
-        "method": pd.Categorical.from_codes(method, METHODS),
-        "appointment_date": appointment_ts,
-        "notes": pd.Categorical.from_codes(note, VISIT_NOTES),
-    })
+    frame = pd.DataFrame(
+        {
+            "customer_code": c.code[sl][cust],
+            "manager_id": pd.Categorical.from_codes(manager[cust], m.frame["manager_id"].tolist()),
+            "visit_date": visit_at.astype("datetime64[s]"),
+            "duration_min": np.round(duration, 0),
+            "method": pd.Categorical.from_codes(method, METHODS),
+            "appointment_date": appointment_ts,
+            "notes": pd.Categorical.from_codes(note, VISIT_NOTES),
+        }
+    )
     return frame.sort_values(["visit_date", "customer_code"], kind="stable", ignore_index=True)
 
 
@@ -633,11 +803,15 @@ def _write_targets(cur, rng, managers: _Managers) -> int:
            GROUP BY ALL ORDER BY c.manager_id, month"""
     ).df()
     factor = rng.uniform(1.0, 1.1, len(actual))
-    targets = pd.DataFrame({
-        "manager_id": actual["manager_id"],
-        "month": actual["month"],
-        "sales_target": np.maximum(1000.0, np.round(actual["sales"].to_numpy() * factor / 1000.0) * 1000.0),
-    })
+    targets = pd.DataFrame(
+        {
+            "manager_id": actual["manager_id"],
+            "month": actual["month"],
+            "sales_target": np.maximum(
+                1000.0, np.round(actual["sales"].to_numpy() * factor / 1000.0) * 1000.0
+            ),
+        }
+    )
     _insert(cur, "targets", targets, "SELECT manager_id, month, sales_target, NULL FROM demo_batch")
     return len(targets)
 
@@ -658,13 +832,28 @@ def _memory_cap(con):
         cur.close()
 
 
-_CLEARED_TABLES = ("managers", "customers", "visits", "orders", "targets", "import_log",
-                   "import_undo", "warning_followups", "customer_keys")
+_CLEARED_TABLES = (
+    "managers",
+    "customers",
+    "visits",
+    "orders",
+    "targets",
+    "import_log",
+    "import_undo",
+    "warning_followups",
+    "customer_keys",
+)
 
 
-def generate_demo(con, customers: int = 3000, managers: int = 24, months: int = 24, seed: int = 7,
-                  end: date | None = None,
-                  progress: Callable[[float, str], None] | None = None) -> GenerateStats:
+def generate_demo(
+    con,
+    customers: int = 3000,
+    managers: int = 24,
+    months: int = 24,
+    seed: int = 7,
+    end: date | None = None,
+    progress: Callable[[float, str], None] | None = None,
+) -> GenerateStats:
     """Replace all data with a generated demo district and mark the store as demo data.
 
     `end` is the last day of data (default: the last day of last month); the data covers
@@ -680,8 +869,10 @@ def generate_demo(con, customers: int = 3000, managers: int = 24, months: int = 
     rng = np.random.default_rng(seed)
     staff = _make_managers(rng, managers, end_day)
     book = _make_customers(rng, customers, staff, start_day, end_day)
-    batches = [slice(first, min(customers, first + BATCH_CUSTOMERS))
-               for first in range(0, customers, BATCH_CUSTOMERS)]
+    batches = [
+        slice(first, min(customers, first + BATCH_CUSTOMERS))
+        for first in range(0, customers, BATCH_CUSTOMERS)
+    ]
 
     def order_frame(number: int, sl: slice) -> pd.DataFrame:
         batch_rng = np.random.default_rng([seed, number, 0])
@@ -715,16 +906,23 @@ def generate_demo(con, customers: int = 3000, managers: int = 24, months: int = 
         db.set_meta(cur, "demo", "1")
         db.set_meta(cur, "demo_declined", None)
     report(1.0, "done")
-    return GenerateStats(customers=customers, managers=managers, orders=orders.rows, visits=visits.rows,
-                         targets=n_targets, seconds=time.perf_counter() - began)
+    return GenerateStats(
+        customers=customers,
+        managers=managers,
+        orders=orders.rows,
+        visits=visits.rows,
+        targets=n_targets,
+        seconds=time.perf_counter() - began,
+    )
 
 
 # ------------------------------------------------------------------ command line
 
 
 def add_commands(subparsers, parents) -> None:
-    cmd = subparsers.add_parser("init-demo", parents=[parents["db"]],
-                                help="replace all data with generated demo data")
+    cmd = subparsers.add_parser(
+        "init-demo", parents=[parents["db"]], help="replace all data with generated demo data"
+    )
     cmd.add_argument("--customers", type=int, default=3000)
     cmd.add_argument("--managers", type=int, default=24)
     cmd.add_argument("--months", type=int, default=24)
@@ -735,10 +933,18 @@ def add_commands(subparsers, parents) -> None:
 
 def _cmd_init_demo(args: argparse.Namespace) -> int:
     con = db.connect(args.db)
-    stats = generate_demo(con, customers=args.customers, managers=args.managers, months=args.months,
-                          seed=args.seed, end=args.end)
+    stats = generate_demo(
+        con,
+        customers=args.customers,
+        managers=args.managers,
+        months=args.months,
+        seed=args.seed,
+        end=args.end,
+    )
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: kilobytes
-    print(f"demo data: {stats.managers} managers, {stats.customers} customers, {stats.orders} order lines, "
-          f"{stats.visits} visits, {stats.targets} targets in {stats.seconds:.1f} s "
-          f"(peak memory {peak_mb:.0f} MB)")
+    print(
+        f"demo data: {stats.managers} managers, {stats.customers} customers, {stats.orders} order lines, "
+        f"{stats.visits} visits, {stats.targets} targets in {stats.seconds:.1f} s "
+        f"(peak memory {peak_mb:.0f} MB)"
+    )
     return 0

@@ -47,9 +47,9 @@ from analytics.normalise import (
 )
 
 MODES = ("strict", "valid-only")
-MAX_ERRORS = 10_000          # bad cells kept for the report; bad rows are always counted
-CSV_BLOCK_BYTES = 4 << 20    # ~70k order lines per block
-PREPARE_AHEAD = 2            # chunks normalised at the same time while the next one is read
+MAX_ERRORS = 10_000  # bad cells kept for the report; bad rows are always counted
+CSV_BLOCK_BYTES = 4 << 20  # ~70k order lines per block
+PREPARE_AHEAD = 2  # chunks normalised at the same time while the next one is read
 XLSX_CHUNK_ROWS = 50_000
 STAGE_MEMORY_BYTES = 256 << 20  # typed rows held in memory before they go to a temporary table
 SAMPLE_BYTES = 1 << 20
@@ -188,8 +188,9 @@ def _clean_headers(values: list) -> list[str]:
     return [h or f"#{i + 1}" for i, h in enumerate(headers)]
 
 
-def read_table_file(source: str | Path | bytes, file_name: str | None = None,
-                    sheet: str | None = None) -> RawFile:
+def read_table_file(
+    source: str | Path | bytes, file_name: str | None = None, sheet: str | None = None
+) -> RawFile:
     """Open a CSV/TSV/TXT or XLSX file (path or bytes) and read its headers.
 
     Raises ImportProblem with a user-facing code when the file cannot be read."""
@@ -221,8 +222,16 @@ def _open_csv(source, file_name, sha, size) -> RawFile:
     delimiter = detect_delimiter(first_line, file_name)
     headers = _clean_headers(next(csv.reader([first_line], delimiter=delimiter)))
     leading_blank = text.splitlines().index(first_line) if first_line in text.splitlines() else 0
-    return RawFile(file_name=file_name, headers=headers, digest=sha, size=size, encoding=encoding,
-                   delimiter=delimiter, header_row=1 + leading_blank, source=source)
+    return RawFile(
+        file_name=file_name,
+        headers=headers,
+        digest=sha,
+        size=size,
+        encoding=encoding,
+        delimiter=delimiter,
+        header_row=1 + leading_blank,
+        source=source,
+    )
 
 
 def _csv_chunks(raw: RawFile) -> Iterator[Chunk]:
@@ -240,14 +249,21 @@ def _csv_chunks(raw: RawFile) -> Iterator[Chunk]:
     try:
         reader = pacsv.open_csv(
             handle,
-            read_options=pacsv.ReadOptions(column_names=names, skip_rows=raw.header_row,
-                                           block_size=CSV_BLOCK_BYTES, encoding=arrow_encoding,
-                                           use_threads=False),  # row numbers of ragged lines
-            parse_options=pacsv.ParseOptions(delimiter=raw.delimiter, ignore_empty_lines=False,
-                                             invalid_row_handler=on_invalid),
-            convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
-                                                 strings_can_be_null=False,
-                                                 quoted_strings_can_be_null=False),
+            read_options=pacsv.ReadOptions(
+                column_names=names,
+                skip_rows=raw.header_row,
+                block_size=CSV_BLOCK_BYTES,
+                encoding=arrow_encoding,
+                use_threads=False,
+            ),  # row numbers of ragged lines
+            parse_options=pacsv.ParseOptions(
+                delimiter=raw.delimiter, ignore_empty_lines=False, invalid_row_handler=on_invalid
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types={n: pa.string() for n in names},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
         )
         seen = 0
         reported = 0
@@ -258,11 +274,18 @@ def _csv_chunks(raw: RawFile) -> Iterator[Chunk]:
             seen += batch.num_rows
             problems = invalid[reported:]
             reported = len(invalid)
-            yield Chunk(pa.Table.from_batches([batch]), rows, problems,
-                        read_fraction=min(handle.tell() / max(raw.size, 1), 1.0))
+            yield Chunk(
+                pa.Table.from_batches([batch]),
+                rows,
+                problems,
+                read_fraction=min(handle.tell() / max(raw.size, 1), 1.0),
+            )
         if len(invalid) > reported:
-            yield Chunk(pa.table({n: pa.array([], pa.string()) for n in names}),
-                        np.array([], dtype=np.int64), invalid[reported:])
+            yield Chunk(
+                pa.table({n: pa.array([], pa.string()) for n in names}),
+                np.array([], dtype=np.int64),
+                invalid[reported:],
+            )
     except pa.ArrowInvalid as exc:
         raise ImportProblem("unreadable", detail=str(exc).splitlines()[0][:200]) from exc
     except UnicodeDecodeError as exc:
@@ -275,8 +298,9 @@ def _open_xlsx(source, file_name, sha, size, sheet) -> RawFile:
     import openpyxl
 
     try:
-        book = openpyxl.load_workbook(io.BytesIO(source) if isinstance(source, bytes) else source,
-                                      read_only=True, data_only=True)
+        book = openpyxl.load_workbook(
+            io.BytesIO(source) if isinstance(source, bytes) else source, read_only=True, data_only=True
+        )
     except Exception as exc:  # not a workbook, damaged, encrypted …
         raise ImportProblem("unreadable", detail=type(exc).__name__) from exc
     try:
@@ -287,8 +311,16 @@ def _open_xlsx(source, file_name, sha, size, sheet) -> RawFile:
         header_row, headers = _xlsx_header(book[chosen])
     finally:
         book.close()
-    return RawFile(file_name=file_name, headers=headers, digest=sha, size=size, sheet=chosen,
-                   sheet_names=names, header_row=header_row, source=source)
+    return RawFile(
+        file_name=file_name,
+        headers=headers,
+        digest=sha,
+        size=size,
+        sheet=chosen,
+        sheet_names=names,
+        header_row=header_row,
+        source=source,
+    )
 
 
 def _xlsx_header(sheet) -> tuple[int, list[str]]:
@@ -315,8 +347,11 @@ def cell_text(value) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d") if value.time() == datetime.min.time() else \
-            value.strftime("%Y-%m-%d %H:%M:%S")
+        return (
+            value.strftime("%Y-%m-%d")
+            if value.time() == datetime.min.time()
+            else value.strftime("%Y-%m-%d %H:%M:%S")
+        )
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, float):
@@ -328,8 +363,9 @@ def _xlsx_chunks(raw: RawFile) -> Iterator[Chunk]:
     import openpyxl
 
     source = raw.source
-    book = openpyxl.load_workbook(io.BytesIO(source) if isinstance(source, bytes) else source,
-                                  read_only=True, data_only=True)
+    book = openpyxl.load_workbook(
+        io.BytesIO(source) if isinstance(source, bytes) else source, read_only=True, data_only=True
+    )
     try:
         sheet = book[raw.sheet]
         width = len(raw.headers)
@@ -337,7 +373,8 @@ def _xlsx_chunks(raw: RawFile) -> Iterator[Chunk]:
         columns: list[list[str]] = [[] for _ in range(width)]
         numbers: list[int] = []
         for number, values in enumerate(
-                sheet.iter_rows(min_row=raw.header_row + 1, values_only=True), start=raw.header_row + 1):
+            sheet.iter_rows(min_row=raw.header_row + 1, values_only=True), start=raw.header_row + 1
+        ):
             cells = [cell_text(v) for v in values[:width]]
             cells += [""] * (width - len(cells))
             for column, cell in zip(columns, cells, strict=True):
@@ -397,22 +434,37 @@ def _has_text(column) -> np.ndarray:
     return to_numpy_mask(pc.invert(blank))  # a missing value has no text either
 
 
-def _cell_errors(mask: np.ndarray, rows: np.ndarray, values: pa.Array, header: str, code: str,
-                 params: dict, room: int) -> list[dict]:
-    where = np.flatnonzero(mask)[:max(room, 0)]
+def _cell_errors(
+    mask: np.ndarray, rows: np.ndarray, values: pa.Array, header: str, code: str, params: dict, room: int
+) -> list[dict]:
+    where = np.flatnonzero(mask)[: max(room, 0)]
     if not len(where):
         return []
     texts = values.take(pa.array(where)).to_pylist()
-    return [{"row": int(rows[i]), "column": header, "value": v if v is not None else "",
-             "code": code, "params": params} for i, v in zip(where, texts, strict=True)]
+    return [
+        {
+            "row": int(rows[i]),
+            "column": header,
+            "value": v if v is not None else "",
+            "code": code,
+            "params": params,
+        }
+        for i, v in zip(where, texts, strict=True)
+    ]
 
 
 def allowed_values(name: str) -> str:
     return ", ".join(f"{code} ({words[0]})" for code, words in ENUMS[name].items())
 
 
-def prepare_chunk(chunk: Chunk, table: str, mapping: list[str | None], headers: list[str],
-                  known_managers: set[str] | None = None, error_room: int = MAX_ERRORS) -> PreparedChunk:
+def prepare_chunk(
+    chunk: Chunk,
+    table: str,
+    mapping: list[str | None],
+    headers: list[str],
+    known_managers: set[str] | None = None,
+    error_room: int = MAX_ERRORS,
+) -> PreparedChunk:
     """Normalise and check one chunk: typed contract columns, which rows are bad and why."""
     data, rows = _drop_blank_rows(chunk)
     n = data.num_rows
@@ -431,8 +483,9 @@ def prepare_chunk(chunk: Chunk, table: str, mapping: list[str | None], headers: 
         header = headers[index]
         checks = []
         if spec.kind not in ("text", "id"):  # text is never unparseable
-            checks.append((pc.and_(pc.is_valid(text), pc.is_null(values)), _parse_reason(spec),
-                           _parse_params(spec)))
+            checks.append(
+                (pc.and_(pc.is_valid(text), pc.is_null(values)), _parse_reason(spec), _parse_params(spec))
+            )
         if spec.required:
             checks.append((pc.is_null(text), "required", {}))
         if spec.name == "tier":
@@ -441,8 +494,9 @@ def prepare_chunk(chunk: Chunk, table: str, mapping: list[str | None], headers: 
             checks.append((pc.less(values, 0), "negative", {}))
         if spec.name == "manager_id" and table == "customers" and known_managers is not None:
             known = pa.array(sorted(known_managers), pa.string())
-            checks.append((pc.and_(pc.is_valid(values), pc.invert(pc.is_in(values, value_set=known))),
-                           "manager", {}))
+            checks.append(
+                (pc.and_(pc.is_valid(values), pc.invert(pc.is_in(values, value_set=known))), "manager", {})
+            )
         for mask_array, code, params in checks:
             if n and pc.any(mask_array).as_py():  # most checks find nothing
                 mask = to_numpy_mask(mask_array)
@@ -453,16 +507,30 @@ def prepare_chunk(chunk: Chunk, table: str, mapping: list[str | None], headers: 
                 errors += _cell_errors(mask, rows, text, header, code, params, error_room - len(errors))
         columns[spec.name] = values
     for problem in chunk.problems:
-        errors.append({"row": problem["row"], "column": "", "value": (problem["text"] or "")[:200],
-                       "code": "columns", "params": {"expected": len(headers), "actual": problem["actual"]}})
+        errors.append(
+            {
+                "row": problem["row"],
+                "column": "",
+                "value": (problem["text"] or "")[:200],
+                "code": "columns",
+                "params": {"expected": len(headers), "actual": problem["actual"]},
+            }
+        )
     columns["_row"] = pa.array(rows, pa.int64())
     typed = pa.table(columns)
     return PreparedChunk(typed, bad | manager_bad, errors, n + len(chunk.problems), parse_bad=bad)
 
 
 def _parse_reason(spec) -> str:
-    return {"number": "number", "int": "integer", "date": "date", "datetime": "date", "month": "month",
-            "bool": "bool", "enum": "enum"}.get(spec.kind, "text")
+    return {
+        "number": "number",
+        "int": "integer",
+        "date": "date",
+        "datetime": "date",
+        "month": "month",
+        "bool": "bool",
+        "enum": "enum",
+    }.get(spec.kind, "text")
 
 
 def _parse_params(spec) -> dict:
@@ -493,10 +561,18 @@ def _errors_frame(errors: list[dict]) -> pd.DataFrame:
 
 def render_errors(errors: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     """Bad rows as the supervisor reads them: row, column, value and the reason in `lang`."""
-    reasons = [t(f"importer.reason_{code}", lang, **(params or {}))
-               for code, params in zip(errors["code"], errors["params"], strict=True)]
-    return pd.DataFrame({"row": errors["row"].astype("Int64"), "column": errors["column"],
-                         "value": errors["value"], "reason": reasons})
+    reasons = [
+        t(f"importer.reason_{code}", lang, **(params or {}))
+        for code, params in zip(errors["code"], errors["params"], strict=True)
+    ]
+    return pd.DataFrame(
+        {
+            "row": errors["row"].astype("Int64"),
+            "column": errors["column"],
+            "value": errors["value"],
+            "reason": reasons,
+        }
+    )
 
 
 def check_mapping(table: str | None, mapping: list[str | None]) -> None:
@@ -507,16 +583,21 @@ def check_mapping(table: str | None, mapping: list[str | None]) -> None:
         raise ImportProblem("missing_columns", columns=", ".join(missing))
 
 
-def prepare(raw: RawFile, table: str, mapping: list[str | None], lang: str = "en",
-            known_managers: set[str] | None = None, progress: Progress | None = None) -> Prepared:
+def prepare(
+    raw: RawFile,
+    table: str,
+    mapping: list[str | None],
+    lang: str = "en",
+    known_managers: set[str] | None = None,
+    progress: Progress | None = None,
+) -> Prepared:
     """Read and check the whole file without writing anything (the page's preview).
 
     `lang` is accepted for symmetry; reasons are rendered later with render_errors()."""
     check_mapping(table, mapping)
     chunks, errors, rows, bad = [], [], 0, 0
     for chunk in raw.chunks(progress):
-        prepared = prepare_chunk(chunk, table, mapping, raw.headers, known_managers,
-                                 MAX_ERRORS - len(errors))
+        prepared = prepare_chunk(chunk, table, mapping, raw.headers, known_managers, MAX_ERRORS - len(errors))
         chunks.append(prepared)
         errors += prepared.errors
         rows += prepared.rows
@@ -532,7 +613,7 @@ class ImportResult:
     file_name: str
     table: str | None
     mode: str
-    status: str = "imported"       # imported | rejected
+    status: str = "imported"  # imported | rejected
     added: int = 0
     updated: int = 0
     unchanged: int = 0
@@ -542,13 +623,21 @@ class ImportResult:
     rows: int = 0
     errors: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=ERROR_COLUMNS))
     seen_before: str | None = None  # when the same file (SHA-256) was imported before
-    aggregates: str = ""            # "incremental" when order aggregates were refreshed
+    aggregates: str = ""  # "incremental" when order aggregates were refreshed
 
     def summary(self, lang: str = "en") -> str:
         key = "importer.summary_rejected" if self.status == "rejected" else "importer.summary"
-        return t(key, lang, file=self.file_name, table=self.table or "?", added=self.added,
-                 updated=self.updated, unchanged=self.unchanged, rejected=self.rejected,
-                 created=self.created_customers)
+        return t(
+            key,
+            lang,
+            file=self.file_name,
+            table=self.table or "?",
+            added=self.added,
+            updated=self.updated,
+            unchanged=self.unchanged,
+            rejected=self.rejected,
+            created=self.created_customers,
+        )
 
 
 class _Rejected(Exception):
@@ -566,10 +655,14 @@ def _stage_ddl(table: str) -> str:
 Group = tuple[str | None, bool]  # (id column, whether it is filled); (None, True) = every row
 _WHOLE_ORDER = ("customer_id", "order_date", "product", "quantity", "amount", "cost")
 IDENTITIES: dict[str, list[tuple[Group, tuple[str, ...]]]] = {
-    "orders": [(("order_id", True), ("order_id", "product")),
-               (("order_id", False), ("order_id", *_WHOLE_ORDER))],
-    "visits": [(("visit_id", True), ("visit_id",)),
-               (("visit_id", False), ("visit_id", "customer_id", "manager_id", "visit_date"))],
+    "orders": [
+        (("order_id", True), ("order_id", "product")),
+        (("order_id", False), ("order_id", *_WHOLE_ORDER)),
+    ],
+    "visits": [
+        (("visit_id", True), ("visit_id",)),
+        (("visit_id", False), ("visit_id", "customer_id", "manager_id", "visit_date")),
+    ],
     "targets": [((None, True), ("manager_id", "month"))],
 }
 
@@ -631,8 +724,10 @@ class _KeyRuns:
             self.runs = None
             return
         ends = np.concatenate([starts[1:] - 1, [keys.num_rows - 1]])
-        firsts, lasts = (list(zip(*(keys[name].take(at).to_pylist() for name in keys.column_names), strict=True))
-                         for at in (starts, ends))
+        firsts, lasts = (
+            list(zip(*(keys[name].take(at).to_pylist() for name in keys.column_names), strict=True))
+            for at in (starts, ends)
+        )
         runs = [[first, last] for first, last in zip(firsts, lasts, strict=True)]
         if self.runs and runs[0][0] > self.runs[-1][1]:  # the run goes on from the chunk before
             self.runs[-1][1] = runs.pop(0)[1]
@@ -701,8 +796,9 @@ class _Stage:
     def ready(self) -> None:
         """Make the rows visible to SQL (after the last add)."""
         if not self.in_table:
-            self.cur.register("import_stage", pa.concat_tables(self.parts) if self.parts
-                              else self.schema.empty_table())
+            self.cur.register(
+                "import_stage", pa.concat_tables(self.parts) if self.parts else self.schema.empty_table()
+            )
 
     def known(self, group: Group) -> tuple[int, bool] | None:
         """(rows, whether their keys are known to be distinct) of an identity group, when in memory."""
@@ -730,8 +826,16 @@ class _Stage:
             self.parts = []
 
 
-def _import_chunks(con, table: str, mapping: list[str | None], chunks: Iterator[PreparedChunk],
-                   file_name: str, sha256: str | Future, mode: str, progress: Progress | None) -> ImportResult:
+def _import_chunks(
+    con,
+    table: str,
+    mapping: list[str | None],
+    chunks: Iterator[PreparedChunk],
+    file_name: str,
+    sha256: str | Future,
+    mode: str,
+    progress: Progress | None,
+) -> ImportResult:
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}")
     result = ImportResult(file_name=file_name, table=table, mode=mode)
@@ -747,7 +851,9 @@ def _import_chunks(con, table: str, mapping: list[str | None], chunks: Iterator[
                 result.rows += prepared.rows
                 result.rejected += int(prepared.bad.sum()) + (prepared.rows - len(prepared.bad))
                 errors += prepared.errors[: max(MAX_ERRORS - len(errors), 0)]
-                good = prepared.typed.filter(pa.array(~prepared.bad)) if prepared.bad.any() else prepared.typed
+                good = (
+                    prepared.typed.filter(pa.array(~prepared.bad)) if prepared.bad.any() else prepared.typed
+                )
                 if good.num_rows:
                     stage.add(good)
             stage.ready()
@@ -759,8 +865,9 @@ def _import_chunks(con, table: str, mapping: list[str | None], chunks: Iterator[
             if mode == "strict" and result.rejected:
                 raise _Rejected
             report(0.8, "writing")
-            result.import_id = int(cur.execute(
-                "SELECT COALESCE(max(import_id), 0) + 1 FROM import_log").fetchall()[0][0])
+            result.import_id = int(
+                cur.execute("SELECT COALESCE(max(import_id), 0) + 1 FROM import_log").fetchall()[0][0]
+            )
             staged = stage.count()
             added, updated = MERGES[table](cur, result.import_id, mapped, stage)
             result.added, result.updated = added, updated
@@ -770,8 +877,12 @@ def _import_chunks(con, table: str, mapping: list[str | None], chunks: Iterator[
             if grouped:
                 group_import_days(cur)
             if table in ("orders", "visits"):
-                source, unknown = ("agg_days", "s.unknown_customer") if grouped else ("import_stage", _NOT_A_CUSTOMER)
-                result.created_customers = _create_unknown_customers(cur, result.import_id, table, source, unknown)
+                source, unknown = (
+                    ("agg_days", "s.unknown_customer") if grouped else ("import_stage", _NOT_A_CUSTOMER)
+                )
+                result.created_customers = _create_unknown_customers(
+                    cur, result.import_id, table, source, unknown
+                )
             if table == "visits" and added:
                 db.number_visits(cur)
             if table == "orders" and added:
@@ -784,9 +895,19 @@ def _import_chunks(con, table: str, mapping: list[str | None], chunks: Iterator[
                 """INSERT INTO import_log (import_id, file_name, sha256, table_name, rows_added, rows_updated,
                        rows_unchanged, rows_rejected, imported_at, mode, undone_at, rows_created_customers)
                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)""",
-                [result.import_id, file_name, sha256, table, result.added, result.updated,
-                 result.unchanged, result.rejected, datetime.now().replace(microsecond=0), mode,
-                 result.created_customers],
+                [
+                    result.import_id,
+                    file_name,
+                    sha256,
+                    table,
+                    result.added,
+                    result.updated,
+                    result.unchanged,
+                    result.rejected,
+                    datetime.now().replace(microsecond=0),
+                    mode,
+                    result.created_customers,
+                ],
             )
             stage.close()
     except _Rejected:
@@ -817,15 +938,17 @@ def _unknown_managers(cur) -> list[dict]:
             """DELETE FROM import_stage s WHERE manager_id IS NOT NULL
                AND NOT EXISTS (SELECT 1 FROM managers m WHERE m.manager_id = s.manager_id)"""
         )
-    return [{"row": row, "column": "manager_id", "value": value, "code": "manager", "params": {}}
-            for row, value in found]
+    return [
+        {"row": row, "column": "manager_id", "value": value, "code": "manager", "params": {}}
+        for row, value in found
+    ]
 
 
 def _first_rows(cur, partition: list[str], where: str = "TRUE") -> None:
     """Duplicates inside the file count once: keep the first row of each identity."""
     cur.execute(
         f"""INSERT INTO import_first SELECT * FROM import_stage WHERE {where} AND _row IN (
-                SELECT min(_row) FROM import_stage WHERE {where} GROUP BY {', '.join(partition)})"""
+                SELECT min(_row) FROM import_stage WHERE {where} GROUP BY {", ".join(partition)})"""
     )
 
 
@@ -850,7 +973,7 @@ def _first_of_each(cur, stage: _Stage, group: Group, identity: tuple[str, ...]) 
     if distinct:
         return f"(SELECT * FROM import_stage WHERE {where})"
     return f"""(SELECT * FROM import_stage WHERE {where}
-                QUALIFY row_number() OVER (PARTITION BY {', '.join(identity)} ORDER BY _row) = 1)"""
+                QUALIFY row_number() OVER (PARTITION BY {", ".join(identity)} ORDER BY _row) = 1)"""
 
 
 def _append_new(cur, table: str, import_id: int, stage: _Stage) -> int:
@@ -866,16 +989,17 @@ def _append_new(cur, table: str, import_id: int, stage: _Stage) -> int:
         known = _stored_before(cur, table, source, group, identity, stage.id_range(group))
         new = "TRUE" if not known else "s._row NOT IN (SELECT _row FROM import_known)"
         added += cur.execute(
-            f"""INSERT INTO {table} ({', '.join(columns)}, import_id)
-                SELECT {', '.join('s.' + c for c in columns)}, ? FROM {source} s WHERE {new}""",
+            f"""INSERT INTO {table} ({", ".join(columns)}, import_id)
+                SELECT {", ".join("s." + c for c in columns)}, ? FROM {source} s WHERE {new}""",
             [import_id],
         ).fetchall()[0][0]
         cur.execute("DROP TABLE IF EXISTS import_known")
     return added
 
 
-def _stored_before(cur, table: str, source: str, group: Group, identity: tuple[str, ...],
-                   id_range: tuple | None = None) -> int:
+def _stored_before(
+    cur, table: str, source: str, group: Group, identity: tuple[str, ...], id_range: tuple | None = None
+) -> int:
     """How many of the `source` rows the table already holds; when the join below ran, their
     _row are in temp table import_known (the caller drops it). A file of new ids (the usual
     export: order and visit numbers grow) is settled by looking up its id range (`id_range` when
@@ -885,9 +1009,12 @@ def _stored_before(cur, table: str, source: str, group: Group, identity: tuple[s
     the whole table: time and memory grew with it."""
     column, filled = group
     if column is not None and filled:
-        low, high = id_range or cur.execute(f"SELECT min({column}), max({column}) FROM {source} s").fetchall()[0]
-        if not cur.execute(f"SELECT EXISTS (SELECT 1 FROM {table} WHERE {column} BETWEEN ? AND ?)",
-                           [low, high]).fetchall()[0][0]:
+        low, high = (
+            id_range or cur.execute(f"SELECT min({column}), max({column}) FROM {source} s").fetchall()[0]
+        )
+        if not cur.execute(
+            f"SELECT EXISTS (SELECT 1 FROM {table} WHERE {column} BETWEEN ? AND ?)", [low, high]
+        ).fetchall()[0][0]:
             return 0
     cur.execute(
         f"""CREATE TEMP TABLE import_known AS
@@ -899,6 +1026,7 @@ def _stored_before(cur, table: str, source: str, group: Group, identity: tuple[s
 def _merge_appended(table: str):
     def merge(cur, import_id: int, mapped: list[str], stage: _Stage) -> tuple[int, int]:
         return _append_new(cur, table, import_id, stage), 0
+
     return merge
 
 
@@ -927,12 +1055,14 @@ def _merge_keyed(cur, table: str, key: str, import_id: int, mapped: list[str]) -
         ).fetchall()[0][0]
         cur.execute("DROP TABLE import_changed")
     new = f"NOT EXISTS (SELECT 1 FROM {table} t WHERE t.{key} = s.{key})"
-    cur.execute(f"INSERT INTO import_undo SELECT ?, ?, s.{key}, NULL FROM import_first s WHERE {new}",
-                [import_id, table])
+    cur.execute(
+        f"INSERT INTO import_undo SELECT ?, ?, s.{key}, NULL FROM import_first s WHERE {new}",
+        [import_id, table],
+    )
     columns = [key, *values]
     added = cur.execute(
-        f"""INSERT INTO {table} ({', '.join(columns)})
-            SELECT {', '.join('s.' + c for c in columns)} FROM import_first s WHERE {new}"""
+        f"""INSERT INTO {table} ({", ".join(columns)})
+            SELECT {", ".join("s." + c for c in columns)} FROM import_first s WHERE {new}"""
     ).fetchall()[0][0]
     cur.execute("DROP TABLE import_first")
     return added, updated
@@ -940,10 +1070,12 @@ def _merge_keyed(cur, table: str, key: str, import_id: int, mapped: list[str]) -
 
 MERGES = {
     **{table: _merge_appended(table) for table in IDENTITIES},
-    "customers": lambda cur, import_id, mapped, stage: _merge_keyed(cur, "customers", "customer_id", import_id,
-                                                                   mapped),
-    "managers": lambda cur, import_id, mapped, stage: _merge_keyed(cur, "managers", "manager_id", import_id,
-                                                                  mapped),
+    "customers": lambda cur, import_id, mapped, stage: _merge_keyed(
+        cur, "customers", "customer_id", import_id, mapped
+    ),
+    "managers": lambda cur, import_id, mapped, stage: _merge_keyed(
+        cur, "managers", "manager_id", import_id, mapped
+    ),
 }
 
 
@@ -964,8 +1096,10 @@ def _create_unknown_customers(cur, import_id: int, table: str, source: str, unkn
         "INSERT INTO customers (customer_id, manager_id) SELECT customer_id, manager_id FROM import_new_customers"
     ).fetchall()[0][0]
     if created:
-        cur.execute("INSERT INTO import_undo SELECT ?, 'customers', customer_id, NULL FROM import_new_customers",
-                    [import_id])
+        cur.execute(
+            "INSERT INTO import_undo SELECT ?, 'customers', customer_id, NULL FROM import_new_customers",
+            [import_id],
+        )
     cur.execute("DROP TABLE import_new_customers")
     return created
 
@@ -985,8 +1119,13 @@ def group_import_days(cur) -> None:
     """The import's lines, when they are exactly the stage's rows, as day totals in agg_days: the
     file is grouped once, for its unknown customers, their numbers and the aggregates."""
     cur.execute("DROP TABLE IF EXISTS agg_days")
-    cur.execute(_DAY_TOTALS.format(lines="import_stage", unknown="c.customer_id IS NULL",
-                                   customers="LEFT JOIN customers c ON c.customer_id = n.customer_id"))
+    cur.execute(
+        _DAY_TOTALS.format(
+            lines="import_stage",
+            unknown="c.customer_id IS NULL",
+            customers="LEFT JOIN customers c ON c.customer_id = n.customer_id",
+        )
+    )
 
 
 def _plus(a: str, b: str) -> str:
@@ -1003,15 +1142,20 @@ def add_to_order_aggregates(cur, import_id: int, grouped: bool = False) -> None:
     lines are read back from orders."""
     if not grouped:
         cur.execute("DROP TABLE IF EXISTS agg_days")
-        cur.execute(_DAY_TOTALS.format(lines="(SELECT * FROM orders WHERE import_id = ?)", unknown="FALSE",
-                                       customers=""), [import_id])
+        cur.execute(
+            _DAY_TOTALS.format(
+                lines="(SELECT * FROM orders WHERE import_id = ?)", unknown="FALSE", customers=""
+            ),
+            [import_id],
+        )
     # The period as day numbers: Python's date cannot hold every date the store can.
     first, last, first_month, last_month, days, unnumbered = cur.execute(
         f"""SELECT min(order_date) - {EPOCH}, max(order_date) - {EPOCH},
                    date_trunc('month', min(order_date))::DATE - {EPOCH},
                    date_trunc('month', max(order_date))::DATE - {EPOCH},
                    count(*), count(*) FILTER (WHERE customer_no IS NULL)
-            FROM agg_days""").fetchall()[0]
+            FROM agg_days"""
+    ).fetchall()[0]
     if first is not None:
         if unnumbered:
             db.fill_customer_numbers(cur, "agg_days")
@@ -1026,14 +1170,18 @@ def _add_days(cur, first: int, last: int, days: int) -> tuple[str, bool]:
     new_day: the customer had no order that day before) and whether every day was stored
     before. The stored days are matched by the integer customer_no (no text compared)."""
     # The date range lets the store skip the row groups of other periods.
-    known = cur.execute(f"SELECT count(*) FROM order_days WHERE order_date BETWEEN {DAY} AND {DAY}",
-                        [first, last]).fetchall()[0][0]
+    known = cur.execute(
+        f"SELECT count(*) FROM order_days WHERE order_date BETWEEN {DAY} AND {DAY}", [first, last]
+    ).fetchall()[0][0]
     if not known:  # the usual import: a new period, its days are simply appended
         cur.execute(f"""INSERT INTO order_days ({DAYS_COLUMNS})
                         SELECT customer_id, order_date, add_amount, add_quantity, add_cost, add_lines, customer_no
                         FROM agg_days ORDER BY {DAYS_ORDER}""")
-        return """(SELECT customer_no, order_date, add_amount, add_quantity, add_cost, add_lines, TRUE AS new_day
-                   FROM agg_days)""", False
+        return (
+            """(SELECT customer_no, order_date, add_amount, add_quantity, add_cost, add_lines, TRUE AS new_day
+                   FROM agg_days)""",
+            False,
+        )
     # Days the store already has are updated in place (cheaper than deleting and re-inserting
     # them, and they keep their place in date order); the new days are appended. No date range
     # here: against the whole table DuckDB builds its hash table on the import's days and walks
@@ -1041,16 +1189,19 @@ def _add_days(cur, first: int, last: int, days: int) -> tuple[str, bool]:
     # stored side smaller on a small store and apply them in random order: 0.35 s instead of
     # 0.04 s on the demo database); the join's key range still skips other periods' row groups.
     updated = cur.execute(
-        f"""UPDATE order_days d SET amount = {_plus('d.amount', 'k.add_amount')},
-                   quantity = {_plus('d.quantity', 'k.add_quantity')}, cost = {_plus('d.cost', 'k.add_cost')},
+        f"""UPDATE order_days d SET amount = {_plus("d.amount", "k.add_amount")},
+                   quantity = {_plus("d.quantity", "k.add_quantity")}, cost = {_plus("d.cost", "k.add_cost")},
                    lines = COALESCE(d.lines, 0) + k.add_lines
             FROM agg_days k
-            WHERE k.customer_no = d.customer_no AND k.order_date = d.order_date""").fetchall()[0][0]
+            WHERE k.customer_no = d.customer_no AND k.order_date = d.order_date"""
+    ).fetchall()[0][0]
     if updated < days:  # some days are new to the store (the updated ones are not told apart before)
-        cur.execute(f"""UPDATE agg_days k SET new_day = TRUE
+        cur.execute(
+            f"""UPDATE agg_days k SET new_day = TRUE
                         WHERE NOT EXISTS (SELECT 1 FROM order_days d WHERE d.order_date BETWEEN {DAY} AND {DAY}
                                           AND d.customer_no = k.customer_no AND d.order_date = k.order_date)""",
-                    [first, last])
+            [first, last],
+        )
         cur.execute(f"""INSERT INTO order_days ({DAYS_COLUMNS})
                         SELECT customer_id, order_date, add_amount, add_quantity, add_cost, add_lines, customer_no
                         FROM agg_days WHERE new_day ORDER BY {DAYS_ORDER}""")
@@ -1070,25 +1221,28 @@ def _add_months(cur, days: str, first: int, last: int, all_stored: bool = False)
                             count(*) FILTER (WHERE new_day) AS order_days, sum(add_lines) AS lines,
                             min(order_date) AS first_day, max(order_date) AS last_day
                      FROM {days} GROUP BY ALL"""
-    sums = f"""amount = {_plus('m.amount', 'k.amount')}, quantity = {_plus('m.quantity', 'k.quantity')},
-               cost = {_plus('m.cost', 'k.cost')}, lines = COALESCE(m.lines, 0) + k.lines"""
+    sums = f"""amount = {_plus("m.amount", "k.amount")}, quantity = {_plus("m.quantity", "k.quantity")},
+               cost = {_plus("m.cost", "k.cost")}, lines = COALESCE(m.lines, 0) + k.lines"""
     if all_stored:
         cur.execute(f"""UPDATE order_months m SET {sums} FROM ({increments}) k
                         WHERE k.customer_no = m.customer_no AND k.month = m.month""")
         return
-    known = cur.execute(f"SELECT count(*) FROM order_months WHERE month BETWEEN {DAY} AND {DAY}",
-                        [first, last]).fetchall()[0][0]
+    known = cur.execute(
+        f"SELECT count(*) FROM order_months WHERE month BETWEEN {DAY} AND {DAY}", [first, last]
+    ).fetchall()[0][0]
     if not known:
         cur.execute(f"""INSERT INTO order_months ({MONTHS_COLUMNS})
                         SELECT {_NEW_MONTH} FROM ({increments}) i JOIN customer_keys k USING (customer_no)
                         ORDER BY {MONTHS_ORDER}""")
         return
-    months = cur.execute(f"CREATE TEMP TABLE agg_months AS SELECT *, FALSE AS new_month FROM ({increments}) n"
-                         ).fetchall()[0][0]
+    months = cur.execute(
+        f"CREATE TEMP TABLE agg_months AS SELECT *, FALSE AS new_month FROM ({increments}) n"
+    ).fetchall()[0][0]
     updated = cur.execute(
         f"""UPDATE order_months m SET {sums}
             FROM agg_months k
-            WHERE k.customer_no = m.customer_no AND k.month = m.month""").fetchall()[0][0]  # no range: see _add_days
+            WHERE k.customer_no = m.customer_no AND k.month = m.month"""
+    ).fetchall()[0][0]  # no range: see _add_days
     # Only new order days change a month's day count and can move its first or last day (a day
     # already stored lies between them): the other months keep those columns as they are.
     cur.execute("""UPDATE order_months m SET order_days = COALESCE(m.order_days, 0) + k.order_days,
@@ -1096,10 +1250,12 @@ def _add_months(cur, days: str, first: int, last: int, all_stored: bool = False)
                    FROM (SELECT * FROM agg_months WHERE order_days > 0) k
                    WHERE k.customer_no = m.customer_no AND k.month = m.month""")
     if updated < months:
-        cur.execute(f"""UPDATE agg_months k SET new_month = TRUE
+        cur.execute(
+            f"""UPDATE agg_months k SET new_month = TRUE
                         WHERE NOT EXISTS (SELECT 1 FROM order_months m WHERE m.month BETWEEN {DAY} AND {DAY}
                                           AND m.customer_no = k.customer_no AND m.month = k.month)""",
-                    [first, last])
+            [first, last],
+        )
         cur.execute(f"""INSERT INTO order_months ({MONTHS_COLUMNS})
                         SELECT {_NEW_MONTH} FROM agg_months i JOIN customer_keys k USING (customer_no)
                         WHERE new_month ORDER BY {MONTHS_ORDER}""")
@@ -1109,21 +1265,29 @@ def _add_months(cur, days: str, first: int, last: int, all_stored: bool = False)
 def refresh_order_aggregates(cur, keys_sql: str, params: list) -> None:
     """Recompute order_days/order_months only for the (customer, day) and (customer, month) groups
     that `keys_sql` (customer_id, order_date rows) touches; same result as db.refresh_aggregates()."""
-    cur.execute(f"CREATE TEMP TABLE agg_days AS SELECT DISTINCT customer_id, order_date FROM ({keys_sql})",
-                params)
+    cur.execute(
+        f"CREATE TEMP TABLE agg_days AS SELECT DISTINCT customer_id, order_date FROM ({keys_sql})", params
+    )
     cur.execute("""CREATE TEMP TABLE agg_months AS
                    SELECT DISTINCT customer_id, date_trunc('month', order_date)::DATE AS month FROM agg_days""")
     cur.execute("""DELETE FROM order_days d WHERE EXISTS (SELECT 1 FROM agg_days k
                    WHERE k.customer_id = d.customer_id AND k.order_date = d.order_date)""")
     db.number_customers(cur, "SELECT customer_id FROM agg_days")
-    cur.execute(db.DAYS_FROM_LINES.format(
-        lines="orders", where="""EXISTS (SELECT 1 FROM agg_days k WHERE k.customer_id = o.customer_id
-                                                                AND k.order_date = o.order_date)"""))
+    cur.execute(
+        db.DAYS_FROM_LINES.format(
+            lines="orders",
+            where="""EXISTS (SELECT 1 FROM agg_days k WHERE k.customer_id = o.customer_id
+                                                                AND k.order_date = o.order_date)""",
+        )
+    )
     cur.execute("""DELETE FROM order_months m WHERE EXISTS (SELECT 1 FROM agg_months k
                    WHERE k.customer_id = m.customer_id AND k.month = m.month)""")
-    cur.execute(db.MONTHS_FROM_DAYS.format(
-        where="""EXISTS (SELECT 1 FROM agg_months k WHERE k.customer_id = d.customer_id
-                          AND k.month = date_trunc('month', d.order_date)::DATE)"""))
+    cur.execute(
+        db.MONTHS_FROM_DAYS.format(
+            where="""EXISTS (SELECT 1 FROM agg_months k WHERE k.customer_id = d.customer_id
+                          AND k.month = date_trunc('month', d.order_date)::DATE)"""
+        )
+    )
     cur.execute("DROP TABLE agg_days")
     cur.execute("DROP TABLE agg_months")
 
@@ -1131,9 +1295,16 @@ def refresh_order_aggregates(cur, keys_sql: str, params: list) -> None:
 # ------------------------------------------------------------------ public entry points
 
 
-def import_prepared(con, prepared: Prepared, file_name: str | None = None, sha256: str | None = None,
-                    mode: str = "strict", progress: Progress | None = None) -> ImportResult:
+def import_prepared(
+    con,
+    prepared: Prepared,
+    file_name: str | None = None,
+    sha256: str | None = None,
+    mode: str = "strict",
+    progress: Progress | None = None,
+) -> ImportResult:
     """Write a file checked on the page (one transaction)."""
+
     def parse_only(chunk: PreparedChunk) -> PreparedChunk:
         # The page may have checked managers against the upload too; the store decides now.
         if chunk.parse_bad is None:
@@ -1141,12 +1312,26 @@ def import_prepared(con, prepared: Prepared, file_name: str | None = None, sha25
         errors = [e for e in chunk.errors if e["code"] != "manager"]
         return PreparedChunk(chunk.typed, chunk.parse_bad, errors, chunk.rows)
 
-    return _import_chunks(con, prepared.table, prepared.mapping, (parse_only(c) for c in prepared.chunks),
-                          file_name or prepared.file_name, sha256 or prepared.sha256, mode, progress)
+    return _import_chunks(
+        con,
+        prepared.table,
+        prepared.mapping,
+        (parse_only(c) for c in prepared.chunks),
+        file_name or prepared.file_name,
+        sha256 or prepared.sha256,
+        mode,
+        progress,
+    )
 
 
-def import_raw(con, raw: RawFile, table: str | None = None, mapping: list[str | None] | None = None,
-               mode: str = "strict", progress: Progress | None = None) -> ImportResult:
+def import_raw(
+    con,
+    raw: RawFile,
+    table: str | None = None,
+    mapping: list[str | None] | None = None,
+    mode: str = "strict",
+    progress: Progress | None = None,
+) -> ImportResult:
     """Read, check and write a file chunk by chunk (bounded memory), in one transaction."""
     if table is None:
         table, detected = detect_table(raw.headers)
@@ -1155,13 +1340,15 @@ def import_raw(con, raw: RawFile, table: str | None = None, mapping: list[str | 
         raise ImportProblem("no_table")
     mapping = mapping or map_headers(raw.headers, table)
     check_mapping(table, mapping)
-    with closing(_read_ahead(raw, lambda chunk: prepare_chunk(chunk, table, mapping, raw.headers),
-                             progress)) as chunks:
+    with closing(
+        _read_ahead(raw, lambda chunk: prepare_chunk(chunk, table, mapping, raw.headers), progress)
+    ) as chunks:
         return _import_chunks(con, table, mapping, chunks, raw.file_name, raw.digest, mode, progress)
 
 
-def _read_ahead(raw: RawFile, prepare_one: Callable[[Chunk], PreparedChunk],
-                progress: Progress | None = None) -> Iterator[PreparedChunk]:
+def _read_ahead(
+    raw: RawFile, prepare_one: Callable[[Chunk], PreparedChunk], progress: Progress | None = None
+) -> Iterator[PreparedChunk]:
     """The file's prepared chunks in order, while the next chunk is read and the ones before it are
     prepared in worker threads (Arrow's reading and normalising release the GIL, so they run on all
     the machine's cores). At most PREPARE_AHEAD + 1 chunks are in flight: memory stays bounded.
@@ -1192,8 +1379,15 @@ def _read_ahead(raw: RawFile, prepare_one: Callable[[Chunk], PreparedChunk],
             chunks.close()  # closes the file (the generator is idle now)
 
 
-def import_file(con, path: str | Path, table: str | None = None, mode: str = "strict", lang: str = "en",
-                progress: Progress | None = None, sheet: str | None = None) -> ImportResult:
+def import_file(
+    con,
+    path: str | Path,
+    table: str | None = None,
+    mode: str = "strict",
+    lang: str = "en",
+    progress: Progress | None = None,
+    sheet: str | None = None,
+) -> ImportResult:
     """Import one CSV/TSV/TXT/XLSX file; the table is detected from the headers unless given.
 
     Raises ImportProblem for a file that cannot be read or mapped (nothing is written)."""
@@ -1221,8 +1415,9 @@ def undo_import(con, import_id: int) -> dict:
     restored, customers it created removed. An import can be undone once."""
     import_id = int(import_id)
     with db.transaction(con) as cur:
-        found = cur.execute("SELECT table_name, undone_at FROM import_log WHERE import_id = ?",
-                            [import_id]).fetchall()
+        found = cur.execute(
+            "SELECT table_name, undone_at FROM import_log WHERE import_id = ?", [import_id]
+        ).fetchall()
         if not found:
             raise ImportProblem("undo_unknown", import_id=import_id)
         table, undone_at = found[0]
@@ -1231,9 +1426,11 @@ def undo_import(con, import_id: int) -> dict:
         removed = 0
         if table in ("orders", "visits", "targets"):
             if table == "orders":
-                cur.execute("""CREATE TEMP TABLE undo_keys AS
+                cur.execute(
+                    """CREATE TEMP TABLE undo_keys AS
                                SELECT DISTINCT customer_id, order_date FROM orders WHERE import_id = ?""",
-                            [import_id])
+                    [import_id],
+                )
             removed = cur.execute(f"DELETE FROM {table} WHERE import_id = ?", [import_id]).fetchall()[0][0]
             if table == "orders":
                 refresh_order_aggregates(cur, "SELECT * FROM undo_keys", [])
@@ -1242,8 +1439,10 @@ def undo_import(con, import_id: int) -> dict:
         for keyed, key in (("customers", "customer_id"), ("managers", "manager_id")):
             restored += _restore_rows(cur, import_id, keyed, key)
         cur.execute("DELETE FROM import_undo WHERE import_id = ?", [import_id])
-        cur.execute("UPDATE import_log SET undone_at = ? WHERE import_id = ?",
-                    [datetime.now().replace(microsecond=0), import_id])
+        cur.execute(
+            "UPDATE import_log SET undone_at = ? WHERE import_id = ?",
+            [datetime.now().replace(microsecond=0), import_id],
+        )
     return {"import_id": import_id, "table": table, "removed": removed, "restored": restored}
 
 
@@ -1251,7 +1450,8 @@ def _restore_rows(cur, import_id: int, table: str, key: str) -> int:
     where = "import_id = ? AND table_name = ?"
     created = cur.execute(
         f"""DELETE FROM {table} WHERE {key} IN
-            (SELECT key FROM import_undo WHERE {where} AND row_json IS NULL)""", [import_id, table]
+            (SELECT key FROM import_undo WHERE {where} AND row_json IS NULL)""",
+        [import_id, table],
     ).fetchall()[0][0]
     columns = [name for name, *_ in cur.execute(f"DESCRIBE {table}").fetchall()]
     cur.execute(
@@ -1280,25 +1480,33 @@ def template_bytes(table: str, lang: str = "zh") -> bytes:
     return to_csv_bytes(pd.DataFrame(columns=headers))
 
 
-def write_orders_csv(path: str | Path, rows: int, seed: int = 0, customers: int = 30_000,
-                     chinese_headers: bool = True) -> Path:
+def write_orders_csv(
+    path: str | Path, rows: int, seed: int = 0, customers: int = 30_000, chinese_headers: bool = True
+) -> Path:
     """A synthetic orders CSV (UTF-8) of `rows` lines, for measuring the import."""
     rng = np.random.default_rng(seed)
     day = np.datetime64("2024-01-01") + rng.integers(0, 730, rows).astype("timedelta64[D]")
     number = np.arange(rows) // 3
-    headers = (["订单编号", "客户编码", "订货日期", "卷烟名称", "数量", "金额", "成本"] if chinese_headers
-               else ["order_id", "customer_id", "order_date", "product", "quantity", "amount", "cost"])
+    headers = (
+        ["订单编号", "客户编码", "订货日期", "卷烟名称", "数量", "金额", "成本"]
+        if chinese_headers
+        else ["order_id", "customer_id", "order_date", "product", "quantity", "amount", "cost"]
+    )
     quantity = rng.integers(1, 50, rows).astype(np.float64)
     price = rng.choice(np.array([95.0, 150.0, 220.0, 420.0]), rows)
-    table = pa.table({
-        headers[0]: pc.binary_join_element_wise("O", pc.cast(pa.array(number + 10**8), pa.string()), ""),
-        headers[1]: pc.cast(pa.array(330102000000 + rng.integers(1, customers + 1, rows)), pa.string()),
-        headers[2]: pc.cast(pa.array(day), pa.string()),
-        headers[3]: pc.binary_join_element_wise("品规", pc.cast(pa.array(np.arange(rows) % 3), pa.string()), ""),
-        headers[4]: pa.array(quantity),
-        headers[5]: pa.array(quantity * price),
-        headers[6]: pa.array(np.round(quantity * price * 0.7, 2)),
-    })
+    table = pa.table(
+        {
+            headers[0]: pc.binary_join_element_wise("O", pc.cast(pa.array(number + 10**8), pa.string()), ""),
+            headers[1]: pc.cast(pa.array(330102000000 + rng.integers(1, customers + 1, rows)), pa.string()),
+            headers[2]: pc.cast(pa.array(day), pa.string()),
+            headers[3]: pc.binary_join_element_wise(
+                "品规", pc.cast(pa.array(np.arange(rows) % 3), pa.string()), ""
+            ),
+            headers[4]: pa.array(quantity),
+            headers[5]: pa.array(quantity * price),
+            headers[6]: pa.array(np.round(quantity * price * 0.7, 2)),
+        }
+    )
     path = Path(path)
     pacsv.write_csv(table, path, pacsv.WriteOptions(quoting_style="none"))
     return path
@@ -1316,9 +1524,14 @@ def measure_import(rows: int = 1_000_000, workdir: str | Path = "/tmp") -> dict:
     began = time.perf_counter()
     result = import_file(con, csv_path, table="orders", mode="strict")
     seconds = time.perf_counter() - began
-    return {"rows": rows, "added": result.added, "seconds": round(seconds, 2),
-            "rows_per_second": round(rows / seconds), "aggregates": result.aggregates,
-            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
+    return {
+        "rows": rows,
+        "added": result.added,
+        "seconds": round(seconds, 2),
+        "rows_per_second": round(rows / seconds),
+        "aggregates": result.aggregates,
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+    }
 
 
 # ------------------------------------------------------------------ command line
@@ -1327,12 +1540,17 @@ EXPORT_TABLES = (*db.DATA_TABLES, "import_log")
 
 
 def add_commands(subparsers, parents) -> None:
-    cmd = subparsers.add_parser("import", parents=[parents["db"]],
-                                help="import CSV/TSV/TXT/XLSX files (one transaction each)")
+    cmd = subparsers.add_parser(
+        "import", parents=[parents["db"]], help="import CSV/TSV/TXT/XLSX files (one transaction each)"
+    )
     cmd.add_argument("files", nargs="+", metavar="FILE")
     cmd.add_argument("--table", choices=TABLE_ORDER, help="target table (default: detected from the headers)")
-    cmd.add_argument("--mode", choices=MODES, default="strict",
-                     help="strict: any bad row rejects the file; valid-only: skip bad rows")
+    cmd.add_argument(
+        "--mode",
+        choices=MODES,
+        default="strict",
+        help="strict: any bad row rejects the file; valid-only: skip bad rows",
+    )
     cmd.add_argument("--sheet", help="Excel sheet (default: the first)")
     cmd.add_argument("--lang", choices=("en", "zh"), default="en")
     cmd.add_argument("--show-errors", type=int, default=20, help="bad rows printed per rejected file")

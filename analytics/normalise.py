@@ -82,21 +82,26 @@ CONTRACT: dict[str, tuple[Field, ...]] = {
 # Enum codes and the words supervisors' systems use for them (the English labels the
 # dashboard shows are accepted too, so an exported table imports back).
 ENUMS: dict[str, dict[str, tuple[str, ...]]] = {
-    "market_type": {"city": ("城市", "City"), "town": ("城镇", "Town"),
-                    "rural": ("乡村", "农村", "Rural")},
+    "market_type": {"city": ("城市", "City"), "town": ("城镇", "Town"), "rural": ("乡村", "农村", "Rural")},
     "retail_format": {
-        "mall": ("商场", "Mall"), "supermarket": ("超市", "Supermarket"),
+        "mall": ("商场", "Mall"),
+        "supermarket": ("超市", "Supermarket"),
         "tobacco_liquor": ("烟酒店", "Tobacco & liquor", "烟酒"),
-        "convenience": ("便利店", "Convenience store"), "grocery": ("食杂店", "食杂", "Grocery"),
+        "convenience": ("便利店", "Convenience store"),
+        "grocery": ("食杂店", "食杂", "Grocery"),
         "other": ("其他", "其它", "Other"),
     },
     "modern_terminal": {
-        "built": ("已建成", "已建"), "building": ("正在建设", "建设中", "在建"),
-        "potential": ("有潜力", "具有现代终端潜力", "潜力"), "none": ("未建设", "无", "未建"),
+        "built": ("已建成", "已建"),
+        "building": ("正在建设", "建设中", "在建"),
+        "potential": ("有潜力", "具有现代终端潜力", "潜力"),
+        "none": ("未建设", "无", "未建"),
     },
     "customer_class": {
-        "core": ("核心", "核心客户"), "potential": ("潜力", "潜力客户"),
-        "regular": ("常规", "常规客户"), "assist": ("帮扶", "帮扶客户"),
+        "core": ("核心", "核心客户"),
+        "potential": ("潜力", "潜力客户"),
+        "regular": ("常规", "常规客户"),
+        "assist": ("帮扶", "帮扶客户"),
     },
     "method": {
         "onsite": ("实地", "实地拜访", "On site", "现场", "上门"),
@@ -112,12 +117,28 @@ ENUMS: dict[str, dict[str, tuple[str, ...]]] = {
 TRUE_WORDS = ("是", "y", "yes", "1", "true", "t", "对", "√", "✓", "有", "在岗")
 FALSE_WORDS = ("否", "n", "no", "0", "false", "f", "错", "×", "✗", "无", "不在岗", "离岗")
 
-DDL_TYPES = {"text": "VARCHAR", "id": "VARCHAR", "enum": "VARCHAR", "month": "VARCHAR",
-             "number": "DOUBLE", "int": "INTEGER", "date": "DATE", "datetime": "TIMESTAMP",
-             "bool": "BOOLEAN"}
-ARROW_TYPES = {"text": pa.string(), "id": pa.string(), "enum": pa.string(), "month": pa.string(),
-               "number": pa.float64(), "int": pa.int32(), "date": pa.date32(),
-               "datetime": pa.timestamp("us"), "bool": pa.bool_()}
+DDL_TYPES = {
+    "text": "VARCHAR",
+    "id": "VARCHAR",
+    "enum": "VARCHAR",
+    "month": "VARCHAR",
+    "number": "DOUBLE",
+    "int": "INTEGER",
+    "date": "DATE",
+    "datetime": "TIMESTAMP",
+    "bool": "BOOLEAN",
+}
+ARROW_TYPES = {
+    "text": pa.string(),
+    "id": pa.string(),
+    "enum": pa.string(),
+    "month": pa.string(),
+    "number": pa.float64(),
+    "int": pa.int32(),
+    "date": pa.date32(),
+    "datetime": pa.timestamp("us"),
+    "bool": pa.bool_(),
+}
 
 # ------------------------------------------------------------------ headers
 
@@ -210,8 +231,11 @@ def parse_datetime(text: str) -> datetime | None:
         if not 1 <= serial < 2958466:
             return None
         moment = _EXCEL_EPOCH + timedelta(days=serial)
-        return moment.replace(microsecond=0) if moment.microsecond < 500_000 else \
-            moment.replace(microsecond=0) + timedelta(seconds=1)
+        return (
+            moment.replace(microsecond=0)
+            if moment.microsecond < 500_000
+            else moment.replace(microsecond=0) + timedelta(seconds=1)
+        )
     match = _DATE_RE.fullmatch(value)
     if not match:
         return None
@@ -334,8 +358,13 @@ def _to_dates(text: pa.Array, kind: str) -> pa.Array:
     def slow(value):
         return parse_datetime(value)
 
-    moments = _fast_then_fallback(text, f"({_DATE_FAST})|({_DATETIME_FAST})",
-                                  lambda v: fast(pc.replace_substring(v, "T", " ")), slow, target)
+    moments = _fast_then_fallback(
+        text,
+        f"({_DATE_FAST})|({_DATETIME_FAST})",
+        lambda v: fast(pc.replace_substring(v, "T", " ")),
+        slow,
+        target,
+    )
     return pc.cast(moments, pa.date32()) if kind == "date" else moments
 
 
@@ -370,8 +399,9 @@ def parse_column(raw: pa.Array, field: Field) -> tuple[pa.Array, pa.Array]:
     if kind in ("number", "int"):
         values = _whole_column_cast(text, pa.float64())
         if values is None:
-            values = _fast_then_fallback(text, _NUMBER_FAST, lambda v: pc.cast(v, pa.float64()),
-                                         parse_number, pa.float64())
+            values = _fast_then_fallback(
+                text, _NUMBER_FAST, lambda v: pc.cast(v, pa.float64()), parse_number, pa.float64()
+            )
         return _finish_number(values, kind), text
     if kind in ("date", "datetime"):
         return _to_dates(text, kind), text

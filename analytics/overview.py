@@ -71,8 +71,11 @@ def period_figures(con, filters: Filters) -> dict[str, float | None]:
     visits, and the share of open customers visited at least once, for the filters' period."""
     scope, params = customer_scope_sql(filters, "c")
     # Whole calendar months read the monthly table (about a fifth of the daily rows).
-    source = ({"source": "order_months", "day": "month", "orders": "sum(d.order_days)"} if filters.whole_months
-              else {"source": "order_days", "day": "order_date", "orders": "count(*)"})
+    source = (
+        {"source": "order_months", "day": "month", "orders": "sum(d.order_days)"}
+        if filters.whole_months
+        else {"source": "order_days", "day": "order_date", "orders": "count(*)"}
+    )
     frame = query(
         con,
         _PERIOD_FIGURES_SQL.format(scope=scope, **source),
@@ -144,8 +147,7 @@ def overview_tiles(con, filters: Filters) -> list[Tile]:
     previous = period_figures(con, filters.previous_period())
     trend = monthly_figures(con, filters)
     return [
-        Tile(name, current[name], previous[name],
-             tuple(float(v) for v in trend[name].fillna(0).tolist()))
+        Tile(name, current[name], previous[name], tuple(float(v) for v in trend[name].fillna(0).tolist()))
         for name in TILES
     ]
 

@@ -164,14 +164,18 @@ ORDER BY r.rank
 """
 
 
-def customer_values(con, filters: Filters, metric: str = "amount", settings: dict | None = None) -> pd.DataFrame:
+def customer_values(
+    con, filters: Filters, metric: str = "amount", settings: dict | None = None
+) -> pd.DataFrame:
     """Every buyer of the period ranked by value: rank, customer_id, customer_name, manager_id,
     manager_name, customer_class, value, share, cum_share, abc."""
     value_sql = _check_metric(metric)
     start, end = _period(filters.start, filters.end)
     source, day = _source(start, end)
     scope, params = customer_scope_sql(filters, "c")
-    sql = _CUSTOMER_VALUES_SQL.format(scope=scope, value=value_sql, source=source, day=day, ranked=_RANKED_CTE)
+    sql = _CUSTOMER_VALUES_SQL.format(
+        scope=scope, value=value_sql, source=source, day=day, ranked=_RANKED_CTE
+    )
     return query(con, sql, [*params, start, end, *_abc_shares(settings)])
 
 
@@ -206,8 +210,9 @@ ORDER BY total_value DESC, "group" NULLS LAST
 """
 
 
-def concentration_by_group(con, filters: Filters, group_by: str = "team", metric: str = "amount",
-                           settings: dict | None = None) -> pd.DataFrame:
+def concentration_by_group(
+    con, filters: Filters, group_by: str = "team", metric: str = "amount", settings: dict | None = None
+) -> pd.DataFrame:
     """The 80/20 figures of each group of customers (team, manager, region, market type, retail
     format or customer class), each group ranked on its own: group, group_name, buyers,
     total_value, top20_share, pct_customers_for_80, gini, a_count, b_count, c_count, non_buyers."""
@@ -219,13 +224,21 @@ def concentration_by_group(con, filters: Filters, group_by: str = "team", metric
     source, day = _source(start, end)
     scope, params = customer_scope_sql(filters, "c")
     sql = _GROUP_CONCENTRATION_SQL.format(
-        scope=scope, group=group_sql, group_name=group_name_sql, value=value_sql, source=source,
-        day=day, ranked=_RANKED_CTE, figures=_FIGURES_CTE,
+        scope=scope,
+        group=group_sql,
+        group_name=group_name_sql,
+        value=value_sql,
+        source=source,
+        day=day,
+        ranked=_RANKED_CTE,
+        figures=_FIGURES_CTE,
     )
     return query(con, sql, [*params, start, end, *_abc_shares(settings)])
 
 
-def pareto_summary(con, filters: Filters, metric: str = "amount", settings: dict | None = None) -> ParetoSummary:
+def pareto_summary(
+    con, filters: Filters, metric: str = "amount", settings: dict | None = None
+) -> ParetoSummary:
     """The KPI figures of the period: buyers, total value, top-20% share, share of buyers making
     80% of the value, Gini, A/B/C counts and open customers who bought nothing."""
     frame = concentration_by_group(con, filters, "all", metric, settings)
@@ -233,10 +246,15 @@ def pareto_summary(con, filters: Filters, metric: str = "amount", settings: dict
         return ParetoSummary(0, 0.0, None, None, None, 0, 0, 0, 0)
     row = frame.iloc[0]
     return ParetoSummary(
-        buyers=int(row["buyers"]), total_value=float(row["total_value"]),
-        top20_share=_float(row["top20_share"]), pct_customers_for_80=_float(row["pct_customers_for_80"]),
-        gini=_float(row["gini"]), a_count=int(row["a_count"]), b_count=int(row["b_count"]),
-        c_count=int(row["c_count"]), non_buyers=int(row["non_buyers"]),
+        buyers=int(row["buyers"]),
+        total_value=float(row["total_value"]),
+        top20_share=_float(row["top20_share"]),
+        pct_customers_for_80=_float(row["pct_customers_for_80"]),
+        gini=_float(row["gini"]),
+        a_count=int(row["a_count"]),
+        b_count=int(row["b_count"]),
+        c_count=int(row["c_count"]),
+        non_buyers=int(row["non_buyers"]),
     )
 
 
@@ -268,8 +286,9 @@ ORDER BY months.month
 """
 
 
-def monthly_concentration(con, filters: Filters, metric: str = "amount", months: int = 12,
-                          settings: dict | None = None) -> pd.DataFrame:
+def monthly_concentration(
+    con, filters: Filters, metric: str = "amount", months: int = 12, settings: dict | None = None
+) -> pd.DataFrame:
     """Top-20% share and Gini of each calendar month: the `months` months ending with the period's
     last month, or the whole period when it is longer. Columns month, buyers, total_value,
     top20_share, pct_customers_for_80, gini (NULL in months without buyers)."""
@@ -283,7 +302,12 @@ def monthly_concentration(con, filters: Filters, metric: str = "amount", months:
     source, day = _source(first, end)
     scope, params = customer_scope_sql(filters, "c")
     sql = _MONTHLY_CONCENTRATION_SQL.format(
-        scope=scope, value=value_sql, source=source, day=day, ranked=_RANKED_CTE, figures=_FIGURES_CTE,
+        scope=scope,
+        value=value_sql,
+        source=source,
+        day=day,
+        ranked=_RANKED_CTE,
+        figures=_FIGURES_CTE,
     )
     return query(con, sql, [*params, first, end, *_abc_shares(settings), first, last])
 
@@ -321,7 +345,9 @@ moves AS (
 )
 """
 
-_TRANSITIONS_SQL = _TRANSITIONS_CTE + """
+_TRANSITIONS_SQL = (
+    _TRANSITIONS_CTE
+    + """
 SELECT m.customer_id, c.customer_name, c.manager_id, mg.manager_name, c.customer_class,
        m.previous_abc, m.current_abc, m.previous_value, m.value, m.value - m.previous_value AS change
 FROM moves m
@@ -329,8 +355,11 @@ JOIN customers c USING (customer_id)
 LEFT JOIN managers mg ON mg.manager_id = c.manager_id
 ORDER BY m.previous_abc, m.current_abc, m.previous_value DESC, m.customer_id
 """
+)
 
-_MIGRATION_SQL = _TRANSITIONS_CTE + """
+_MIGRATION_SQL = (
+    _TRANSITIONS_CTE
+    + """
 SELECT previous_abc, current_abc, count(*) AS customers,
        sum(previous_value) AS previous_value, sum(value) AS value,
        coalesce(sum(previous_value - value)
@@ -339,6 +368,7 @@ FROM moves
 GROUP BY previous_abc, current_abc
 ORDER BY previous_abc, current_abc
 """
+)
 
 
 def _transition_query(con, sql: str, filters: Filters, metric: str, settings: dict | None) -> pd.DataFrame:
@@ -350,19 +380,30 @@ def _transition_query(con, sql: str, filters: Filters, metric: str, settings: di
         previous = (_FIRST_DAY, _FIRST_DAY)  # an open period has no previous one
     (previous_source, previous_day), (current_source, current_day) = _source(*previous), _source(*current)
     scope, params = customer_scope_sql(filters, "c")
-    text = sql.format(scope=scope, value=value_sql, previous_source=previous_source, previous_day=previous_day,
-                      current_source=current_source, current_day=current_day, ranked=_RANKED_CTE)
+    text = sql.format(
+        scope=scope,
+        value=value_sql,
+        previous_source=previous_source,
+        previous_day=previous_day,
+        current_source=current_source,
+        current_day=current_day,
+        ranked=_RANKED_CTE,
+    )
     return query(con, text, [*params, *previous, *current, *_abc_shares(settings)])
 
 
-def abc_transitions(con, filters: Filters, metric: str = "amount", settings: dict | None = None) -> pd.DataFrame:
+def abc_transitions(
+    con, filters: Filters, metric: str = "amount", settings: dict | None = None
+) -> pd.DataFrame:
     """Each customer who was a buyer in the previous period (`Filters.previous_period`) or in this one, with
     its ABC class then and now ('none' = not a buyer): customer_id, customer_name, manager_id,
     manager_name, customer_class, previous_abc, current_abc, previous_value, value, change."""
     return _transition_query(con, _TRANSITIONS_SQL, filters, metric, settings)
 
 
-def abc_migration(con, filters: Filters, metric: str = "amount", settings: dict | None = None) -> pd.DataFrame:
+def abc_migration(
+    con, filters: Filters, metric: str = "amount", settings: dict | None = None
+) -> pd.DataFrame:
     """The ABC migration matrix from the previous period (`Filters.previous_period`) to this one: one row per
     non-empty cell (previous_abc, current_abc, customers, previous_value, value, lost_value).
     lost_value is previous minus current value of customers who fell from A (to B, C or none)."""
@@ -406,7 +447,9 @@ SELECT * FROM figures
 """
 
 
-def product_values(con, filters: Filters, metric: str = "amount", settings: dict | None = None) -> pd.DataFrame:
+def product_values(
+    con, filters: Filters, metric: str = "amount", settings: dict | None = None
+) -> pd.DataFrame:
     """Products (brands) of the period ranked by value, the 80/20 view over products: rank,
     product, value, share, cum_share, abc, customers (who bought it). Reads the order lines."""
     value_sql = _check_metric(metric)
@@ -416,7 +459,9 @@ def product_values(con, filters: Filters, metric: str = "amount", settings: dict
     return query(con, sql, [*params, start, end, *_abc_shares(settings)])
 
 
-def product_summary(con, filters: Filters, metric: str = "amount", settings: dict | None = None) -> ParetoSummary:
+def product_summary(
+    con, filters: Filters, metric: str = "amount", settings: dict | None = None
+) -> ParetoSummary:
     """The concentration figures over products: `buyers` = products with positive value."""
     value_sql = _check_metric(metric)
     start, end = _period(filters.start, filters.end)
@@ -427,10 +472,15 @@ def product_summary(con, filters: Filters, metric: str = "amount", settings: dic
         return ParetoSummary(0, 0.0, None, None, None, 0, 0, 0, None)
     row = frame.iloc[0]
     return ParetoSummary(
-        buyers=int(row["buyers"]), total_value=float(row["total_value"]),
-        top20_share=_float(row["top20_share"]), pct_customers_for_80=_float(row["pct_customers_for_80"]),
-        gini=_float(row["gini"]), a_count=int(row["a_count"]), b_count=int(row["b_count"]),
-        c_count=int(row["c_count"]), non_buyers=None,
+        buyers=int(row["buyers"]),
+        total_value=float(row["total_value"]),
+        top20_share=_float(row["top20_share"]),
+        pct_customers_for_80=_float(row["pct_customers_for_80"]),
+        gini=_float(row["gini"]),
+        a_count=int(row["a_count"]),
+        b_count=int(row["b_count"]),
+        c_count=int(row["c_count"]),
+        non_buyers=None,
     )
 
 
@@ -468,8 +518,14 @@ def big_customer_settings(settings: dict | None = None) -> dict:
     }
 
 
-def big_customers(con, filters: Filters, threshold: float | None = None, unit: str | None = None,
-                  year: int | None = None, settings: dict | None = None) -> pd.DataFrame:
+def big_customers(
+    con,
+    filters: Filters,
+    threshold: float | None = None,
+    unit: str | None = None,
+    year: int | None = None,
+    settings: dict | None = None,
+) -> pd.DataFrame:
     """Big customers: the monthly average purchase of the previous calendar year (the year before
     the period's end, total ÷ 12) is above the threshold (default 130,000 sticks = 650 cartons).
 
@@ -485,7 +541,8 @@ def big_customers(con, filters: Filters, threshold: float | None = None, unit: s
     year = year or (filters.end or date.today()).year - 1
     scope, params = customer_scope_sql(filters, "c")
     return query(
-        con, _BIG_CUSTOMERS_SQL.format(scope=scope),
+        con,
+        _BIG_CUSTOMERS_SQL.format(scope=scope),
         [*params, date(year, 1, 1), date(year, 12, 1), factor, factor, threshold],
     )
 
@@ -495,7 +552,9 @@ def big_customers(con, filters: Filters, threshold: float | None = None, unit: s
 
 def has_cost(con) -> bool:
     """True when some order carries a cost, so gross profit can be offered."""
-    return bool(db.scalar(con, "SELECT count(*) FROM (SELECT 1 FROM order_days WHERE cost IS NOT NULL LIMIT 1)"))
+    return bool(
+        db.scalar(con, "SELECT count(*) FROM (SELECT 1 FROM order_days WHERE cost IS NOT NULL LIMIT 1)")
+    )
 
 
 def available_metrics(con) -> tuple[str, ...]:
@@ -540,8 +599,14 @@ ORDER BY months.month
 """
 
 
-def customer_history(con, filters: Filters, customer_id: str, metric: str = "amount", months: int = 12,
-                     settings: dict | None = None) -> pd.DataFrame:
+def customer_history(
+    con,
+    filters: Filters,
+    customer_id: str,
+    metric: str = "amount",
+    months: int = 12,
+    settings: dict | None = None,
+) -> pd.DataFrame:
     """One customer's calendar months up to the period's last month: month, value, rank among the
     month's buyers in scope, buyers, abc (its ABC class that month, 'none' when it bought nothing)."""
     value_sql = _check_metric(metric)
@@ -549,7 +614,9 @@ def customer_history(con, filters: Filters, customer_id: str, metric: str = "amo
     first = add_months(last, -(months - 1))
     scope, params = customer_scope_sql(filters, "c")
     sql = _CUSTOMER_HISTORY_SQL.format(scope=scope, value=value_sql, ranked=_RANKED_CTE)
-    return query(con, sql, [*params, first, last, *_abc_shares(settings), first, last, customer_id, customer_id])
+    return query(
+        con, sql, [*params, first, last, *_abc_shares(settings), first, last, customer_id, customer_id]
+    )
 
 
 def customer_orders(con, filters: Filters, customer_id: str) -> pd.DataFrame:
@@ -595,18 +662,31 @@ def chart_points(values: pd.DataFrame, max_bars: int = 2000) -> pd.DataFrame:
 def add_commands(subparsers, parents) -> None:
     """`pareto` (per buyer or --summary) and `classes` (recommended service classes)."""
     cmd = subparsers.add_parser(
-        "pareto", parents=[parents["db"], parents["filters"]],
+        "pareto",
+        parents=[parents["db"], parents["filters"]],
         help="80/20 customer value: one row per buyer, or the summary figures",
     )
     cmd.add_argument("--metric", choices=METRICS, default="amount", help="value: amount, quantity or profit")
-    cmd.add_argument("--summary", action="store_true",
-                     help="one row: buyers,total_value,top20_share,pct_customers_for_80,gini,"
-                          "a_count,b_count,c_count,non_buyers")
+    cmd.add_argument(
+        "--summary",
+        action="store_true",
+        help="one row: buyers,total_value,top20_share,pct_customers_for_80,gini,"
+        "a_count,b_count,c_count,non_buyers",
+    )
     cmd.set_defaults(handler=_cmd_pareto)
     classes.add_commands(subparsers, parents)
 
 
-CUSTOMER_COLUMNS = ["customer_id", "customer_name", "manager_id", "value", "rank", "share", "cum_share", "abc"]
+CUSTOMER_COLUMNS = [
+    "customer_id",
+    "customer_name",
+    "manager_id",
+    "value",
+    "rank",
+    "share",
+    "cum_share",
+    "abc",
+]
 
 
 def _cmd_pareto(args: argparse.Namespace) -> int:

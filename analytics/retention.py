@@ -151,10 +151,25 @@ def monthly_flow(con, filters: Filters, settings: dict | None = None) -> pd.Data
     first_month, last_month = month_start(filters.start), month_start(filters.end)
     lost_after = int(rs["lost_after_days"])
     sql = _MONTHLY_SQL.format(scope=scope, prefilter=_prefilter(scope))
-    frame = db.query(con, sql, [
-        *params, first_month, last_month, first_month, last_month, known,
-        first_month - timedelta(days=lost_after), min(month_end(last_month), known),
-        lost_after, lost_after, lost_after, known, lost_after])
+    frame = db.query(
+        con,
+        sql,
+        [
+            *params,
+            first_month,
+            last_month,
+            first_month,
+            last_month,
+            known,
+            first_month - timedelta(days=lost_after),
+            min(month_end(last_month), known),
+            lost_after,
+            lost_after,
+            lost_after,
+            known,
+            lost_after,
+        ],
+    )
     frame["loss_rate"] = frame["loss_rate"].astype("float64")
     return frame
 
@@ -274,8 +289,9 @@ ORDER BY lost DESC, base_monthly_value DESC, customer_id
 """
 
 
-def frozen_cohort(con, filters: Filters, base: str = "previous_12_months",
-                  settings: dict | None = None) -> FrozenCohort:
+def frozen_cohort(
+    con, filters: Filters, base: str = "previous_12_months", settings: dict | None = None
+) -> FrozenCohort:
     """The frozen cohort of the base period (see base_period) and its retention at the as-of date
     (the period's end, or the last data date if earlier).
 
@@ -296,15 +312,37 @@ def frozen_cohort(con, filters: Filters, base: str = "previous_12_months",
     floor_from = add_months(floor_to, -(floor_count - 1))
     scope, params = customer_scope_sql(filters, "c")
     sql = _COHORT_SQL.format(scope=scope, prefilter=_prefilter(scope))
-    members = db.query(con, sql, [
-        *params, float(months), base_start, base_end, float(months), float(rs["cohort_min_monthly_value"]),
-        base_start, as_of,
-        floor_from, floor_to, float(rs["floor_monthly_value"]),
-        as_of, int(rs["lost_after_days"]), floor_from, base_end])
-    return FrozenCohort(base_start=base_start, base_end=base_end, as_of=as_of, cohort=len(members),
-                        lost=int(members["lost"].sum()) if len(members) else 0,
-                        base_target=float(rs["base_target"]), challenge_target=float(rs["challenge_target"]),
-                        members=members)
+    members = db.query(
+        con,
+        sql,
+        [
+            *params,
+            float(months),
+            base_start,
+            base_end,
+            float(months),
+            float(rs["cohort_min_monthly_value"]),
+            base_start,
+            as_of,
+            floor_from,
+            floor_to,
+            float(rs["floor_monthly_value"]),
+            as_of,
+            int(rs["lost_after_days"]),
+            floor_from,
+            base_end,
+        ],
+    )
+    return FrozenCohort(
+        base_start=base_start,
+        base_end=base_end,
+        as_of=as_of,
+        cohort=len(members),
+        lost=int(members["lost"].sum()) if len(members) else 0,
+        base_target=float(rs["base_target"]),
+        challenge_target=float(rs["challenge_target"]),
+        members=members,
+    )
 
 
 # ----------------------------------------------------------------------- first-order cohorts
@@ -356,8 +394,9 @@ def first_order_cohorts(con, filters: Filters, months: int = 12) -> pd.DataFrame
         return pd.DataFrame(columns=["cohort", "cohort_size", "months_after", "still_ordering", "share"])
     last = month_start(filters.end)
     scope, params = customer_scope_sql(filters, "c")
-    frame = db.query(con, _COHORTS_SQL.format(scope=scope), [
-        *params, add_months(last, -(months - 1)), last, first_data])
+    frame = db.query(
+        con, _COHORTS_SQL.format(scope=scope), [*params, add_months(last, -(months - 1)), last, first_data]
+    )
     frame["share"] = frame["share"].astype("float64")
     return frame
 
@@ -367,8 +406,10 @@ def first_order_cohorts(con, filters: Filters, months: int = 12) -> pd.DataFrame
 
 def add_commands(subparsers, parents) -> None:
     cmd = subparsers.add_parser(
-        "retention", parents=[parents["db"], parents["filters"]],
-        help="active, won and lost customers and the loss rate per month")
+        "retention",
+        parents=[parents["db"], parents["filters"]],
+        help="active, won and lost customers and the loss rate per month",
+    )
     cmd.set_defaults(handler=_cmd_retention)
 
 

@@ -50,18 +50,31 @@ from analytics import config, db
 from analytics.warnings import last_data_date, warning_settings
 
 SNAPSHOT_STEP_DAYS = 28
-SNAPSHOTS = 8                   # training snapshots for the scoring model
-MIN_ROWS = 200                  # labelled rows needed to train (and to test)
-MAX_TRAIN_CUSTOMERS = 6_000     # per snapshot; larger stores are sampled by customer
+SNAPSHOTS = 8  # training snapshots for the scoring model
+MIN_ROWS = 200  # labelled rows needed to train (and to test)
+MAX_TRAIN_CUSTOMERS = 6_000  # per snapshot; larger stores are sampled by customer
 TOP_SHARE = 0.10
-MAX_ITER = 20                   # boosting rounds (see _fit)
+MAX_ITER = 20  # boosting rounds (see _fit)
 LEARNING_RATE = 0.35
 CLASS_CODES = {"core": 0, "potential": 1, "regular": 2, "assist": 3}
 
 FEATURES = [
-    "days_since_last_order", "recency_ratio", "orders_90", "orders_365", "order_trend",
-    "value_trend", "value_yoy", "basket_trend", "recent_gap_ratio", "log_value_365", "tenure_days",
-    "visits_90", "visit_trend", "visit_overdue_ratio", "class_code", "tier",
+    "days_since_last_order",
+    "recency_ratio",
+    "orders_90",
+    "orders_365",
+    "order_trend",
+    "value_trend",
+    "value_yoy",
+    "basket_trend",
+    "recent_gap_ratio",
+    "log_value_365",
+    "tenure_days",
+    "visits_90",
+    "visit_trend",
+    "visit_overdue_ratio",
+    "class_code",
+    "tier",
 ]
 
 
@@ -101,8 +114,11 @@ class RiskAssessment(Backtest):
     scores: customer_id, risk_score (probability of no order in the next horizon days) for every
     customer with an order in the 365 days up to as_of; empty when not trained."""
 
-    scores: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
-        {"customer_id": pd.Series(dtype=object), "risk_score": pd.Series(dtype="float64")}))
+    scores: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(
+            {"customer_id": pd.Series(dtype=object), "risk_score": pd.Series(dtype="float64")}
+        )
+    )
 
     @property
     def beats_baseline(self) -> bool | None:
@@ -112,11 +128,13 @@ class RiskAssessment(Backtest):
 
     def backtest(self) -> pd.DataFrame:
         """The backtest as a small table: ranking (model / days_since_last_order), auc, top_precision."""
-        return pd.DataFrame({
-            "ranking": ["model", "days_since_last_order"],
-            "auc": [self.auc, self.baseline_auc],
-            "top_precision": [self.top_precision, self.baseline_top_precision],
-        })
+        return pd.DataFrame(
+            {
+                "ranking": ["model", "days_since_last_order"],
+                "auc": [self.auc, self.baseline_auc],
+                "top_precision": [self.top_precision, self.baseline_top_precision],
+            }
+        )
 
 
 _FEATURES_SQL = """
@@ -194,8 +212,9 @@ ORDER BY a.s, k.customer_id
 """
 
 
-def snapshot_features(con, snapshots: list[date], as_of: date, settings: dict | None = None,
-                      sample: float = 1.0) -> pd.DataFrame:
+def snapshot_features(
+    con, snapshots: list[date], as_of: date, settings: dict | None = None, sample: float = 1.0
+) -> pd.DataFrame:
     """Features (FEATURES) per customer and snapshot, and the label no_order_after (no order in
     the horizon after the snapshot; NULL when that window would end after as_of).
 
@@ -211,11 +230,16 @@ def snapshot_features(con, snapshots: list[date], as_of: date, settings: dict | 
     # The sample filters the big tables as they are read (with every customer kept, no filter).
     sampled = threshold < 1000003
     sample_sql = "AND hash({0}.customer_id) % 1000003 < ?"
-    sql = _FEATURES_SQL.format(sampled_orders=sample_sql.format("o") if sampled else "",
-                               sampled_visits=sample_sql.format("v") if sampled else "")
+    sql = _FEATURES_SQL.format(
+        sampled_orders=sample_sql.format("o") if sampled else "",
+        sampled_visits=sample_sql.format("v") if sampled else "",
+    )
     keep = [threshold] if sampled else []
-    frame = db.query(con, sql, [list(snapshots), names, days, horizon, first, as_of, *keep,
-                                first, last, *keep, horizon, as_of])
+    frame = db.query(
+        con,
+        sql,
+        [list(snapshots), names, days, horizon, first, as_of, *keep, first, last, *keep, horizon, as_of],
+    )
     frame["class_code"] = frame["customer_class"].map(CLASS_CODES).astype("float64")
     frame["tier"] = frame["tier"].astype("float64")
     return frame
@@ -246,8 +270,15 @@ def _fit(frame: pd.DataFrame):
     # 150 at 0.06) on the planted-churner test, the demo and the benchmark stores' backtests, and
     # half the trees to fit and to walk when scoring 300,000 customers.
     model = HistGradientBoostingClassifier(
-        max_iter=MAX_ITER, learning_rate=LEARNING_RATE, max_leaf_nodes=15, min_samples_leaf=30, early_stopping=False,
-        l2_regularization=1.0, categorical_features=[FEATURES.index("class_code")], random_state=0)
+        max_iter=MAX_ITER,
+        learning_rate=LEARNING_RATE,
+        max_leaf_nodes=15,
+        min_samples_leaf=30,
+        early_stopping=False,
+        l2_regularization=1.0,
+        categorical_features=[FEATURES.index("class_code")],
+        random_state=0,
+    )
     # One thread: on a shared dashboard server OpenMP threads fighting for cores are many times
     # slower than a single thread at these sizes.
     with threadpool_limits(1):
@@ -280,8 +311,12 @@ def _progress(progress: Callable[[float, str], None] | None, share: float, step:
         progress(share, step)
 
 
-def train(con, as_of: date | None = None, settings: dict | None = None,
-          progress: Callable[[float, str], None] | None = None) -> TrainedModel:
+def train(
+    con,
+    as_of: date | None = None,
+    settings: dict | None = None,
+    progress: Callable[[float, str], None] | None = None,
+) -> TrainedModel:
     """Train the risk model on the history up to `as_of` (default: the last data date) and
     backtest it on the latest snapshot whose outcome is known by as_of (see the module docstring).
 
@@ -344,7 +379,9 @@ def train(con, as_of: date | None = None, settings: dict | None = None,
     return result
 
 
-def score(con, model: TrainedModel, as_of: date | None = None, settings: dict | None = None) -> RiskAssessment:
+def score(
+    con, model: TrainedModel, as_of: date | None = None, settings: dict | None = None
+) -> RiskAssessment:
     """Score every customer with an order in the 365 days up to `as_of` (default: the model's
     as_of) with a trained model: the cheap part of the risk score.
 
@@ -357,8 +394,12 @@ def score(con, model: TrainedModel, as_of: date | None = None, settings: dict | 
     result = RiskAssessment(**{**backtest, "as_of": as_of})
     if model.trained and as_of is not None:
         current = snapshot_features(con, [as_of], as_of, settings)
-        result.scores = pd.DataFrame({"customer_id": current["customer_id"].astype(str),
-                                      "risk_score": _predict(model.model, current) if len(current) else []})
+        result.scores = pd.DataFrame(
+            {
+                "customer_id": current["customer_id"].astype(str),
+                "risk_score": _predict(model.model, current) if len(current) else [],
+            }
+        )
     result.seconds = model.seconds + time.perf_counter() - began
     return result
 

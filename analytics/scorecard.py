@@ -62,13 +62,38 @@ from analytics.visits import (
     standards_cte,
 )
 
-ITEMS = ("coverage", "frequency_compliance", "duration_compliance", "field_days",
-         "visits_per_field_day", "sales_growth", "target_attainment", "retention")
+ITEMS = (
+    "coverage",
+    "frequency_compliance",
+    "duration_compliance",
+    "field_days",
+    "visits_per_field_day",
+    "sales_growth",
+    "target_attainment",
+    "retention",
+)
 STATUSES = ("on_track", "at_risk", "behind")
-CLI_COLUMNS = ["manager_id", "manager_name", "team", "customers", "visits", "coverage",
-               "frequency_compliance", "duration_compliance", "field_days_per_week",
-               "visits_per_field_day", "sales", "growth_yoy", "target_attainment",
-               "active_customers", "at_risk_customers", "lost_customers", "score", "status", "rank"]
+CLI_COLUMNS = [
+    "manager_id",
+    "manager_name",
+    "team",
+    "customers",
+    "visits",
+    "coverage",
+    "frequency_compliance",
+    "duration_compliance",
+    "field_days_per_week",
+    "visits_per_field_day",
+    "sales",
+    "growth_yoy",
+    "target_attainment",
+    "active_customers",
+    "at_risk_customers",
+    "lost_customers",
+    "score",
+    "status",
+    "rank",
+]
 DEFAULT_LOST_AFTER_DAYS = 90
 # A customer's order months as bits of a HUGEINT (127 usable bits): periods are grouped so that
 # their months fit in _MASK_MONTHS bits; in a single longer period the months from bit 126 on are
@@ -89,9 +114,18 @@ def _period_row(number: int, start: date, end: date, settings: dict) -> list:
     coverage window."""
     first_month = month_start(start)
     cov_start, cov_end = coverage_window(end, settings)
-    return [number, start, end, (end - start).days + 1,
-            shift_years(start, -1), shift_years(end, -1),
-            add_months(first_month, -12), add_months(first_month, -1), cov_start, cov_end]
+    return [
+        number,
+        start,
+        end,
+        (end - start).days + 1,
+        shift_years(start, -1),
+        shift_years(end, -1),
+        add_months(first_month, -12),
+        add_months(first_month, -1),
+        cov_start,
+        cov_end,
+    ]
 
 
 def _target_rows(number: int, start: date, end: date) -> list[list]:
@@ -119,8 +153,9 @@ def _values(columns: str, types: tuple[str, ...], rows: list[list]) -> tuple[str
 
 
 _PERIOD_TYPES = ("INTEGER", "DATE", "DATE", "INTEGER", "DATE", "DATE", "DATE", "DATE", "DATE", "DATE")
-_PERIOD_COLUMNS = ("periods(period_no, p_start, p_end, p_days, ly_start, ly_end, base_from, base_to, "
-                   "cov_start, cov_end)")
+_PERIOD_COLUMNS = (
+    "periods(period_no, p_start, p_end, p_days, ly_start, ly_end, base_from, base_to, cov_start, cov_end)"
+)
 
 # Sales are read per calendar month from order_months where a period (or last year's period)
 # covers the whole month, and per day from order_days only for the partly covered months. The
@@ -407,16 +442,31 @@ def lost_customers(con, filters: Filters, settings: dict | None = None) -> pd.Da
     customer_scope, customer_params = customer_scope_sql(customer_part(filters), "c")
     cutoff = filters.end - timedelta(days=lost_days - 1)
     months, parts = month_split(cutoff, filters.end)
-    sql = _LOST_SQL.format(manager_scope=manager_scope, customer_scope=customer_scope,
-                           recent_months="month BETWEEN ? AND ?" if months else "FALSE",
-                           recent_days=" OR ".join("order_date BETWEEN ? AND ?" for _ in parts) or "FALSE")
+    sql = _LOST_SQL.format(
+        manager_scope=manager_scope,
+        customer_scope=customer_scope,
+        recent_months="month BETWEEN ? AND ?" if months else "FALSE",
+        recent_days=" OR ".join("order_date BETWEEN ? AND ?" for _ in parts) or "FALSE",
+    )
     recent = [months[0], months[-1]] if months else []
-    return query(con, sql, [*manager_params, *customer_params, *recent, *(d for part in parts for d in part),
-                            month_start(cutoff), month_start(cutoff), cutoff])
+    return query(
+        con,
+        sql,
+        [
+            *manager_params,
+            *customer_params,
+            *recent,
+            *(d for part in parts for d in part),
+            month_start(cutoff),
+            month_start(cutoff),
+            cutoff,
+        ],
+    )
 
 
-def period_figures(con, filters: Filters, periods: tuple[tuple[date, date], ...],
-                   settings: dict | None = None) -> pd.DataFrame:
+def period_figures(
+    con, filters: Filters, periods: tuple[tuple[date, date], ...], settings: dict | None = None
+) -> pd.DataFrame:
     """The scorecard's raw figures (no scores) for each manager in scope and each period.
 
     `periods` are (start, end) pairs; the result has `period_no` (0-based index into them) and
@@ -427,8 +477,9 @@ def period_figures(con, filters: Filters, periods: tuple[tuple[date, date], ...]
     if len(chunks) == 1:
         return _figures(con, filters, chunks[0], settings)
     frames = [_figures(con, filters, chunk, settings) for chunk in chunks]
-    return (pd.concat(frames, ignore_index=True)
-            .sort_values(["period_no", "manager_id"], kind="stable", ignore_index=True))
+    return pd.concat(frames, ignore_index=True).sort_values(
+        ["period_no", "manager_id"], kind="stable", ignore_index=True
+    )
 
 
 def _month_number(d: date) -> int:
@@ -456,8 +507,9 @@ def _figures(con, filters: Filters, period_rows: list[list], settings: dict) -> 
     """period_figures for periods whose months span at most _MASK_MONTHS months."""
     target_rows = [row for r in period_rows for row in _target_rows(r[0], r[1], r[2])]
     periods_sql, period_params = _values(_PERIOD_COLUMNS, _PERIOD_TYPES, period_rows)
-    targets_sql, target_params = _values("target_months(period_no, month, weight)",
-                                         ("INTEGER", "VARCHAR", "DOUBLE"), target_rows)
+    targets_sql, target_params = _values(
+        "target_months(period_no, month, weight)", ("INTEGER", "VARCHAR", "DOUBLE"), target_rows
+    )
     standards_sql, standard_params = standards_cte(settings)
     manager_scope, manager_params = manager_scope_sql(manager_part(filters), "m")
     customer_scope, customer_params = customer_scope_sql(customer_part(filters), "c")
@@ -465,8 +517,9 @@ def _figures(con, filters: Filters, period_rows: list[list], settings: dict) -> 
     longest = max(row[1] for row in standards)
     _, _, low, high, lead = next(row for row in standards if row[0] == FALLBACK_CLASS)
     fallback = [low, high, lead, lead, lead]
-    visits_from = min(min(r[1] for r in period_rows) - timedelta(days=longest),
-                      min(r[8] for r in period_rows))
+    visits_from = min(
+        min(r[1] for r in period_rows) - timedelta(days=longest), min(r[8] for r in period_rows)
+    )
     visits_to = max(max(r[2] for r in period_rows) + timedelta(days=1), max(r[9] for r in period_rows))
     base_from = min(r[6] for r in period_rows)
     ranges, month_rows, parts, part_params, mask_rows, mask_to = [], [], [], [], [], base_from
@@ -481,16 +534,27 @@ def _figures(con, filters: Filters, period_rows: list[list], settings: dict) -> 
                 part_params += part
         now_months = [m for _, _, m in _sales_parts(number, "now", start, end)[0]]
         now_offset = _month_number(now_months[0] if now_months else start) - _month_number(base_from)
-        mask_rows.append([number, _month_number(from_month) - _month_number(base_from),
-                          _month_number(to_month) - _month_number(from_month) + 1,
-                          now_offset, min(len(now_months), _MASK_BITS - now_offset)])
+        mask_rows.append(
+            [
+                number,
+                _month_number(from_month) - _month_number(base_from),
+                _month_number(to_month) - _month_number(from_month) + 1,
+                now_offset,
+                min(len(now_months), _MASK_BITS - now_offset),
+            ]
+        )
         mask_to = max([mask_to, to_month, *now_months])
-    masks_sql, mask_params = _values("period_masks(period_no, base_offset, base_months, now_offset, now_months)",
-                                     ("INTEGER",) * 5, mask_rows)
+    masks_sql, mask_params = _values(
+        "period_masks(period_no, base_offset, base_months, now_offset, now_months)",
+        ("INTEGER",) * 5,
+        mask_rows,
+    )
     # Whole sales months lie between the first base month and the last month of the mask (should
     # one lie later, the mask leaves it out).
     scan_to = max([mask_to, *(r[3] for r in ranges)])
-    mask_filter, mask_filter_params = ("", []) if scan_to == mask_to else ("FILTER (WHERE month <= ?) ", [mask_to])
+    mask_filter, mask_filter_params = (
+        ("", []) if scan_to == mask_to else ("FILTER (WHERE month <= ?) ", [mask_to])
+    )
     sums, sum_params, whole_params = [], [], []
     if len(ranges) <= _MAX_CUSTOMER_SUMS:
         cases = {"now": [], "ly": []}
@@ -500,23 +564,51 @@ def _figures(con, filters: Filters, period_rows: list[list], settings: dict) -> 
             cases[role].append((f"WHEN ? THEN w.s{i}", number))
         whole_sales = _CUSTOMER_SUMS.format(
             totals="".join(f", sum(c.s{i}) AS s{i}" for i in range(len(ranges))),
-            now=_case([w for w, _ in cases["now"]]), ly=_case([w for w, _ in cases["ly"]]))
+            now=_case([w for w, _ in cases["now"]]),
+            ly=_case([w for w, _ in cases["ly"]]),
+        )
         whole_params = [n for role in ("now", "ly") for _, n in cases[role]]
     else:
         row = "(CAST(? AS INTEGER), CAST(? AS VARCHAR), CAST(? AS DATE))"
         whole_sales = _MONTH_SUMS.format(
-            sales_months=f"(VALUES {', '.join(row for _ in month_rows)}) AS sm(period_no, role, month)")
+            sales_months=f"(VALUES {', '.join(row for _ in month_rows)}) AS sm(period_no, role, month)"
+        )
         whole_params = [*(v for r in month_rows for v in r), base_from, scan_to]
     sql = _FIGURES_SQL.format(
-        periods=periods_sql, targets=targets_sql, standards=standards_sql, period_masks=masks_sql,
-        manager_scope=manager_scope, customer_scope=customer_scope, visit_scope=customer_scope,
-        whole_sums="".join(f",\n           {item}" for item in sums), whole_sales=whole_sales, mask_filter=mask_filter,
-        part_branches="\n    UNION ALL".join(parts) or _NO_PART_BRANCH)
-    params = [*period_params, *target_params, *standard_params, *mask_params, *manager_params,
-              FALLBACK_CLASS, *customer_params, FALLBACK_CLASS, *customer_params, *fallback, visits_from, visits_to,
-              not customer_params,
-              base_from, *mask_filter_params, *sum_params, base_from, scan_to,
-              *part_params, *whole_params]
+        periods=periods_sql,
+        targets=targets_sql,
+        standards=standards_sql,
+        period_masks=masks_sql,
+        manager_scope=manager_scope,
+        customer_scope=customer_scope,
+        visit_scope=customer_scope,
+        whole_sums="".join(f",\n           {item}" for item in sums),
+        whole_sales=whole_sales,
+        mask_filter=mask_filter,
+        part_branches="\n    UNION ALL".join(parts) or _NO_PART_BRANCH,
+    )
+    params = [
+        *period_params,
+        *target_params,
+        *standard_params,
+        *mask_params,
+        *manager_params,
+        FALLBACK_CLASS,
+        *customer_params,
+        FALLBACK_CLASS,
+        *customer_params,
+        *fallback,
+        visits_from,
+        visits_to,
+        not customer_params,
+        base_from,
+        *mask_filter_params,
+        *sum_params,
+        base_from,
+        scan_to,
+        *part_params,
+        *whole_params,
+    ]
     return query(con, sql, params)
 
 
@@ -535,7 +627,9 @@ def item_scores(figures: pd.DataFrame, settings: dict | None = None) -> pd.DataF
     scores["frequency_compliance"] = 100 * figures["frequency_compliance"].astype("float64")
     scores["duration_compliance"] = 100 * figures["duration_compliance"].astype("float64")
     scores["field_days"] = 100 * figures["field_days_per_week"].astype("float64") / field_standard
-    scores["visits_per_field_day"] = 100 * figures["visits_per_field_day"].astype("float64") / per_day_standard
+    scores["visits_per_field_day"] = (
+        100 * figures["visits_per_field_day"].astype("float64") / per_day_standard
+    )
     scores["sales_growth"] = np.where(growth >= 0, 100.0, 100 * (1 + growth))
     scores.loc[growth.isna(), "sales_growth"] = np.nan
     scores["target_attainment"] = 100 * figures["target_attainment"].astype("float64")
@@ -558,8 +652,9 @@ def status_of(score: pd.Series, settings: dict | None = None) -> pd.Series:
     """on_track / at_risk / behind from the status bands (empty where there is no score)."""
     bands = _settings(settings).get("scorecard", {}).get("status", {})
     on_track, at_risk = float(bands.get("on_track", 85)), float(bands.get("at_risk", 70))
-    status = np.select([score >= on_track, score >= at_risk, score.notna()],
-                       ["on_track", "at_risk", "behind"], default="")
+    status = np.select(
+        [score >= on_track, score >= at_risk, score.notna()], ["on_track", "at_risk", "behind"], default=""
+    )
     return pd.Series([value or None for value in status], index=score.index, dtype=object)
 
 
@@ -595,8 +690,11 @@ def scorecard(con, filters: Filters, settings: dict | None = None, at_risk: bool
     counts = _warning_counts(con, filters, settings) if at_risk else None
     lost = (counts if counts is not None else lost_customers(con, filters, settings)).set_index("manager_id")
     frame["lost_customers"] = frame["manager_id"].map(lost["lost_customers"]).fillna(0).astype("int64")
-    frame["at_risk_customers"] = (_open_per_manager(frame["manager_id"], counts) if counts is not None
-                                  else pd.Series(pd.NA, index=frame.index, dtype="Int64"))
+    frame["at_risk_customers"] = (
+        _open_per_manager(frame["manager_id"], counts)
+        if counts is not None
+        else pd.Series(pd.NA, index=frame.index, dtype="Int64")
+    )
     frame["rank"] = _rank(frame, "score", "manager_id")
     return frame.sort_values("rank").reset_index(drop=True)
 
@@ -626,8 +724,12 @@ def team_averages(card: pd.DataFrame, settings: dict | None = None) -> pd.DataFr
     """Team rows from a manager scorecard (see team_scorecard)."""
     if card.empty:
         return pd.DataFrame(columns=["team", "managers", "score", "status", "rank"])
-    numeric = [c for c in card.columns if c not in ("manager_id", "manager_name", "team", "status", "rank")
-               and pd.api.types.is_numeric_dtype(card[c])]
+    numeric = [
+        c
+        for c in card.columns
+        if c not in ("manager_id", "manager_name", "team", "status", "rank")
+        and pd.api.types.is_numeric_dtype(card[c])
+    ]
     grouped = card.assign(team=card["team"].fillna("")).groupby("team", sort=True)
     teams = grouped[numeric].mean()
     teams.insert(0, "managers", grouped.size())
@@ -668,24 +770,30 @@ def manager_items(con, filters: Filters, manager_id: str, settings: dict | None 
     workload = settings.get("workload", {})
     weights = settings.get("scorecard", {}).get("weights", {})
     values = {
-        "coverage": (row["coverage"], 1.0), "frequency_compliance": (row["frequency_compliance"], 1.0),
+        "coverage": (row["coverage"], 1.0),
+        "frequency_compliance": (row["frequency_compliance"], 1.0),
         "duration_compliance": (row["duration_compliance"], 1.0),
         "field_days": (row["field_days_per_week"], float(workload.get("field_days_per_week", 3))),
-        "visits_per_field_day": (row["visits_per_field_day"],
-                                 float(workload.get("customers_per_field_day", 15))),
-        "sales_growth": (row["growth_yoy"], 0.0), "target_attainment": (row["target_attainment"], 1.0),
+        "visits_per_field_day": (
+            row["visits_per_field_day"],
+            float(workload.get("customers_per_field_day", 15)),
+        ),
+        "sales_growth": (row["growth_yoy"], 0.0),
+        "target_attainment": (row["target_attainment"], 1.0),
         "retention": (row["retention"], 1.0),
     }
     scores = pd.Series({item: row[f"score_{item}"] for item in ITEMS}, dtype="float64")
     raw = pd.Series({item: float(weights.get(item, 0)) for item in ITEMS})
     total = raw[scores.notna()].sum()
-    return pd.DataFrame({
-        "item": list(ITEMS),
-        "value": [values[i][0] for i in ITEMS],
-        "standard": [values[i][1] for i in ITEMS],
-        "score": scores.to_numpy(),
-        "weight": [100 * raw[i] / total if total and pd.notna(scores[i]) else np.nan for i in ITEMS],
-    })
+    return pd.DataFrame(
+        {
+            "item": list(ITEMS),
+            "value": [values[i][0] for i in ITEMS],
+            "standard": [values[i][1] for i in ITEMS],
+            "score": scores.to_numpy(),
+            "weight": [100 * raw[i] / total if total and pd.notna(scores[i]) else np.nan for i in ITEMS],
+        }
+    )
 
 
 _WEEKDAYS_SQL = """
@@ -710,8 +818,7 @@ def weekday_pattern(con, filters: Filters, manager_id: str, settings: dict | Non
     field_days, suggested (a field day the standard suggests, e.g. Mon, Wed, Thu)."""
     settings = _settings(settings)
     scope, params = customer_scope_sql(customer_part(filters), "c")
-    frame = query(con, _WEEKDAYS_SQL.format(scope=scope),
-                  [manager_id, *params, filters.start, filters.end])
+    frame = query(con, _WEEKDAYS_SQL.format(scope=scope), [manager_id, *params, filters.start, filters.end])
     suggested = {int(d) for d in settings.get("workload", {}).get("suggested_weekdays", [0, 2, 3])}
     frame["suggested"] = frame["weekday"].isin(suggested)
     return frame
@@ -734,8 +841,9 @@ def visit_lengths(con, filters: Filters, manager_id: str, settings: dict | None 
     WHERE v.manager_id = ? AND {scope} AND v.duration_min IS NOT NULL
       AND v.visit_date >= ? AND v.visit_date < CAST(? AS DATE) + 1
     ORDER BY s.customer_class, v.duration_min"""
-    return query(con, sql, [*standard_params, FALLBACK_CLASS, manager_id, *params,
-                            filters.start, filters.end])
+    return query(
+        con, sql, [*standard_params, FALLBACK_CLASS, manager_id, *params, filters.start, filters.end]
+    )
 
 
 _OVERDUE_SQL = """
@@ -784,8 +892,11 @@ def overdue_list(con, manager_id: str, as_of: date, settings: dict | None = None
     settings = _settings(settings)
     standards, standard_params = standards_cte(settings)
     amounts, amount_params = order_amounts_sql(as_of - timedelta(days=364), as_of)
-    frame = query(con, _OVERDUE_SQL.format(standards=standards, amounts=amounts),
-                  [*standard_params, FALLBACK_CLASS, manager_id, as_of, *amount_params, as_of, as_of, as_of])
+    frame = query(
+        con,
+        _OVERDUE_SQL.format(standards=standards, amounts=amounts),
+        [*standard_params, FALLBACK_CLASS, manager_id, as_of, *amount_params, as_of, as_of, as_of],
+    )
     frame["open_warnings"] = _customer_warnings(con, manager_id, as_of, frame["customer_id"], settings)
     return frame
 
@@ -803,7 +914,9 @@ def _customer_warnings(con, manager_id: str, as_of: date, customers: pd.Series, 
     return customers.map(by_customer).fillna(0).astype("Int64")
 
 
-def visit_plan(con, manager_id: str, as_of: date, days: int = 14, settings: dict | None = None) -> pd.DataFrame:
+def visit_plan(
+    con, manager_id: str, as_of: date, days: int = 14, settings: dict | None = None
+) -> pd.DataFrame:
     """The overdue list cut to the customers due within the next `days` days (overdue included)."""
     return due_within(overdue_list(con, manager_id, as_of, settings), as_of, days)
 
@@ -818,14 +931,17 @@ def due_within(overdue: pd.DataFrame, as_of: date, days: int = 14) -> pd.DataFra
 
 
 def add_commands(subparsers, parents) -> None:
-    card = subparsers.add_parser("scorecard", parents=[parents["db"], parents["filters"]],
-                                 help="manager scorecards for a period (CSV)")
+    card = subparsers.add_parser(
+        "scorecard", parents=[parents["db"], parents["filters"]], help="manager scorecards for a period (CSV)"
+    )
     card.set_defaults(handler=_cmd_scorecard)
-    overdue = subparsers.add_parser("overdue", parents=[parents["db"]],
-                                    help="a manager's customers by next visit due (CSV)")
+    overdue = subparsers.add_parser(
+        "overdue", parents=[parents["db"]], help="a manager's customers by next visit due (CSV)"
+    )
     overdue.add_argument("--manager", required=True, help="manager_id")
-    overdue.add_argument("--as-of", dest="as_of", type=date.fromisoformat,
-                         help="YYYY-MM-DD (default: the last day with data)")
+    overdue.add_argument(
+        "--as-of", dest="as_of", type=date.fromisoformat, help="YYYY-MM-DD (default: the last day with data)"
+    )
     overdue.set_defaults(handler=_cmd_overdue)
 
 

@@ -18,13 +18,31 @@ from analytics import config
 from analytics.i18n import t
 
 CLASSES = ("core", "potential", "regular", "assist")
-CLASS_FIELDS = ("interval_days", "min_minutes", "max_minutes", "appointment_lead_days",
-                "share_min", "share_max")
+CLASS_FIELDS = (
+    "interval_days",
+    "min_minutes",
+    "max_minutes",
+    "appointment_lead_days",
+    "share_min",
+    "share_max",
+)
 INTEGER_FIELDS = {"interval_days", "appointment_lead_days", "coverage_window_months"}
-WORKLOAD_FIELDS = ("field_days_per_week", "customers_per_field_day", "coverage_window_months",
-                   "suggested_weekdays")
-WEIGHT_ITEMS = ("coverage", "frequency_compliance", "duration_compliance", "field_days",
-                "visits_per_field_day", "sales_growth", "target_attainment", "retention")
+WORKLOAD_FIELDS = (
+    "field_days_per_week",
+    "customers_per_field_day",
+    "coverage_window_months",
+    "suggested_weekdays",
+)
+WEIGHT_ITEMS = (
+    "coverage",
+    "frequency_compliance",
+    "duration_compliance",
+    "field_days",
+    "visits_per_field_day",
+    "sales_growth",
+    "target_attainment",
+    "retention",
+)
 STATUS_FIELDS = ("on_track", "at_risk")
 SECTIONS = ("classes", "workload", "scorecard")
 
@@ -50,8 +68,10 @@ def standards_of(settings: dict) -> dict:
     return {
         "classes": {name: {f: settings["classes"][name][f] for f in CLASS_FIELDS} for name in CLASSES},
         "workload": {f: settings["workload"][f] for f in WORKLOAD_FIELDS},
-        "scorecard": {"weights": {i: settings["scorecard"]["weights"].get(i, 0) for i in WEIGHT_ITEMS},
-                      "status": {f: settings["scorecard"]["status"][f] for f in STATUS_FIELDS}},
+        "scorecard": {
+            "weights": {i: settings["scorecard"]["weights"].get(i, 0) for i in WEIGHT_ITEMS},
+            "status": {f: settings["scorecard"]["status"][f] for f in STATUS_FIELDS},
+        },
     }
 
 
@@ -107,7 +127,8 @@ def _check_workload(workload: dict) -> list[Problem]:
         problems.append(Problem("coverage_months"))
     weekdays = workload.get("suggested_weekdays", [])
     if not isinstance(weekdays, list | tuple) or any(
-            _number(d) is None or d not in range(7) for d in weekdays):
+        _number(d) is None or d not in range(7) for d in weekdays
+    ):
         problems.append(Problem("weekdays"))
     return problems
 

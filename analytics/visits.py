@@ -38,8 +38,15 @@ def class_standards(settings: dict) -> list[tuple]:
     """(class, interval_days, min_minutes, max_minutes, lead_days) for every class in the settings."""
     rows = []
     for name, spec in settings.get("classes", {}).items():
-        rows.append((name, int(spec["interval_days"]), float(spec["min_minutes"]),
-                     float(spec["max_minutes"]), int(spec["appointment_lead_days"])))
+        rows.append(
+            (
+                name,
+                int(spec["interval_days"]),
+                float(spec["min_minutes"]),
+                float(spec["max_minutes"]),
+                int(spec["appointment_lead_days"]),
+            )
+        )
     if not any(row[0] == FALLBACK_CLASS for row in rows):
         rows.append((FALLBACK_CLASS, 60, 0.0, 1e9, -1))
     return rows
@@ -83,7 +90,10 @@ def order_amounts_sql(start: date | None, end: date | None) -> tuple[str, list]:
     [start, end]: whole months from order_months, partly covered months from order_days (a
     fraction of the rows the order days of a long range would be)."""
     if start is None or end is None or start > end:  # nothing to sum, as with BETWEEN
-        return "SELECT d.customer_id, d.amount FROM order_days d WHERE d.order_date BETWEEN ? AND ?", [start, end]
+        return "SELECT d.customer_id, d.amount FROM order_days d WHERE d.order_date BETWEEN ? AND ?", [
+            start,
+            end,
+        ]
     months, parts = month_split(start, end)
     branches, params = [], []
     if months:
@@ -190,9 +200,22 @@ def compliance_by_class(con, filters: Filters, settings: dict | None = None) -> 
     scope, scope_params = customer_scope_sql(filters, "c")
     days = filters.days
     sql = _COMPLIANCE_SQL.format(standards=standards, scope=scope)
-    params = [*standard_params, FALLBACK_CLASS, *scope_params,
-              days, filters.start, filters.end, days, days, _earliest_window_start(filters, settings), filters.end,
-              FALLBACK_CLASS, *scope_params, filters.start, filters.end]
+    params = [
+        *standard_params,
+        FALLBACK_CLASS,
+        *scope_params,
+        days,
+        filters.start,
+        filters.end,
+        days,
+        days,
+        _earliest_window_start(filters, settings),
+        filters.end,
+        FALLBACK_CLASS,
+        *scope_params,
+        filters.start,
+        filters.end,
+    ]
     return query(con, sql, params)
 
 
@@ -287,4 +310,3 @@ def never_visited(con, filters: Filters, settings: dict | None = None) -> pd.Dat
     WHERE s.last_visit IS NULL OR s.last_visit < ?
     ORDER BY s.last_visit NULLS FIRST, sales DESC, b.customer_id"""
     return query(con, sql, [*params, window_end, *amount_params, window_start])
-

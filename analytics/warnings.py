@@ -41,8 +41,15 @@ from analytics import cli, config, db
 from analytics.filters import Filters, add_months, customer_scope_sql, month_end, shift_years
 from analytics.i18n import t
 
-RULES = ("cadence", "decline_yoy", "decline_prev", "low_value", "visit_overdue", "tier_drop",
-         "class_mismatch")
+RULES = (
+    "cadence",
+    "decline_yoy",
+    "decline_prev",
+    "low_value",
+    "visit_overdue",
+    "tier_drop",
+    "class_mismatch",
+)
 STATUSES = ("acknowledged", "contacted", "recovered", "lost")
 CLOSING_STATUSES = ("recovered", "lost")
 CLASSES = ("core", "potential", "regular", "assist")
@@ -270,13 +277,16 @@ FROM fired
 ORDER BY customer_id
 """
 
+
 def _interval_lists(settings: dict) -> tuple[list[str], list[int]]:
     classes = settings.get("classes", {})
     names = [name for name, spec in classes.items() if isinstance(spec, dict) and "interval_days" in spec]
     return names, [int(classes[name]["interval_days"]) for name in names]
 
 
-def rule_facts(con, filters: Filters, as_of: date | None = None, settings: dict | None = None) -> pd.DataFrame:
+def rule_facts(
+    con, filters: Filters, as_of: date | None = None, settings: dict | None = None
+) -> pd.DataFrame:
     """One row per customer in scope with an order on or before the as-of date: the facts behind
     each rule and one boolean column per rule code (see the module docstring).
 
@@ -289,7 +299,8 @@ def rule_facts(con, filters: Filters, as_of: date | None = None, settings: dict 
     ctes, params = _rules_ctes(filters, as_of, settings)
     select = _FACTS_SELECT.format(
         rules=", ".join(f"coalesce({rule}, FALSE) AS {rule}" for rule in RULES),
-        codes=", ".join(f"CASE WHEN {rule} THEN '{rule}' END" for rule in RULES))
+        codes=", ".join(f"CASE WHEN {rule} THEN '{rule}' END" for rule in RULES),
+    )
     frame = db.query(con, ctes + select, params)
     for rule in RULES:
         frame[rule] = frame[rule].astype(bool)
@@ -320,37 +331,78 @@ def _rules_ctes(filters: Filters, as_of: date, settings: dict) -> tuple[str, lis
     year_ago = shift_years(as_of, -1)
     # The first day of every window and the day after its last: a month none of these falls in
     # (after its first day) lies wholly inside or outside each window.
-    boundaries = (last_from, prev_from, ly_from, ly_to + timedelta(days=1), year_ago + timedelta(days=1),
-                  tier_from, as_of - timedelta(days=364), as_of + timedelta(days=1))
+    boundaries = (
+        last_from,
+        prev_from,
+        ly_from,
+        ly_to + timedelta(days=1),
+        year_ago + timedelta(days=1),
+        tier_from,
+        as_of - timedelta(days=364),
+        as_of + timedelta(days=1),
+    )
     ranges = _day_month_ranges(boundaries, as_of)
     first_month = min(boundaries).replace(day=1)
     in_ranges = " OR ".join("{column} BETWEEN CAST(? AS DATE) AND CAST(? AS DATE)" for _ in ranges) or "FALSE"
     range_params = [d for r in ranges for d in r]
     tiers = [a_share, _TOLERANCE, b_share, _TOLERANCE]
     params = [
-        *scope_params, names, days,
+        *scope_params,
+        names,
+        days,
         # pieces: the months from the first one a window needs
-        first_month, as_of, *range_params, as_of, *range_params,
+        first_month,
+        as_of,
+        *range_params,
+        as_of,
+        *range_params,
         # recent
-        as_of, last_from, prev_from, last_from, ly_from, ly_to, year_ago, tier_from, last_from,
+        as_of,
+        last_from,
+        prev_from,
+        last_from,
+        ly_from,
+        ly_to,
+        year_ago,
+        tier_from,
+        last_from,
         # older
         first_month,
         # cadence_candidates, recent_gaps
-        int(ws["cadence_min_orders"]), as_of, int(ws["cadence_min_days"]), as_of, as_of,
+        int(ws["cadence_min_orders"]),
+        as_of,
+        int(ws["cadence_min_days"]),
+        as_of,
+        as_of,
         # abc
-        *tiers, *tiers,
+        *tiers,
+        *tiers,
         # low, seen, any_visit
-        low_from, low_to, float(ws["low_value_floor"]), as_of, as_of,
+        low_from,
+        low_to,
+        float(ws["low_value_floor"]),
+        as_of,
+        as_of,
         # facts
-        as_of, as_of, year_ago,
+        as_of,
+        as_of,
+        year_ago,
         # fired
-        int(ws["cadence_min_orders"]), float(ws["cadence_factor"]), int(ws["cadence_min_days"]),
-        float(ws["decline_ratio"]), float(ws["decline_ratio"]), low_from,
-        shift_months(as_of, -violation_months), as_of,
+        int(ws["cadence_min_orders"]),
+        float(ws["cadence_factor"]),
+        int(ws["cadence_min_days"]),
+        float(ws["decline_ratio"]),
+        float(ws["decline_ratio"]),
+        low_from,
+        shift_months(as_of, -violation_months),
+        as_of,
     ]
-    return _RULES_CTES.format(scope=scope, prefilter=prefilter,
-                              month_ranges=in_ranges.format(column="o.month"),
-                              day_ranges=in_ranges.format(column="o.order_date")), params
+    return _RULES_CTES.format(
+        scope=scope,
+        prefilter=prefilter,
+        month_ranges=in_ranges.format(column="o.month"),
+        day_ranges=in_ranges.format(column="o.order_date"),
+    ), params
 
 
 def _day_month_ranges(boundaries: tuple[date, ...], as_of: date) -> list[tuple[date, date]]:
@@ -377,22 +429,42 @@ def reason(row, rule: str, lang: str, settings: dict | None = None) -> str:
     """The plain-language reason one rule fired for one customer (row of rule_facts)."""
     ws = warning_settings(settings)
     if rule == "cadence":
-        return t("warnings.reason_cadence", lang, days=int(row["days_since_last_order"]),
-                 gap=_number(row["median_gap"]))
+        return t(
+            "warnings.reason_cadence",
+            lang,
+            days=int(row["days_since_last_order"]),
+            gap=_number(row["median_gap"]),
+        )
     if rule == "decline_yoy":
-        return t("warnings.reason_decline_yoy", lang, days=int(ws["decline_window_days"]),
-                 pct=_drop(row["value_last"], row["value_ly"]))
+        return t(
+            "warnings.reason_decline_yoy",
+            lang,
+            days=int(ws["decline_window_days"]),
+            pct=_drop(row["value_last"], row["value_ly"]),
+        )
     if rule == "decline_prev":
-        return t("warnings.reason_decline_prev", lang, days=int(ws["decline_window_days"]),
-                 pct=_drop(row["value_last"], row["value_prev"]))
+        return t(
+            "warnings.reason_decline_prev",
+            lang,
+            days=int(ws["decline_window_days"]),
+            pct=_drop(row["value_last"], row["value_prev"]),
+        )
     if rule == "low_value":
-        return t("warnings.reason_low_value", lang, months=int(ws["low_value_months"]),
-                 floor=_number(ws["low_value_floor"]))
+        return t(
+            "warnings.reason_low_value",
+            lang,
+            months=int(ws["low_value_months"]),
+            floor=_number(ws["low_value_floor"]),
+        )
     if rule == "visit_overdue":
         if pd.isna(row["days_since_last_visit"]):
             return t("warnings.reason_never_visited", lang)
-        return t("warnings.reason_visit_overdue", lang, days=int(row["days_since_last_visit"]),
-                 interval=int(row["interval_days"]))
+        return t(
+            "warnings.reason_visit_overdue",
+            lang,
+            days=int(row["days_since_last_visit"]),
+            interval=int(row["interval_days"]),
+        )
     if rule == "tier_drop":
         now = row["current_abc"] if row["current_abc"] != "none" else t("warnings.abc_none", lang)
         return t("warnings.reason_tier_drop", lang, now=now)
@@ -408,7 +480,8 @@ def explain(frame: pd.DataFrame, lang: str, settings: dict | None = None) -> pd.
     if frame.empty:
         return pd.Series([], dtype=object, index=frame.index)
     return frame.apply(
-        lambda row: joiner.join(reason(row, rule, lang, settings) for rule in RULES if row[rule]), axis=1)
+        lambda row: joiner.join(reason(row, rule, lang, settings) for rule in RULES if row[rule]), axis=1
+    )
 
 
 def _drop(value, base) -> int:
@@ -427,8 +500,9 @@ def _iso(value) -> str:
 # ----------------------------------------------------------------------- follow-ups
 
 
-def record_followup(con, customer_id: str, status: str, note: str | None = None,
-                    warned_on: date | None = None) -> None:
+def record_followup(
+    con, customer_id: str, status: str, note: str | None = None, warned_on: date | None = None
+) -> None:
     """Store a supervisor's follow-up of a warning (a new history row; the latest is current).
 
     status is one of acknowledged, contacted, recovered, lost; warned_on is the as-of date of
@@ -472,8 +546,9 @@ ORDER BY h.customer_id, h.updated_at DESC
 """
 
 
-def followups(con, customer_ids: tuple[str, ...] = (), as_of: date | None = None,
-              history: bool = False) -> pd.DataFrame:
+def followups(
+    con, customer_ids: tuple[str, ...] = (), as_of: date | None = None, history: bool = False
+) -> pd.DataFrame:
     """Follow-ups of warnings recorded on or before the as-of date (default: all).
 
     By default the current one per customer (the latest row); with history=True every row,
@@ -486,7 +561,9 @@ def followups(con, customer_ids: tuple[str, ...] = (), as_of: date | None = None
     return db.query(con, _FOLLOWUPS_SQL, [as_of, len(ids), ids, as_of, history])
 
 
-def warning_facts(con, filters: Filters, as_of: date | None = None, settings: dict | None = None) -> pd.DataFrame:
+def warning_facts(
+    con, filters: Filters, as_of: date | None = None, settings: dict | None = None
+) -> pd.DataFrame:
     """rule_facts with each customer's current follow-up and whether a warning is open:
     adds followup_status, followup_note, followed_up_at, warned, open (see _with_followups)."""
     settings = settings if settings is not None else config.load_settings()
@@ -502,7 +579,8 @@ def _with_followups(con, frame: pd.DataFrame, as_of: date, settings: dict) -> pd
     recovered_hold_days after the recovery, after which a still-firing rule opens it again."""
     current = followups(con, as_of=as_of)
     current = current[["customer_id", "status", "note", "updated_at", "recovered_on"]].rename(
-        columns={"status": "followup_status", "note": "followup_note", "updated_at": "followed_up_at"})
+        columns={"status": "followup_status", "note": "followup_note", "updated_at": "followed_up_at"}
+    )
     out = frame.merge(current, on="customer_id", how="left")
     hold = int(warning_settings(settings)["recovered_hold_days"])
     recovered_on = pd.to_datetime(out["recovered_on"])
@@ -516,8 +594,14 @@ def _with_followups(con, frame: pd.DataFrame, as_of: date, settings: dict) -> pd
 # ----------------------------------------------------------------------- the list
 
 
-def warning_list(con, filters: Filters, as_of: date | None = None, settings: dict | None = None,
-                 risk=None, include_all: bool = False) -> pd.DataFrame:
+def warning_list(
+    con,
+    filters: Filters,
+    as_of: date | None = None,
+    settings: dict | None = None,
+    risk=None,
+    include_all: bool = False,
+) -> pd.DataFrame:
     """The loss-warning list as of a date: rule facts, fired rules, follow-up and risk score,
     sorted by revenue at risk x risk (risk = the model's score, or when the model could not be
     trained, the share of rules fired), then by revenue at risk.
@@ -540,8 +624,9 @@ def rank(frame: pd.DataFrame, risk=None, include_all: bool = False) -> pd.DataFr
     out["priority"] = out["revenue_at_risk"].astype("float64") * weight
     if not include_all:
         out = out[out["rules"] != ""]
-    return out.sort_values(["priority", "revenue_at_risk", "customer_id"],
-                           ascending=[False, False, True], ignore_index=True)
+    return out.sort_values(
+        ["priority", "revenue_at_risk", "customer_id"], ascending=[False, False, True], ignore_index=True
+    )
 
 
 def filter_by_rules(frame: pd.DataFrame, rules: tuple[str, ...] | list[str]) -> pd.DataFrame:
@@ -554,8 +639,9 @@ def filter_by_rules(frame: pd.DataFrame, rules: tuple[str, ...] | list[str]) -> 
 # ----------------------------------------------------------------------- counts
 
 
-def open_warnings_by_manager(con, filters: Filters, as_of: date | None = None,
-                             settings: dict | None = None) -> pd.DataFrame:
+def open_warnings_by_manager(
+    con, filters: Filters, as_of: date | None = None, settings: dict | None = None
+) -> pd.DataFrame:
     """Open loss warnings per manager as of a date (rules only, no model): warned customers whose
     follow-up has not closed the warning (not lost, not recently recovered).
 
@@ -565,8 +651,9 @@ def open_warnings_by_manager(con, filters: Filters, as_of: date | None = None,
     return counts[["manager_id", "open_warnings"]]
 
 
-def warning_counts(con, filters: Filters, as_of: date | None = None,
-                   settings: dict | None = None) -> pd.DataFrame:
+def warning_counts(
+    con, filters: Filters, as_of: date | None = None, settings: dict | None = None
+) -> pd.DataFrame:
     """Warned and open warnings per manager (with the manager's name and team), as of a date.
 
     Columns: manager_id, manager_name, team, customers (with an order up to as_of), warned,
@@ -580,9 +667,11 @@ def warning_counts(con, filters: Filters, as_of: date | None = None,
     ws = warning_settings(settings)
     cutoff = as_of - timedelta(days=int(ws["lost_after_days"]) - 1)
     sql = ctes + _COUNTS_SELECT.format(
-        followups=_FOLLOWUPS_SQL, warned=" OR ".join(f"coalesce({rule}, FALSE)" for rule in RULES))
-    return db.query(con, sql, [*params, as_of, 0, [], as_of, False, as_of, int(ws["recovered_hold_days"]),
-                               cutoff])
+        followups=_FOLLOWUPS_SQL, warned=" OR ".join(f"coalesce({rule}, FALSE)" for rule in RULES)
+    )
+    return db.query(
+        con, sql, [*params, as_of, 0, [], as_of, False, as_of, int(ws["recovered_hold_days"]), cutoff]
+    )
 
 
 # Closed warnings as in _with_followups: marked lost, or recovered within recovered_hold_days.
@@ -625,39 +714,74 @@ ORDER BY open_warnings DESC, manager_id
 def count_by_manager(facts: pd.DataFrame) -> pd.DataFrame:
     """warning_counts from warning_facts the caller already has (the warnings page)."""
     if facts.empty:
-        return pd.DataFrame({"manager_id": pd.Series(dtype=object), "manager_name": pd.Series(dtype=object),
-                             "team": pd.Series(dtype=object), "customers": pd.Series(dtype="int64"),
-                             "warned": pd.Series(dtype="int64"), "open_warnings": pd.Series(dtype="int64")})
+        return pd.DataFrame(
+            {
+                "manager_id": pd.Series(dtype=object),
+                "manager_name": pd.Series(dtype=object),
+                "team": pd.Series(dtype=object),
+                "customers": pd.Series(dtype="int64"),
+                "warned": pd.Series(dtype="int64"),
+                "open_warnings": pd.Series(dtype="int64"),
+            }
+        )
     frame = facts[facts["manager_id"].notna()]
     grouped = frame.groupby("manager_id", as_index=False).agg(
-        manager_name=("manager_name", "first"), team=("team", "first"),
-        customers=("customer_id", "size"), warned=("warned", "sum"), open_warnings=("open", "sum"))
+        manager_name=("manager_name", "first"),
+        team=("team", "first"),
+        customers=("customer_id", "size"),
+        warned=("warned", "sum"),
+        open_warnings=("open", "sum"),
+    )
     grouped[["warned", "open_warnings"]] = grouped[["warned", "open_warnings"]].astype("int64")
     return grouped.sort_values(["open_warnings", "manager_id"], ascending=[False, True], ignore_index=True)
 
 
 def open_warnings_by_team(counts: pd.DataFrame) -> pd.DataFrame:
     """Sum of warning_counts per team: team, managers, warned, open_warnings."""
-    return (counts.assign(team=counts["team"].fillna("—"))
-            .groupby("team", as_index=False)
-            .agg(managers=("manager_id", "size"), warned=("warned", "sum"), open_warnings=("open_warnings", "sum"))
-            .sort_values(["open_warnings", "team"], ascending=[False, True], ignore_index=True))
+    return (
+        counts.assign(team=counts["team"].fillna("—"))
+        .groupby("team", as_index=False)
+        .agg(
+            managers=("manager_id", "size"), warned=("warned", "sum"), open_warnings=("open_warnings", "sum")
+        )
+        .sort_values(["open_warnings", "team"], ascending=[False, True], ignore_index=True)
+    )
 
 
 # ----------------------------------------------------------------------- command line
 
-CLI_COLUMNS = ["customer_id", "customer_name", "manager_id", "customer_class", "risk_score", "rules",
-               "revenue_at_risk", "days_since_last_order", "last_order_date", "last_visit_date"]
+CLI_COLUMNS = [
+    "customer_id",
+    "customer_name",
+    "manager_id",
+    "customer_class",
+    "risk_score",
+    "rules",
+    "revenue_at_risk",
+    "days_since_last_order",
+    "last_order_date",
+    "last_visit_date",
+]
 
 
 def add_commands(subparsers, parents) -> None:
     cmd = subparsers.add_parser(
-        "warnings", parents=[parents["db"], parents["filters"]],
-        help="loss warnings as of a date: fired rules, risk score, revenue at risk")
-    cmd.add_argument("--as-of", dest="as_of", type=date.fromisoformat,
-                     help="as-of date, YYYY-MM-DD (default: the last data date)")
-    cmd.add_argument("--all", dest="include_all", action="store_true",
-                     help="every customer with an order on or before the as-of date, warned or not")
+        "warnings",
+        parents=[parents["db"], parents["filters"]],
+        help="loss warnings as of a date: fired rules, risk score, revenue at risk",
+    )
+    cmd.add_argument(
+        "--as-of",
+        dest="as_of",
+        type=date.fromisoformat,
+        help="as-of date, YYYY-MM-DD (default: the last data date)",
+    )
+    cmd.add_argument(
+        "--all",
+        dest="include_all",
+        action="store_true",
+        help="every customer with an order on or before the as-of date, warned or not",
+    )
     cmd.set_defaults(handler=_cmd_warnings)
 
 

@@ -86,8 +86,11 @@ def _ranked(values: pd.Series, a_share: float = 0.80, b_share: float = 0.95) -> 
     buyers["rank"] = np.arange(1, len(buyers) + 1)
     buyers["share"] = buyers["value"] / total
     buyers["cum_share"] = running / total
-    buyers["abc"] = np.select([before < a_share * total - 1e-9 * total, before < b_share * total - 1e-9 * total],
-                              ["A", "B"], default="C")
+    buyers["abc"] = np.select(
+        [before < a_share * total - 1e-9 * total, before < b_share * total - 1e-9 * total],
+        ["A", "B"],
+        default="C",
+    )
     return buyers
 
 
@@ -95,7 +98,8 @@ def pareto_detail(data: PeerData, start: date, end: date) -> pd.DataFrame:
     """Every buyer ranked by value with its name, manager and class (the 80/20 table)."""
     ranked = _ranked(_customer_values(data.orders, data.customers, start, end))
     info = data.customers[["customer_id", "customer_name", "manager_id", "customer_class"]].merge(
-        data.managers[["manager_id", "manager_name"]], on="manager_id", how="left")
+        data.managers[["manager_id", "manager_name"]], on="manager_id", how="left"
+    )
     return ranked.merge(info, on="customer_id", how="left")
 
 
@@ -117,7 +121,9 @@ def pareto_summary(data: PeerData, start: date, end: date) -> dict:
         "top20_share": float(values[: math.ceil(0.2 * n)].sum() / total),
         "pct_customers_for_80": float((reach[0] + 1) / n),
         "gini": float(((n + 1 - 2 * np.arange(1, n + 1)) * values).sum() / (n * total)),
-        "a_count": int(counts.get("A", 0)), "b_count": int(counts.get("B", 0)), "c_count": int(counts.get("C", 0)),
+        "a_count": int(counts.get("A", 0)),
+        "b_count": int(counts.get("B", 0)),
+        "c_count": int(counts.get("C", 0)),
         "non_buyers": non_buyers,
     }
 
@@ -139,12 +145,19 @@ def abc_migration(data: PeerData, start: date, end: date) -> pd.DataFrame:
     previous = _ranked(_customer_values(data.orders, data.customers, *_previous_period(start, end)))
     current = _ranked(_customer_values(data.orders, data.customers, start, end))
     moves = previous[["customer_id", "abc", "value"]].merge(
-        current[["customer_id", "abc", "value"]], on="customer_id", how="outer", suffixes=("_prev", "_cur"))
+        current[["customer_id", "abc", "value"]], on="customer_id", how="outer", suffixes=("_prev", "_cur")
+    )
     moves["previous_abc"] = moves["abc_prev"].fillna("none")
     moves["current_abc"] = moves["abc_cur"].fillna("none")
-    return (moves.groupby(["previous_abc", "current_abc"])
-            .agg(customers=("customer_id", "size"), previous_value=("value_prev", "sum"), value=("value_cur", "sum"))
-            .reset_index())
+    return (
+        moves.groupby(["previous_abc", "current_abc"])
+        .agg(
+            customers=("customer_id", "size"),
+            previous_value=("value_prev", "sum"),
+            value=("value_cur", "sum"),
+        )
+        .reset_index()
+    )
 
 
 # ------------------------------------------------------------------ overview
@@ -153,8 +166,9 @@ def abc_migration(data: PeerData, start: date, end: date) -> pd.DataFrame:
 def _period_figures(data: PeerData, start: date, end: date) -> dict:
     lines = data.orders[(data.orders["order_date"] >= _ts(start)) & (data.orders["order_date"] <= _ts(end))]
     lines = lines[lines["customer_id"].isin(data.customers["customer_id"])]
-    visits = data.visits[(data.visits["visit_date"] >= _ts(start))
-                         & (data.visits["visit_date"] < _ts(end + timedelta(days=1)))]
+    visits = data.visits[
+        (data.visits["visit_date"] >= _ts(start)) & (data.visits["visit_date"] < _ts(end + timedelta(days=1)))
+    ]
     visits = visits[visits["customer_id"].isin(data.customers["customer_id"])]
     open_ids = data.customers.loc[_open(data.customers), "customer_id"]
     return {
@@ -204,8 +218,11 @@ def scorecard(data: PeerData, start: date, end: date) -> pd.DataFrame:
     """Per manager: customers (open), visits, coverage, frequency_compliance, duration_compliance,
     field_days_per_week, visits_per_field_day, sales, growth_yoy, active_customers, and a composite
     of those items with the preset weights (renormalised over the items computed here)."""
-    customers = data.customers.assign(service_class=data.customers["customer_class"].where(
-        data.customers["customer_class"].isin(list(CLASS_INTERVAL)), "regular"))
+    customers = data.customers.assign(
+        service_class=data.customers["customer_class"].where(
+            data.customers["customer_class"].isin(list(CLASS_INTERVAL)), "regular"
+        )
+    )
     book = customers[_open(customers)]
     days = (end - start).days + 1
     end_next = _ts(end + timedelta(days=1))
@@ -214,23 +231,32 @@ def scorecard(data: PeerData, start: date, end: date) -> pd.DataFrame:
     interval = book["service_class"].map(CLASS_INTERVAL)
     w_start = np.where(days >= interval, _ts(start), _ts(end) - pd.to_timedelta(interval - 1, unit="D"))
     expected = np.where(days >= interval, days // interval, 1)
-    windows = pd.DataFrame({"customer_id": book["customer_id"].to_numpy(), "w_start": w_start,
-                            "expected": expected})
+    windows = pd.DataFrame(
+        {"customer_id": book["customer_id"].to_numpy(), "w_start": w_start, "expected": expected}
+    )
     longest = max(CLASS_INTERVAL.values())
     first_needed = min(_ts(start), _ts(end) - pd.Timedelta(days=longest - 1))
-    recent = visits.loc[(visits["visit_date"] >= first_needed) & (visits["visit_date"] < end_next),
-                        ["customer_id", "visit_date"]]
+    recent = visits.loc[
+        (visits["visit_date"] >= first_needed) & (visits["visit_date"] < end_next),
+        ["customer_id", "visit_date"],
+    ]
     joined = windows.merge(recent, on="customer_id", how="left")
     joined["in_window"] = joined["visit_date"] >= joined["w_start"]
     actual = joined.groupby("customer_id")["in_window"].sum()
     book = book.assign(compliant=(actual.reindex(book["customer_id"]).to_numpy() >= expected))
     # Coverage: a visit in the two calendar months ending with the period's last month.
     cov_start = (_ts(end).to_period("M") - 1).to_timestamp()
-    covered_ids = visits.loc[(visits["visit_date"] >= cov_start) & (visits["visit_date"] < (
-        _ts(end).to_period("M") + 1).to_timestamp()), "customer_id"].unique()
+    covered_ids = visits.loc[
+        (visits["visit_date"] >= cov_start)
+        & (visits["visit_date"] < (_ts(end).to_period("M") + 1).to_timestamp()),
+        "customer_id",
+    ].unique()
     book = book.assign(covered=book["customer_id"].isin(covered_ids))
-    served = book.groupby("manager_id").agg(customers=("customer_id", "size"), coverage=("covered", "mean"),
-                                           frequency_compliance=("compliant", "mean"))
+    served = book.groupby("manager_id").agg(
+        customers=("customer_id", "size"),
+        coverage=("covered", "mean"),
+        frequency_compliance=("compliant", "mean"),
+    )
     # Work: the manager's own visits in the period.
     period = visits[(visits["visit_date"] >= _ts(start)) & (visits["visit_date"] < end_next)]
     period = period.merge(customers[["customer_id", "service_class"]], on="customer_id", how="left")
@@ -240,42 +266,67 @@ def scorecard(data: PeerData, start: date, end: date) -> pd.DataFrame:
     period["in_length"] = period["duration_min"].between(low, high)
     period["timed"] = period["duration_min"].notna()
     onsite = period[period["method"] == "onsite"]
-    work = period.groupby("manager_id").agg(visits=("customer_id", "size"), timed=("timed", "sum"),
-                                            in_length=("in_length", "sum"))
-    work["field_dates"] = onsite.groupby("manager_id")["visit_date"].apply(lambda s: s.dt.normalize().nunique())
+    work = period.groupby("manager_id").agg(
+        visits=("customer_id", "size"), timed=("timed", "sum"), in_length=("in_length", "sum")
+    )
+    work["field_dates"] = onsite.groupby("manager_id")["visit_date"].apply(
+        lambda s: s.dt.normalize().nunique()
+    )
     work["onsite"] = onsite.groupby("manager_id").size()
     work = work.fillna(0)
     work["duration_compliance"] = work["in_length"] / work["timed"].where(work["timed"] > 0)
     work["field_days_per_week"] = work["field_dates"] / (days / 7)
-    work["visits_per_field_day"] = (work["onsite"] / work["field_dates"].where(work["field_dates"] > 0)).fillna(0)
+    work["visits_per_field_day"] = (
+        work["onsite"] / work["field_dates"].where(work["field_dates"] > 0)
+    ).fillna(0)
     # Sales of all the manager's customers (closed ones too), this period and last year.
     owner = customers[["customer_id", "manager_id"]]
     lines = data.orders.merge(owner, on="customer_id")
     this = lines[(lines["order_date"] >= _ts(start)) & (lines["order_date"] <= _ts(end))]
     ly_start, ly_end = _ts(start) - pd.DateOffset(years=1), _ts(end) - pd.DateOffset(years=1)
     last = lines[(lines["order_date"] >= ly_start) & (lines["order_date"] <= ly_end)]
-    sales = this.groupby("manager_id").agg(sales=("amount", "sum"), active_customers=("customer_id", "nunique"))
+    sales = this.groupby("manager_id").agg(
+        sales=("amount", "sum"), active_customers=("customer_id", "nunique")
+    )
     sales["sales_last_year"] = last.groupby("manager_id")["amount"].sum()
     card = data.managers[["manager_id", "manager_name", "team"]].set_index("manager_id")
-    card = card.join(served).join(work[["visits", "duration_compliance", "field_days_per_week",
-                                        "visits_per_field_day"]]).join(sales)
+    card = (
+        card.join(served)
+        .join(work[["visits", "duration_compliance", "field_days_per_week", "visits_per_field_day"]])
+        .join(sales)
+    )
     card = card[card["customers"].notna() | card["visits"].notna()]
     card[["customers", "visits", "sales", "active_customers"]] = card[
-        ["customers", "visits", "sales", "active_customers"]].fillna(0)
+        ["customers", "visits", "sales", "active_customers"]
+    ].fillna(0)
     card["visits_per_field_day"] = card["visits_per_field_day"].fillna(0)
     card["field_days_per_week"] = card["field_days_per_week"].fillna(0)
     card["growth_yoy"] = card["sales"] / card["sales_last_year"].where(card["sales_last_year"] > 0) - 1
-    scores = pd.DataFrame({
-        "coverage": 100 * card["coverage"], "frequency_compliance": 100 * card["frequency_compliance"],
-        "duration_compliance": 100 * card["duration_compliance"],
-        "field_days": 100 * card["field_days_per_week"] / 3, "visits_per_field_day": 100 * card["visits_per_field_day"] / 15,
-        "sales_growth": np.where(card["growth_yoy"] >= 0, 100.0, 100 * (1 + card["growth_yoy"])),
-    }).clip(0, 100)
-    weights = pd.Series({"coverage": 20, "frequency_compliance": 20, "duration_compliance": 10,
-                         "field_days": 10, "visits_per_field_day": 10, "sales_growth": 10})
+    scores = pd.DataFrame(
+        {
+            "coverage": 100 * card["coverage"],
+            "frequency_compliance": 100 * card["frequency_compliance"],
+            "duration_compliance": 100 * card["duration_compliance"],
+            "field_days": 100 * card["field_days_per_week"] / 3,
+            "visits_per_field_day": 100 * card["visits_per_field_day"] / 15,
+            "sales_growth": np.where(card["growth_yoy"] >= 0, 100.0, 100 * (1 + card["growth_yoy"])),
+        }
+    ).clip(0, 100)
+    weights = pd.Series(
+        {
+            "coverage": 20,
+            "frequency_compliance": 20,
+            "duration_compliance": 10,
+            "field_days": 10,
+            "visits_per_field_day": 10,
+            "sales_growth": 10,
+        }
+    )
     present = scores.notna()
     card["score"] = scores.fillna(0).mul(weights).sum(axis=1) / present.mul(weights).sum(axis=1)
-    card = card.reset_index().sort_values(["score", "manager_id"], ascending=[False, True], na_position="last")
+    card = card.reset_index().sort_values(
+        ["score", "manager_id"], ascending=[False, True], na_position="last"
+    )
     card["rank"] = np.arange(1, len(card) + 1)
     return card.reset_index(drop=True)
 
@@ -283,8 +334,15 @@ def scorecard(data: PeerData, start: date, end: date) -> pd.DataFrame:
 # ------------------------------------------------------------------ warnings (cadence and decline)
 
 
-def warnings_rules(data: PeerData, as_of: date, cadence_min_orders: int = 3, cadence_factor: float = 2.0,
-                   cadence_min_days: int = 14, window: int = 90, ratio: float = 0.70) -> pd.DataFrame:
+def warnings_rules(
+    data: PeerData,
+    as_of: date,
+    cadence_min_orders: int = 3,
+    cadence_factor: float = 2.0,
+    cadence_min_days: int = 14,
+    window: int = 90,
+    ratio: float = 0.70,
+) -> pd.DataFrame:
     """Customers firing the cadence or the decline rule as of `as_of`: customer_id, cadence, decline.
 
     cadence: ≥ 3 order days in the 365 days up to as_of and days since the last order > factor ×
@@ -293,13 +351,21 @@ def warnings_rules(data: PeerData, as_of: date, cadence_min_orders: int = 3, cad
     day = _ts(as_of)
     orders = data.orders[data.orders["order_date"] <= day]
     year = orders[orders["order_date"] > day - pd.Timedelta(days=365)]
-    order_days = year[["customer_id", "order_date"]].drop_duplicates().sort_values(["customer_id", "order_date"])
+    order_days = (
+        year[["customer_id", "order_date"]].drop_duplicates().sort_values(["customer_id", "order_date"])
+    )
     gaps = order_days.groupby("customer_id")["order_date"].diff().dt.days
-    per_customer = order_days.assign(gap=gaps).groupby("customer_id").agg(
-        orders=("order_date", "size"), last=("order_date", "max"), median_gap=("gap", "median"))
+    per_customer = (
+        order_days.assign(gap=gaps)
+        .groupby("customer_id")
+        .agg(orders=("order_date", "size"), last=("order_date", "max"), median_gap=("gap", "median"))
+    )
     since = (day - per_customer["last"]).dt.days
-    cadence = ((per_customer["orders"] >= cadence_min_orders) & (since > cadence_factor * per_customer["median_gap"])
-               & (since > cadence_min_days))
+    cadence = (
+        (per_customer["orders"] >= cadence_min_orders)
+        & (since > cadence_factor * per_customer["median_gap"])
+        & (since > cadence_min_days)
+    )
 
     def window_value(first: pd.Timestamp, last: pd.Timestamp) -> pd.Series:
         inside = orders[(orders["order_date"] >= first) & (orders["order_date"] <= last)]
@@ -311,7 +377,9 @@ def warnings_rules(data: PeerData, as_of: date, cadence_min_orders: int = 3, cad
     before = window_value(recent_start - pd.Timedelta(days=window), recent_start - pd.Timedelta(days=1))
     ids = last_year.index.union(before.index)
     now = recent.reindex(ids).fillna(0)
-    decline = (now < ratio * last_year.reindex(ids)).fillna(False) | (now < ratio * before.reindex(ids)).fillna(False)
+    decline = (now < ratio * last_year.reindex(ids)).fillna(False) | (
+        now < ratio * before.reindex(ids)
+    ).fillna(False)
     # Only open customers with an order in the year up to as_of can be warned.
     open_ids = data.customers.loc[_open(data.customers), "customer_id"]
     eligible = per_customer.index[per_customer.index.isin(open_ids)]
@@ -323,8 +391,16 @@ def warnings_rules(data: PeerData, as_of: date, cadence_min_orders: int = 3, cad
 # ------------------------------------------------------------------ retention (frozen cohort)
 
 
-def retention_table(data: PeerData, base_start: date, base_end: date, as_of: date, min_monthly: float = 2000.0,
-                    floor: float = 500.0, floor_months: int = 3, lost_after_days: int = 90) -> pd.DataFrame:
+def retention_table(
+    data: PeerData,
+    base_start: date,
+    base_end: date,
+    as_of: date,
+    min_monthly: float = 2000.0,
+    floor: float = 500.0,
+    floor_months: int = 3,
+    lost_after_days: int = 90,
+) -> pd.DataFrame:
     """Per team: cohort (average monthly value in the base months ≥ min_monthly), lost (no order in
     the last `lost_after_days` days up to as_of, closed, or below `floor` for `floor_months`
     consecutive months ending with as_of's month) and retention = 1 − lost / cohort."""
@@ -335,16 +411,25 @@ def retention_table(data: PeerData, base_start: date, base_end: date, as_of: dat
     average = base.groupby("customer_id")["amount"].sum() / months
     cohort = data.customers[data.customers["customer_id"].isin(average[average >= min_monthly].index)]
     day = _ts(as_of)
-    recent_ids = orders.loc[(orders["order_date"] > day - pd.Timedelta(days=lost_after_days))
-                            & (orders["order_date"] <= day), "customer_id"].unique()
+    recent_ids = orders.loc[
+        (orders["order_date"] > day - pd.Timedelta(days=lost_after_days)) & (orders["order_date"] <= day),
+        "customer_id",
+    ].unique()
     end_month = pd.Period(as_of, "M")
     tail = orders[(orders["month"] > end_month - floor_months) & (orders["month"] <= end_month)]
     monthly = tail.groupby(["customer_id", "month"])["amount"].sum().unstack(fill_value=0)
-    monthly = monthly.reindex(columns=pd.period_range(end_month - floor_months + 1, end_month, freq="M"),
-                              fill_value=0)
+    monthly = monthly.reindex(
+        columns=pd.period_range(end_month - floor_months + 1, end_month, freq="M"), fill_value=0
+    )
     low_ids = monthly.index[(monthly < floor).all(axis=1)]
-    lost = (~cohort["customer_id"].isin(recent_ids)) | (cohort["status"] == "closed") | cohort["customer_id"].isin(low_ids)
-    table = cohort.assign(lost=lost.to_numpy()).merge(data.managers[["manager_id", "team"]], on="manager_id", how="left")
+    lost = (
+        (~cohort["customer_id"].isin(recent_ids))
+        | (cohort["status"] == "closed")
+        | cohort["customer_id"].isin(low_ids)
+    )
+    table = cohort.assign(lost=lost.to_numpy()).merge(
+        data.managers[["manager_id", "team"]], on="manager_id", how="left"
+    )
     result = table.groupby("team").agg(cohort=("customer_id", "size"), lost=("lost", "sum")).reset_index()
     result["retention"] = 1 - result["lost"] / result["cohort"]
     return result

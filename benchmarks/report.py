@@ -57,9 +57,15 @@ def machine() -> dict:
     import pandas
 
     return {
-        "cpu": _cpu_model(), "cores": os.cpu_count(), "ram_gb": round(_ram_gb(), 1),
-        "python": platform.python_version(), "duckdb": duckdb.__version__, "pandas": pandas.__version__,
-        "numpy": numpy.__version__, "os": platform.platform(), "date": time.strftime("%Y-%m-%d %H:%M %Z"),
+        "cpu": _cpu_model(),
+        "cores": os.cpu_count(),
+        "ram_gb": round(_ram_gb(), 1),
+        "python": platform.python_version(),
+        "duckdb": duckdb.__version__,
+        "pandas": pandas.__version__,
+        "numpy": numpy.__version__,
+        "os": platform.platform(),
+        "date": time.strftime("%Y-%m-%d %H:%M %Z"),
         "load_average": [round(x, 2) for x in os.getloadavg()],
     }
 
@@ -96,8 +102,10 @@ def compare(records: list[dict], previous: dict) -> list[str]:
         for key, median in _medians(record).items():
             before = old.get(key)
             if before and median > SLOWDOWN_FLAG * before:
-                lines.append(f"- **slower**: {record['size']} · {key[0]} · {key[1]}: {_s(before)} → {_s(median)} "
-                             f"(+{100 * (median / before - 1):.0f} %)")
+                lines.append(
+                    f"- **slower**: {record['size']} · {key[0]} · {key[1]}: {_s(before)} → {_s(median)} "
+                    f"(+{100 * (median / before - 1):.0f} %)"
+                )
     return lines
 
 
@@ -137,12 +145,15 @@ def _by_key(metrics: list[dict]) -> dict:
 
 def _size_section(record: dict, previous_medians: dict) -> list[str]:
     counts = record["counts"]
-    lines = [f"## {record['size']}: {counts['customers']:,} customers, {counts['managers']:,} managers, "
-             f"{counts['orders']:,} order lines, {counts['visits']:,} visits",
-             "",
-             f"Run {record['date']}, {record['repeat']} timed runs after the first (peer: up to 3); "
-             f"database file {record['db_mb']:,.0f} MB; aggregates: {counts['order_days']:,} customer-days, "
-             f"{counts['order_months']:,} customer-months.", ""]
+    lines = [
+        f"## {record['size']}: {counts['customers']:,} customers, {counts['managers']:,} managers, "
+        f"{counts['orders']:,} order lines, {counts['visits']:,} visits",
+        "",
+        f"Run {record['date']}, {record['repeat']} timed runs after the first (peer: up to 3); "
+        f"database file {record['db_mb']:,.0f} MB; aggregates: {counts['order_days']:,} customer-days, "
+        f"{counts['order_months']:,} customer-months.",
+        "",
+    ]
     ours = record["ours"]
     if "dnf" in ours:
         return [*lines, f"Our worker {ours['dnf']}.", ""]
@@ -151,9 +162,11 @@ def _size_section(record: dict, previous_medians: dict) -> list[str]:
     peer = record["peer"]
     peer_metrics = _by_key(peer.get("metrics", []))
     floors = _by_key([m for m in ours["metrics"] if m["metric"] == "floor"])
-    lines += ["| metric | period | first | median | min–max | RSS Δ | peer | peer + read | peer ÷ ours "
-              "| (peer + read) ÷ ours | ours ÷ floor | same figures | vs previous |",
-              "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|--:|"]
+    lines += [
+        "| metric | period | first | median | min–max | RSS Δ | peer | peer + read | peer ÷ ours "
+        "| (peer + read) ÷ ours | ours ÷ floor | same figures | vs previous |",
+        "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|--:|",
+    ]
     for m in ours["metrics"]:
         key = (m["metric"], m["period"])
         p = peer_metrics.get(key)
@@ -163,29 +176,43 @@ def _size_section(record: dict, previous_medians: dict) -> list[str]:
         if before and m["median"] > SLOWDOWN_FLAG * before:
             change = f"**{change}**"
         label = m["metric"] if "rows_per_s" not in m else f"{m['metric']} ({m['rows_per_s']:,.0f} rows/s)"
-        peer_cell = _s(p["median"]) if p else ("did not finish" if "dnf" in peer and m["metric"] in _peer_names() else "–")
+        peer_cell = (
+            _s(p["median"])
+            if p
+            else ("did not finish" if "dnf" in peer and m["metric"] in _peer_names() else "–")
+        )
         lines.append(
             f"| {label} | {m['period']} | {_s(m['first'])} | {_s(m['median'])} | {_s(m['min'])}–{_s(m['max'])} "
             f"| {m['rss_delta_mb']:.0f} MB | {peer_cell} | {_s(p['with_load']) if p else '–'} "
             f"| {_x(p['median'] / m['median']) if p else '–'} | {_x(p['with_load'] / m['median']) if p else '–'} "
             f"| {_x(m['median'] / floor['median']) if floor and m['metric'] not in NOT_TIMED else '–'} "
-            f"| {_agree(m.get('figures'), p.get('figures')) if p else '–'} | {change} |")
+            f"| {_agree(m.get('figures'), p.get('figures')) if p else '–'} | {change} |"
+        )
     lines.append("")
     lines.append(f"Our process: peak memory (ru_maxrss) **{ours['peak_rss_mb']:,.0f} MB**.")
     if "dnf" in peer:
         lines.append(f"pandas peer: {peer['dnf']}.")
     else:
         reads = ", ".join(f"{t} {_s(s)}" for t, s in peer["load_seconds"].items())
-        lines.append(f"pandas peer: tables read with `SELECT <needed columns> … .df()` in {_s(peer['load_total'])} ({reads}); "
-                     f"memory after reading {peer['rss_after_load_mb']:,.0f} MB, peak {peer['peak_rss_mb']:,.0f} MB.")
+        lines.append(
+            f"pandas peer: tables read with `SELECT <needed columns> … .df()` in {_s(peer['load_total'])} ({reads}); "
+            f"memory after reading {peer['rss_after_load_mb']:,.0f} MB, peak {peer['peak_rss_mb']:,.0f} MB."
+        )
     for name, note in ours.get("skipped", {}).items():
         lines.append(f"- skipped **{name}**: {note}")
     return [*lines, ""]
 
 
 def _peer_names() -> set[str]:
-    return {"pareto_summary", "pareto_detail", "abc_migration", "overview_tiles", "scorecard",
-            "retention_table", "warnings_rules"}
+    return {
+        "pareto_summary",
+        "pareto_detail",
+        "abc_migration",
+        "overview_tiles",
+        "scorecard",
+        "retention_table",
+        "warnings_rules",
+    }
 
 
 # ------------------------------------------------------------------ targets
@@ -203,22 +230,34 @@ def targets(records: list[dict]) -> list[str]:
         over = [f"{m['metric']} ({m['period']}) {_s(m['median'])}" for m in timed if m["median"] >= limit]
         worst = max(timed, key=lambda m: m["median"])
         verdict = "**met**" if not over else "**missed**: " + "; ".join(over)
-        lines.append(f"| {size}: every metric under {limit:g} s (median) | {verdict} "
-                     f"(slowest {worst['metric']} {worst['period']} {_s(worst['median'])}) |")
+        lines.append(
+            f"| {size}: every metric under {limit:g} s (median) | {verdict} "
+            f"(slowest {worst['metric']} {worst['period']} {_s(worst['median'])}) |"
+        )
         for m in record["ours"]["metrics"]:
             if m["metric"] in LONG_WORK:
-                lines.append(f"| {size}: {m['metric']} (long work, once per data version, with progress) | "
-                             f"reported: first {_s(m['first'])}, median {_s(m['median'])} |")
+                lines.append(
+                    f"| {size}: {m['metric']} (long work, once per data version, with progress) | "
+                    f"reported: first {_s(m['first'])}, median {_s(m['median'])} |"
+                )
     for record in records:
         for m in record["ours"].get("metrics", []):
             if m["metric"] == "csv_import":
                 ok = m["rows_per_s"] >= IMPORT_TARGET
-                lines.append(f"| {record['size']}: import ≥ {IMPORT_TARGET:,} rows/s | "
-                             f"{'**met**' if ok else '**missed**'}: {m['rows_per_s']:,.0f} rows/s |")
+                lines.append(
+                    f"| {record['size']}: import ≥ {IMPORT_TARGET:,} rows/s | "
+                    f"{'**met**' if ok else '**missed**'}: {m['rows_per_s']:,.0f} rows/s |"
+                )
         if "csv_import" in record["ours"].get("skipped", {}):
-            lines.append(f"| {record['size']}: import ≥ {IMPORT_TARGET:,} rows/s | not measured: "
-                         f"{record['ours']['skipped']['csv_import']} |")
-    lines += [_peer_target(by_size.get("province")), *_floor_targets(records), _memory_target(by_size.get("province"))]
+            lines.append(
+                f"| {record['size']}: import ≥ {IMPORT_TARGET:,} rows/s | not measured: "
+                f"{record['ours']['skipped']['csv_import']} |"
+            )
+    lines += [
+        _peer_target(by_size.get("province")),
+        *_floor_targets(records),
+        _memory_target(by_size.get("province")),
+    ]
     return lines
 
 
@@ -226,15 +265,22 @@ def _peer_target(record: dict | None) -> str:
     if not record or "dnf" in record["ours"]:
         return f"| province: ≥ {PEER_TARGET:g}× faster than the pandas peer | not measured |"
     if "dnf" in record["peer"]:
-        return (f"| province: ≥ {PEER_TARGET:g}× faster than the pandas peer | **met**: the peer "
-                f"{record['peer']['dnf']} |")
+        return (
+            f"| province: ≥ {PEER_TARGET:g}× faster than the pandas peer | **met**: the peer "
+            f"{record['peer']['dnf']} |"
+        )
     peer = _by_key(record["peer"]["metrics"])
-    ratios = [(peer[(m["metric"], m["period"])]["median"] / m["median"], m) for m in record["ours"]["metrics"]
-              if (m["metric"], m["period"]) in peer]
+    ratios = [
+        (peer[(m["metric"], m["period"])]["median"] / m["median"], m)
+        for m in record["ours"]["metrics"]
+        if (m["metric"], m["period"]) in peer
+    ]
     worst, metric = min(ratios, key=lambda r: r[0])
     verdict = "**met**" if worst >= PEER_TARGET else "**missed**"
-    return (f"| province: ≥ {PEER_TARGET:g}× faster than the pandas peer | {verdict}: lowest ratio "
-            f"{_x(worst)} ({metric['metric']} {metric['period']}, peer without reading the tables) |")
+    return (
+        f"| province: ≥ {PEER_TARGET:g}× faster than the pandas peer | {verdict}: lowest ratio "
+        f"{_x(worst)} ({metric['metric']} {metric['period']}, peer without reading the tables) |"
+    )
 
 
 def _floor_targets(records: list[dict]) -> list[str]:
@@ -248,8 +294,10 @@ def _floor_targets(records: list[dict]) -> list[str]:
             if name == "pareto_summary" and floor:
                 ratio = m["median"] / floor["median"]
                 verdict = "**met**" if ratio <= FLOOR_TARGET else "**missed**"
-                lines.append(f"| {record['size']}: 80/20 summary within {FLOOR_TARGET:g}× of the scan floor "
-                             f"({period}) | {verdict}: {_x(ratio)} ({_s(m['median'])} vs {_s(floor['median'])}) |")
+                lines.append(
+                    f"| {record['size']}: 80/20 summary within {FLOOR_TARGET:g}× of the scan floor "
+                    f"({period}) | {verdict}: {_x(ratio)} ({_s(m['median'])} vs {_s(floor['median'])}) |"
+                )
     return lines
 
 
@@ -283,23 +331,40 @@ def write(path: Path, machine_info: dict, records: list[dict], previous: dict) -
     all_records = sorted([*records, *kept], key=lambda r: ["small", "city", "province"].index(r["size"]))
     previous_by_size = {r["size"]: _medians(r) for r in previous.get("records", [])}
     m = machine_info
-    lines = ["# Benchmark results", "",
-             f"Written by `python benchmarks/run.py` on {m['date']}.", "",
-             "## Machine", "",
-             f"- CPU: {m['cpu']}, {m['cores']} cores; RAM {m['ram_gb']} GB; {m['os']}",
-             f"- Python {m['python']}, DuckDB {m['duckdb']}, pandas {m['pandas']}, numpy {m['numpy']}",
-             f"- load average at the start: {', '.join(str(x) for x in m['load_average'])} "
-             "(the machine is shared with other work)", "",
-             HOW_TO_READ, "", "## Targets", "", *targets(all_records), ""]
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Written by `python benchmarks/run.py` on {m['date']}.",
+        "",
+        "## Machine",
+        "",
+        f"- CPU: {m['cpu']}, {m['cores']} cores; RAM {m['ram_gb']} GB; {m['os']}",
+        f"- Python {m['python']}, DuckDB {m['duckdb']}, pandas {m['pandas']}, numpy {m['numpy']}",
+        f"- load average at the start: {', '.join(str(x) for x in m['load_average'])} "
+        "(the machine is shared with other work)",
+        "",
+        HOW_TO_READ,
+        "",
+        "## Targets",
+        "",
+        *targets(all_records),
+        "",
+    ]
     slower = compare(records, previous)
     lines += ["## Change since the previous results", ""]
     if not previous:
         lines.append("No previous results to compare with.")
     elif slower:
-        lines += [f"Metrics more than {100 * (SLOWDOWN_FLAG - 1):.0f} % slower (median) than in "
-                  "results.previous.md:", "", *slower]
+        lines += [
+            f"Metrics more than {100 * (SLOWDOWN_FLAG - 1):.0f} % slower (median) than in "
+            "results.previous.md:",
+            "",
+            *slower,
+        ]
     else:
-        lines.append(f"No metric is more than {100 * (SLOWDOWN_FLAG - 1):.0f} % slower than in results.previous.md.")
+        lines.append(
+            f"No metric is more than {100 * (SLOWDOWN_FLAG - 1):.0f} % slower than in results.previous.md."
+        )
     lines.append("")
     for record in all_records:
         if record in kept:

@@ -96,10 +96,26 @@ def ensure_db(size: str, rebuild: bool) -> Path:
         stale.unlink(missing_ok=True)
     print(f"[{size}] generating {spec.customers} customers, {spec.managers} managers …", flush=True)
     subprocess.run(
-        [PYTHON, "-m", "analytics", "init-demo", "--db", str(building), "--customers", str(spec.customers),
-         "--managers", str(spec.managers), "--months", str(DATA_MONTHS), "--seed", str(SEED),
-         "--end", DATA_END.isoformat()],
-        cwd=ROOT, check=True,
+        [
+            PYTHON,
+            "-m",
+            "analytics",
+            "init-demo",
+            "--db",
+            str(building),
+            "--customers",
+            str(spec.customers),
+            "--managers",
+            str(spec.managers),
+            "--months",
+            str(DATA_MONTHS),
+            "--seed",
+            str(SEED),
+            "--end",
+            DATA_END.isoformat(),
+        ],
+        cwd=ROOT,
+        check=True,
     )
     building.replace(path)
     Path(f"{path}.wal").unlink(missing_ok=True)
@@ -169,8 +185,13 @@ def timed(call, repeat: int, before_first=None) -> tuple[dict, object]:
     runs = times or [first]
     quartiles = statistics.quantiles(runs, n=4) if len(runs) >= 2 else [runs[0]] * 3
     return {
-        "first": first, "median": statistics.median(runs), "min": min(runs), "max": max(runs),
-        "q1": quartiles[0], "q3": quartiles[2], "runs": len(runs),
+        "first": first,
+        "median": statistics.median(runs),
+        "min": min(runs),
+        "max": max(runs),
+        "q1": quartiles[0],
+        "q3": quartiles[2],
+        "runs": len(runs),
         "rss_delta_mb": sampler.peak - start_rss,
     }, result
 
@@ -196,11 +217,27 @@ def fingerprint(metric: str, result) -> dict:
 
     if metric == "pareto_summary":
         data = asdict(result) if is_dataclass(result) else dict(result)
-        return {k: _num(data.get(k)) for k in ("buyers", "total_value", "top20_share", "pct_customers_for_80",
-                                               "gini", "a_count", "b_count", "c_count", "non_buyers")}
+        return {
+            k: _num(data.get(k))
+            for k in (
+                "buyers",
+                "total_value",
+                "top20_share",
+                "pct_customers_for_80",
+                "gini",
+                "a_count",
+                "b_count",
+                "c_count",
+                "non_buyers",
+            )
+        }
     if metric == "pareto_detail":
-        return {"buyers": len(result), "value": _num(result["value"].sum()),
-                "a_count": int((result["abc"] == "A").sum()), "first": ",".join(result["customer_id"].head(3))}
+        return {
+            "buyers": len(result),
+            "value": _num(result["value"].sum()),
+            "a_count": int((result["abc"] == "A").sum()),
+            "first": ",".join(result["customer_id"].head(3)),
+        }
     if metric == "abc_migration":
         return {f"{r.previous_abc}>{r.current_abc}": int(r.customers) for r in result.itertuples()}
     if metric == "overview_tiles":
@@ -218,8 +255,14 @@ def fingerprint(metric: str, result) -> dict:
         out = {"managers": len(result)}
         for column in ("customers", "visits", "sales", "active_customers"):
             out[column] = _num(pd.to_numeric(result[column]).sum())
-        for column in ("coverage", "frequency_compliance", "duration_compliance", "field_days_per_week",
-                       "visits_per_field_day", "growth_yoy"):
+        for column in (
+            "coverage",
+            "frequency_compliance",
+            "duration_compliance",
+            "field_days_per_week",
+            "visits_per_field_day",
+            "growth_yoy",
+        ):
             out[f"mean_{column}"] = _num(pd.to_numeric(result[column]).astype("float64").mean())
         return out
     if metric == "retention_table":
@@ -229,8 +272,10 @@ def fingerprint(metric: str, result) -> dict:
     if metric == "warnings_rules":
         if "decline" in result.columns:
             return {"cadence": int(result["cadence"].sum()), "decline": int(result["decline"].sum())}
-        return {"cadence": int(result["cadence"].sum()),
-                "decline": int((result["decline_yoy"] | result["decline_prev"]).sum())}
+        return {
+            "cadence": int(result["cadence"].sum()),
+            "decline": int((result["decline_yoy"] | result["decline_prev"]).sum()),
+        }
     return {}
 
 
@@ -320,7 +365,9 @@ def _overdue(ctx: Context):
 
 
 _FLOOR_SQL = "SELECT customer_id, sum(amount) FROM orders WHERE order_date BETWEEN ? AND ? GROUP BY 1"
-_FLOOR_DAYS_SQL = "SELECT customer_id, sum(amount) FROM order_days WHERE order_date BETWEEN ? AND ? GROUP BY 1"
+_FLOOR_DAYS_SQL = (
+    "SELECT customer_id, sum(amount) FROM order_days WHERE order_date BETWEEN ? AND ? GROUP BY 1"
+)
 
 
 def _context(path: Path):
@@ -329,8 +376,11 @@ def _context(path: Path):
 
     con = db.connect(path)
     anchor = db.data_range(con)[1]
-    manager = db.scalar(con, """SELECT manager_id FROM customers WHERE manager_id IS NOT NULL
-                                GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1""")
+    manager = db.scalar(
+        con,
+        """SELECT manager_id FROM customers WHERE manager_id IS NOT NULL
+                                GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1""",
+    )
     periods = {"month": latest_full_month(anchor), "12 months": period_dates("last_12_months", anchor)}
     return Context(path, periods, anchor, manager, config.load_settings())
 
@@ -346,12 +396,17 @@ def run_ours(size: str, repeat: int) -> dict:
     def connection():
         return db.connect(path)
 
-    out = {"metrics": [], "skipped": {}, "as_of": ctx.as_of.isoformat(),
-           "periods": {k: [v[0].isoformat(), v[1].isoformat()] for k, v in ctx.periods.items()}}
+    out = {
+        "metrics": [],
+        "skipped": {},
+        "as_of": ctx.as_of.isoformat(),
+        "periods": {k: [v[0].isoformat(), v[1].isoformat()] for k, v in ctx.periods.items()},
+    }
     for label, (start, end) in ctx.periods.items():
         for name, sql in (("floor", _FLOOR_SQL), ("floor_order_days", _FLOOR_DAYS_SQL)):
-            stats, _ = timed(lambda sql=sql, start=start, end=end: db.query(connection(), sql, [start, end]),
-                             repeat, fresh)
+            stats, _ = timed(
+                lambda sql=sql, start=start, end=end: db.query(connection(), sql, [start, end]), repeat, fresh
+            )
             out["metrics"].append({"metric": name, "period": label, **stats})
     for name, (periodic, build) in CASES.items():
         try:
@@ -363,9 +418,12 @@ def run_ours(size: str, repeat: int) -> dict:
         periods = ctx.periods.items() if periodic else [("as of", (None, ctx.as_of))]
         for label, (start, end) in periods:
             filters = Filters(start=start or ctx.periods["12 months"][0], end=end)
-            stats, result = timed(lambda call=call, filters=filters: call(connection(), filters), repeat, fresh)
-            out["metrics"].append({"metric": name, "period": label, **stats,
-                                   "figures": fingerprint(name, result)})
+            stats, result = timed(
+                lambda call=call, filters=filters: call(connection(), filters), repeat, fresh
+            )
+            out["metrics"].append(
+                {"metric": name, "period": label, **stats, "figures": fingerprint(name, result)}
+            )
             print(f"[{size}] {name} {label}: median {stats['median']:.3f} s", flush=True)
     db.close_all()
     _run_import(size, path, repeat, out)
@@ -460,12 +518,23 @@ def _run_import(size: str, path: Path, repeat: int, out: dict) -> None:
         db.close_all()
         for leftover in (copy, Path(f"{copy}.wal")):
             leftover.unlink(missing_ok=True)
-    out["metrics"].append({
-        "metric": "csv_import", "period": f"{IMPORT_ROWS:,} rows", "first": times[0],
-        "median": statistics.median(times), "min": min(times), "max": max(times), "runs": len(times),
-        "rss_delta_mb": max(deltas), "rows_per_s": IMPORT_ROWS / statistics.median(times),
-        "figures": {"added": getattr(result, "added", None), "rejected": getattr(result, "rejected", None)},
-    })
+    out["metrics"].append(
+        {
+            "metric": "csv_import",
+            "period": f"{IMPORT_ROWS:,} rows",
+            "first": times[0],
+            "median": statistics.median(times),
+            "min": min(times),
+            "max": max(times),
+            "runs": len(times),
+            "rss_delta_mb": max(deltas),
+            "rows_per_s": IMPORT_ROWS / statistics.median(times),
+            "figures": {
+                "added": getattr(result, "added", None),
+                "rejected": getattr(result, "rejected", None),
+            },
+        }
+    )
     print(f"[{size}] csv_import: median {statistics.median(times):.2f} s", flush=True)
 
 
@@ -474,16 +543,32 @@ def _run_import(size: str, path: Path, repeat: int, out: dict) -> None:
 
 PEER_CASES = {
     # name -> (periodic?, tables it reads, call(data, start, end, ctx))
-    "pareto_summary": (True, ("orders", "customers"), lambda d, s, e, c: pandas_peer().pareto_summary(d, s, e)),
-    "pareto_detail": (True, ("orders", "customers", "managers"),
-                      lambda d, s, e, c: pandas_peer().pareto_detail(d, s, e)),
+    "pareto_summary": (
+        True,
+        ("orders", "customers"),
+        lambda d, s, e, c: pandas_peer().pareto_summary(d, s, e),
+    ),
+    "pareto_detail": (
+        True,
+        ("orders", "customers", "managers"),
+        lambda d, s, e, c: pandas_peer().pareto_detail(d, s, e),
+    ),
     "abc_migration": (True, ("orders", "customers"), lambda d, s, e, c: pandas_peer().abc_migration(d, s, e)),
-    "overview_tiles": (True, ("orders", "customers", "visits"),
-                       lambda d, s, e, c: pandas_peer().overview_tiles(d, s, e)),
-    "scorecard": (True, ("orders", "customers", "managers", "visits"),
-                  lambda d, s, e, c: pandas_peer().scorecard(d, s, e)),
-    "retention_table": (True, ("orders", "customers", "managers"),
-                        lambda d, s, e, c: pandas_peer().retention_table(d, *c["base"], e)),
+    "overview_tiles": (
+        True,
+        ("orders", "customers", "visits"),
+        lambda d, s, e, c: pandas_peer().overview_tiles(d, s, e),
+    ),
+    "scorecard": (
+        True,
+        ("orders", "customers", "managers", "visits"),
+        lambda d, s, e, c: pandas_peer().scorecard(d, s, e),
+    ),
+    "retention_table": (
+        True,
+        ("orders", "customers", "managers"),
+        lambda d, s, e, c: pandas_peer().retention_table(d, *c["base"], e),
+    ),
     "warnings_rules": (False, ("orders", "customers"), lambda d, s, e, c: pandas_peer().warnings_rules(d, e)),
 }
 
@@ -506,8 +591,12 @@ def run_peer(size: str, repeat: int, as_of: str, periods: dict) -> dict:
     began = time.perf_counter()
     data = pandas_peer().load_tables(con)
     con.close()
-    out = {"load_seconds": data.load_seconds, "load_total": time.perf_counter() - began,
-           "rss_after_load_mb": rss_mb(), "metrics": []}
+    out = {
+        "load_seconds": data.load_seconds,
+        "load_total": time.perf_counter() - began,
+        "rss_after_load_mb": rss_mb(),
+        "metrics": [],
+    }
     print(f"[{size}] peer: tables read in {out['load_total']:.1f} s", flush=True)
     as_of_day = date.fromisoformat(as_of)
     periods = {k: (date.fromisoformat(v[0]), date.fromisoformat(v[1])) for k, v in periods.items()}
@@ -515,12 +604,22 @@ def run_peer(size: str, repeat: int, as_of: str, periods: dict) -> dict:
         runs = periods.items() if periodic else [("as of", (None, as_of_day))]
         for label, (start, end) in runs:
             first_month = start.replace(day=1) if start else None
-            ctx = {"base": (add_months(first_month, -12), add_months(first_month, -1)) if first_month else None}
-            stats, result = timed(lambda call=call, start=start, end=end, ctx=ctx: call(data, start, end, ctx),
-                                  repeat)
+            ctx = {
+                "base": (add_months(first_month, -12), add_months(first_month, -1)) if first_month else None
+            }
+            stats, result = timed(
+                lambda call=call, start=start, end=end, ctx=ctx: call(data, start, end, ctx), repeat
+            )
             load = sum(data.load_seconds[t] for t in tables)
-            out["metrics"].append({"metric": name, "period": label, **stats, "with_load": stats["median"] + load,
-                                   "figures": fingerprint(name, result)})
+            out["metrics"].append(
+                {
+                    "metric": name,
+                    "period": label,
+                    **stats,
+                    "with_load": stats["median"] + load,
+                    "figures": fingerprint(name, result),
+                }
+            )
             print(f"[{size}] peer {name} {label}: median {stats['median']:.3f} s", flush=True)
     out["peak_rss_mb"] = peak_rss_mb()
     return out
@@ -541,7 +640,9 @@ def run_worker(args: list[str], memory_limit_gb: float, timeout_s: float) -> tup
     """Run `run.py --worker …` in a child process, stopping it above the memory limit or time."""
     out_file = DB_DIR / f"worker-{os.getpid()}.json"
     out_file.unlink(missing_ok=True)
-    child = subprocess.Popen([PYTHON, str(Path(__file__).resolve()), *args, "--out-json", str(out_file)], cwd=ROOT)
+    child = subprocess.Popen(
+        [PYTHON, str(Path(__file__).resolve()), *args, "--out-json", str(out_file)], cwd=ROOT
+    )
     began, peak = time.monotonic(), 0.0
     reason = None
     while child.poll() is None:
@@ -569,26 +670,46 @@ def table_counts(path: Path) -> dict:
 
     con = duckdb.connect(str(path), read_only=True)
     try:
-        return {t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0]  # constant names
-                for t in ("customers", "managers", "orders", "visits", "order_days", "order_months")}
+        return {
+            t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0]  # constant names
+            for t in ("customers", "managers", "orders", "visits", "order_days", "order_months")
+        }
     finally:
         con.close()
 
 
 def bench_size(size: str, args) -> dict:
     path = ensure_db(size, args.rebuild)
-    record = {"size": size, "counts": table_counts(path), "date": time.strftime("%Y-%m-%d %H:%M"),
-              "repeat": args.repeat, "db_mb": path.stat().st_size / 2**20}
-    ours, problem = run_worker(["--worker", "ours", "--size", size, "--repeat", str(args.repeat)],
-                               args.memory_limit_gb, args.timeout_min * 60)
+    record = {
+        "size": size,
+        "counts": table_counts(path),
+        "date": time.strftime("%Y-%m-%d %H:%M"),
+        "repeat": args.repeat,
+        "db_mb": path.stat().st_size / 2**20,
+    }
+    ours, problem = run_worker(
+        ["--worker", "ours", "--size", size, "--repeat", str(args.repeat)],
+        args.memory_limit_gb,
+        args.timeout_min * 60,
+    )
     record["ours"] = ours or {"dnf": problem}
     if args.no_peer:
         record["peer"] = {"dnf": "not run (--no-peer)"}
     elif ours is None:
         record["peer"] = {"dnf": "not run: our worker did not finish"}
     else:
-        peer_args = ["--worker", "peer", "--size", size, "--repeat", str(max(1, min(args.repeat, 3))),
-                     "--as-of", ours["as_of"], "--periods", json.dumps(ours["periods"])]
+        peer_args = [
+            "--worker",
+            "peer",
+            "--size",
+            size,
+            "--repeat",
+            str(max(1, min(args.repeat, 3))),
+            "--as-of",
+            ours["as_of"],
+            "--periods",
+            json.dumps(ours["periods"]),
+        ]
         peer, problem = run_worker(peer_args, args.peer_memory_limit_gb, args.timeout_min * 60)
         record["peer"] = peer or {"dnf": problem}
     return record

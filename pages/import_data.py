@@ -52,15 +52,23 @@ def edit_mapping(raw: importer.RawFile, table: str, key: str) -> list:
     required = {f.name for f in CONTRACT[table] if f.required}
     options = [NOT_MAPPED, *[f.name + (" *" if f.name in required else "") for f in CONTRACT[table]]]
     shown = [NOT_MAPPED if m is None else m + (" *" if m in required else "") for m in detected]
-    examples = [", ".join(str(v) for v in preview.iloc[:, i].tolist() if str(v).strip())[:60]
-                for i in range(len(raw.headers))]
+    examples = [
+        ", ".join(str(v) for v in preview.iloc[:, i].tolist() if str(v).strip())[:60]
+        for i in range(len(raw.headers))
+    ]
     frame = pd.DataFrame({"header": raw.headers, "field": shown, "example": examples})
     st.caption(tr("importer.mapping_help"))
     edited = st.data_editor(
-        frame, key=key, hide_index=True, width="stretch", disabled=["header", "example"],
+        frame,
+        key=key,
+        hide_index=True,
+        width="stretch",
+        disabled=["header", "example"],
         column_config={
             "header": st.column_config.TextColumn(tr("importer.col_file_header")),
-            "field": st.column_config.SelectboxColumn(tr("importer.col_field"), options=options, required=True),
+            "field": st.column_config.SelectboxColumn(
+                tr("importer.col_field"), options=options, required=True
+            ),
             "example": st.column_config.TextColumn(tr("importer.col_sample")),
         },
     )
@@ -74,9 +82,14 @@ def edit_mapping(raw: importer.RawFile, table: str, key: str) -> list:
 
 def show_errors(errors: pd.DataFrame, key: str) -> None:
     st.markdown(f"**{tr('importer.errors_title')}**")
-    table = importer.render_errors(errors, lang()).rename(columns={
-        "row": tr("importer.col_row"), "column": tr("importer.col_column"),
-        "value": tr("importer.col_value"), "reason": tr("importer.col_reason")})
+    table = importer.render_errors(errors, lang()).rename(
+        columns={
+            "row": tr("importer.col_row"),
+            "column": tr("importer.col_column"),
+            "value": tr("importer.col_value"),
+            "reason": tr("importer.col_reason"),
+        }
+    )
     show_table(table, "bad-rows", key)
     if len(errors) >= importer.MAX_ERRORS:
         st.caption(tr("importer.errors_truncated", shown=importer.MAX_ERRORS))
@@ -94,8 +107,13 @@ def file_panel(upload, index: int, mode: str, known: frozenset):
             options = [None, *TABLE_ORDER]
             # Labels computed now: a format_func must not read the session later.
             labels = {table: table_label(table) for table in options}
-            table = st.selectbox(tr("importer.table_label"), options, index=options.index(detected),
-                                 format_func=labels.get, key=f"imp-table-{index}-{raw.sheet}")
+            table = st.selectbox(
+                tr("importer.table_label"),
+                options,
+                index=options.index(detected),
+                format_func=labels.get,
+                key=f"imp-table-{index}-{raw.sheet}",
+            )
             if table is None:
                 st.warning(tr("importer.table_not_detected"))
                 return None
@@ -146,10 +164,16 @@ def run_imports(checked: list, mode: str) -> None:
 
 
 def report(result: importer.ImportResult) -> None:
-    text = tr("importer.summary_rejected" if result.status == "rejected" else "importer.summary",
-              file=result.file_name, table=table_label(result.table), added=result.added,
-              updated=result.updated, unchanged=result.unchanged, rejected=result.rejected,
-              created=result.created_customers)
+    text = tr(
+        "importer.summary_rejected" if result.status == "rejected" else "importer.summary",
+        file=result.file_name,
+        table=table_label(result.table),
+        added=result.added,
+        updated=result.updated,
+        unchanged=result.unchanged,
+        rejected=result.rejected,
+        created=result.created_customers,
+    )
     if result.status == "rejected":
         st.error(text, icon=":material/block:")
         return
@@ -162,18 +186,26 @@ def report(result: importer.ImportResult) -> None:
 
 def import_tab() -> None:
     st.caption(tr("importer.upload_hint"))
-    uploads = st.file_uploader(tr("importer.upload_label"), type=["csv", "tsv", "txt", "xlsx"],
-                               accept_multiple_files=True, help=tr("importer.upload_help"), key="imp-files")
+    uploads = st.file_uploader(
+        tr("importer.upload_label"),
+        type=["csv", "tsv", "txt", "xlsx"],
+        accept_multiple_files=True,
+        help=tr("importer.upload_help"),
+        key="imp-files",
+    )
     labels = {m: tr(f"importer.mode_{m.replace('-', '_')}") for m in importer.MODES}
-    mode = st.radio(tr("importer.mode_label"), importer.MODES, horizontal=True, key="imp-mode",
-                    format_func=labels.get)
+    mode = st.radio(
+        tr("importer.mode_label"), importer.MODES, horizontal=True, key="imp-mode", format_func=labels.get
+    )
     if not uploads:
         return
     known = set(cached(importer.known_manager_ids))
     checked = []
     # Managers files first, so customers in the same upload may name their managers.
-    order = sorted(range(len(uploads)), key=lambda i: 0 if "经理" in uploads[i].name
-                   or "manager" in uploads[i].name.lower() else 1)
+    order = sorted(
+        range(len(uploads)),
+        key=lambda i: 0 if "经理" in uploads[i].name or "manager" in uploads[i].name.lower() else 1,
+    )
     for index in order:
         item = file_panel(uploads[index], index, mode, frozenset(known))
         if item:
@@ -181,8 +213,13 @@ def import_tab() -> None:
             known |= importer.prepared_manager_ids(item[1])
     if len(uploads) > 1:
         st.caption(tr("importer.import_all_hint"))
-    if st.button(tr("importer.import_button"), type="primary", key="imp-run", disabled=not checked,
-                 icon=":material/upload:"):
+    if st.button(
+        tr("importer.import_button"),
+        type="primary",
+        key="imp-run",
+        disabled=not checked,
+        icon=":material/upload:",
+    ):
         run_imports(checked, mode)
     elif not checked:
         st.info(tr("importer.nothing_to_import"))
@@ -199,13 +236,22 @@ def log_tab() -> None:
     if log.empty:
         st.info(tr("importer.log_empty"), icon=":material/info:")
         return
-    shown = log.assign(table_name=log["table_name"].map(table_label)).rename(columns={
-        "import_id": tr("importer.col_import_id"), "imported_at": tr("importer.col_imported_at"),
-        "file_name": tr("importer.col_file"), "table_name": tr("importer.col_table"),
-        "mode": tr("importer.col_mode"), "rows_added": tr("importer.col_added"),
-        "rows_updated": tr("importer.col_updated"), "rows_unchanged": tr("importer.col_unchanged"),
-        "rows_rejected": tr("importer.col_rejected"), "rows_created_customers": tr("importer.col_created"),
-        "undone_at": tr("importer.col_undone_at"), "sha256": tr("importer.col_sha256")})
+    shown = log.assign(table_name=log["table_name"].map(table_label)).rename(
+        columns={
+            "import_id": tr("importer.col_import_id"),
+            "imported_at": tr("importer.col_imported_at"),
+            "file_name": tr("importer.col_file"),
+            "table_name": tr("importer.col_table"),
+            "mode": tr("importer.col_mode"),
+            "rows_added": tr("importer.col_added"),
+            "rows_updated": tr("importer.col_updated"),
+            "rows_unchanged": tr("importer.col_unchanged"),
+            "rows_rejected": tr("importer.col_rejected"),
+            "rows_created_customers": tr("importer.col_created"),
+            "undone_at": tr("importer.col_undone_at"),
+            "sha256": tr("importer.col_sha256"),
+        }
+    )
     show_table(shown, "import-log", "imp-log")
     open_imports = log[log["undone_at"].isna()]
     st.subheader(tr("importer.undo_label"))
@@ -213,11 +259,18 @@ def log_tab() -> None:
     if open_imports.empty:
         st.caption(tr("importer.undo_none"))
         return
-    labels = {int(r.import_id): f"#{r.import_id} · {r.file_name} · {table_label(r.table_name)} · {r.imported_at}"
-              for r in open_imports.itertuples()}
+    labels = {
+        int(r.import_id): f"#{r.import_id} · {r.file_name} · {table_label(r.table_name)} · {r.imported_at}"
+        for r in open_imports.itertuples()
+    }
     left, right = st.columns([4, 1], vertical_alignment="bottom")
-    chosen = left.selectbox(tr("importer.undo_label"), list(labels), format_func=labels.get,
-                            key="imp-undo-choice", label_visibility="collapsed")
+    chosen = left.selectbox(
+        tr("importer.undo_label"),
+        list(labels),
+        format_func=labels.get,
+        key="imp-undo-choice",
+        label_visibility="collapsed",
+    )
     if right.button(tr("importer.undo_button"), key="imp-undo", icon=":material/undo:"):
         try:
             done = importer.undo_import(connection(), chosen)
@@ -225,8 +278,12 @@ def log_tab() -> None:
             st.error(problem_text(exc))
             return
         clear_caches()
-        st.session_state["_import_flash"] = tr("importer.undo_done", import_id=done["import_id"],
-                                               removed=done["removed"], restored=done["restored"])
+        st.session_state["_import_flash"] = tr(
+            "importer.undo_done",
+            import_id=done["import_id"],
+            removed=done["removed"],
+            restored=done["restored"],
+        )
         st.rerun()
 
 
@@ -241,23 +298,35 @@ def templates_tab() -> None:
         for column, language in ((left, "zh"), (right, "en")):
             column.download_button(
                 tr(f"importer.template_{language}", table=table_label(table)),
-                data=importer.template_bytes(table, language), file_name=f"{table}_template_{language}.csv",
-                mime="text/csv", key=f"imp-template-{table}-{language}", icon=":material/description:")
+                data=importer.template_bytes(table, language),
+                file_name=f"{table}_template_{language}.csv",
+                mime="text/csv",
+                key=f"imp-template-{table}-{language}",
+                icon=":material/description:",
+            )
     st.subheader(tr("importer.samples_title"))
     st.caption(tr("importer.samples_help"))
     for path in importer.sample_files():
-        st.download_button(path.name, data=path.read_bytes(), file_name=path.name,
-                           key=f"imp-sample-{path.name}", icon=":material/download:")
+        st.download_button(
+            path.name,
+            data=path.read_bytes(),
+            file_name=path.name,
+            key=f"imp-sample-{path.name}",
+            icon=":material/download:",
+        )
     st.subheader(tr("importer.cli_title"))
     st.caption(tr("importer.cli_help"))
-    st.code("python -m analytics import --db data/dashboard.duckdb --mode strict orders.csv visits.csv\n"
-            "python -m analytics export --db data/dashboard.duckdb --table orders --format csv --out orders.csv",
-            language="bash")
+    st.code(
+        "python -m analytics import --db data/dashboard.duckdb --mode strict orders.csv visits.csv\n"
+        "python -m analytics export --db data/dashboard.duckdb --table orders --format csv --out orders.csv",
+        language="bash",
+    )
 
 
 page_header("importer.title", "importer.caption", show_period=False)
 tab_import, tab_log, tab_templates = st.tabs(
-    [tr("importer.tab_import"), tr("importer.tab_log"), tr("importer.tab_templates")])
+    [tr("importer.tab_import"), tr("importer.tab_log"), tr("importer.tab_templates")]
+)
 with tab_import:
     import_tab()
 with tab_log:

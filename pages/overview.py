@@ -38,17 +38,26 @@ def draw_tiles(tiles) -> None:
         else:
             delta = None if change is None else f"{change:+.1%}"
         column.metric(
-            tr(f"overview.tile_{tile.name}"), tile_value(tile.name, tile.value), delta=delta,
-            help=tr(f"overview.tile_help_{tile.name}"), chart_data=list(tile.trend),
-            chart_type="line", border=True,
+            tr(f"overview.tile_{tile.name}"),
+            tile_value(tile.name, tile.value),
+            delta=delta,
+            help=tr(f"overview.tile_help_{tile.name}"),
+            chart_data=list(tile.trend),
+            chart_type="line",
+            border=True,
         )
 
 
 def draw_sales_by_team(frame) -> None:
     st.subheader(tr("overview.sales_by_team"))
-    fig = px.bar(frame, x="month", y="sales", color="team", barmode="stack",
-                 labels={"month": tr("common.month"), "sales": tr("overview.axis_sales"),
-                         "team": tr("common.team")})
+    fig = px.bar(
+        frame,
+        x="month",
+        y="sales",
+        color="team",
+        barmode="stack",
+        labels={"month": tr("common.month"), "sales": tr("overview.axis_sales"), "team": tr("common.team")},
+    )
     fig.update_xaxes(dtick="M1", tickformat="%Y-%m")
     fig.update_layout(height=380, margin=dict(l=10, r=10, t=10, b=10), legend_title_text=tr("common.team"))
     st.plotly_chart(fig, width="stretch", key="overview-sales-by-team")
@@ -57,17 +66,30 @@ def draw_sales_by_team(frame) -> None:
 def draw_top_customers(frame, filters) -> None:
     st.subheader(tr("overview.top_customers"))
     table = frame.assign(customer_class=frame["customer_class"].map(lambda c: enum_label("class", c)))
-    table = table.rename(columns={
-        "rank": tr("overview.col_rank"), "customer_id": tr("common.customer_id"),
-        "customer_name": tr("common.customer_name"), "manager_id": tr("common.manager_id"),
-        "manager_name": tr("common.manager_name"), "customer_class": tr("common.customer_class"),
-        "sales": tr("overview.axis_sales"), "share": tr("overview.col_share"),
-        "orders": tr("overview.col_orders"), "last_order": tr("overview.col_last_order"),
-    })
-    show_table(table, "top-customers", "overview-top", filters, column_config={
-        tr("overview.axis_sales"): st.column_config.NumberColumn(format="%.0f"),
-        tr("overview.col_share"): st.column_config.NumberColumn(format="percent"),
-    })
+    table = table.rename(
+        columns={
+            "rank": tr("overview.col_rank"),
+            "customer_id": tr("common.customer_id"),
+            "customer_name": tr("common.customer_name"),
+            "manager_id": tr("common.manager_id"),
+            "manager_name": tr("common.manager_name"),
+            "customer_class": tr("common.customer_class"),
+            "sales": tr("overview.axis_sales"),
+            "share": tr("overview.col_share"),
+            "orders": tr("overview.col_orders"),
+            "last_order": tr("overview.col_last_order"),
+        }
+    )
+    show_table(
+        table,
+        "top-customers",
+        "overview-top",
+        filters,
+        column_config={
+            tr("overview.axis_sales"): st.column_config.NumberColumn(format="%.0f"),
+            tr("overview.col_share"): st.column_config.NumberColumn(format="percent"),
+        },
+    )
 
 
 filters = current_filters()

@@ -31,8 +31,14 @@ def class_inputs(current: dict) -> dict:
         columns = st.columns([1.2, 1, 1, 1, 1, 1, 1])
         columns[0].markdown(f"**{tr(f'common.class_{name}')}**")
         edited[name] = {
-            field: number(tr(f"standards.field_{field}"), spec[field], widget_key(name, field), column,
-                          integer=field in standards.INTEGER_FIELDS, fraction=field.startswith("share"))
+            field: number(
+                tr(f"standards.field_{field}"),
+                spec[field],
+                widget_key(name, field),
+                column,
+                integer=field in standards.INTEGER_FIELDS,
+                fraction=field.startswith("share"),
+            )
             for field, column in zip(standards.CLASS_FIELDS, columns[1:], strict=True)
         }
     return edited
@@ -43,16 +49,32 @@ def workload_inputs(current: dict) -> dict:
     workload = current["workload"]
     left, middle, right, days = st.columns([1, 1, 1, 2])
     return {
-        "field_days_per_week": number(tr("standards.field_field_days_per_week"),
-                                      workload["field_days_per_week"], widget_key("field_days"), left),
-        "customers_per_field_day": number(tr("standards.field_customers_per_field_day"),
-                                          workload["customers_per_field_day"], widget_key("per_day"), middle),
-        "coverage_window_months": number(tr("standards.field_coverage_window_months"),
-                                         workload["coverage_window_months"], widget_key("coverage"), right,
-                                         integer=True),
+        "field_days_per_week": number(
+            tr("standards.field_field_days_per_week"),
+            workload["field_days_per_week"],
+            widget_key("field_days"),
+            left,
+        ),
+        "customers_per_field_day": number(
+            tr("standards.field_customers_per_field_day"),
+            workload["customers_per_field_day"],
+            widget_key("per_day"),
+            middle,
+        ),
+        "coverage_window_months": number(
+            tr("standards.field_coverage_window_months"),
+            workload["coverage_window_months"],
+            widget_key("coverage"),
+            right,
+            integer=True,
+        ),
         "suggested_weekdays": days.multiselect(
-            tr("standards.field_suggested_weekdays"), WEEKDAYS, default=list(workload["suggested_weekdays"]),
-            format_func=lambda d: tr(f"standards.weekday_{d}"), key=widget_key("weekdays")),
+            tr("standards.field_suggested_weekdays"),
+            WEEKDAYS,
+            default=list(workload["suggested_weekdays"]),
+            format_func=lambda d: tr(f"standards.weekday_{d}"),
+            key=widget_key("weekdays"),
+        ),
     }
 
 
@@ -61,8 +83,9 @@ def scorecard_inputs(current: dict) -> dict:
     weights = current["scorecard"]["weights"]
     columns = st.columns(4)
     edited_weights = {
-        item: number(tr(f"standards.weight_{item}"), weights[item], widget_key("weight", item),
-                     columns[i % 4])
+        item: number(
+            tr(f"standards.weight_{item}"), weights[item], widget_key("weight", item), columns[i % 4]
+        )
         for i, item in enumerate(standards.WEIGHT_ITEMS)
     }
     st.caption(tr("standards.weights_total", total=f"{sum(float(w) for w in weights.values()):g}"))
@@ -72,7 +95,9 @@ def scorecard_inputs(current: dict) -> dict:
     return {
         "weights": edited_weights,
         "status": {
-            "on_track": number(tr("standards.field_on_track"), status["on_track"], widget_key("on_track"), left),
+            "on_track": number(
+                tr("standards.field_on_track"), status["on_track"], widget_key("on_track"), left
+            ),
             "at_risk": number(tr("standards.field_at_risk"), status["at_risk"], widget_key("at_risk"), right),
         },
     }
@@ -93,8 +118,12 @@ page_header("standards.title", "standards.caption", show_period=False)
 show_flash()
 current = standards.current_standards()
 is_preset = current == standards.preset_standards()
-st.info(tr("standards.preset_note", state=tr("standards.state_preset" if is_preset else "standards.state_custom")),
-        icon=":material/tune:")
+st.info(
+    tr(
+        "standards.preset_note", state=tr("standards.state_preset" if is_preset else "standards.state_custom")
+    ),
+    icon=":material/tune:",
+)
 
 with st.form("standards-form"):
     edited = {
@@ -107,8 +136,10 @@ with st.form("standards-form"):
 if submitted:
     problems = standards.save_standards(edited)
     if problems:
-        st.error("\n".join([tr("standards.rejected"), *[f"- {p.text(lang())}" for p in problems]]),
-                 icon=":material/error:")
+        st.error(
+            "\n".join([tr("standards.rejected"), *[f"- {p.text(lang())}" for p in problems]]),
+            icon=":material/error:",
+        )
     else:
         clear_caches()
         st.session_state[FLASH] = "standards.saved"

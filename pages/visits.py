@@ -16,40 +16,69 @@ def draw_compliance(frame: pd.DataFrame, filters) -> None:
     frame = frame.assign(class_label=frame["customer_class"].map(lambda c: enum_label("class", c)))
     chart = frame[frame["customers"] > 0]
     if not chart.empty:
-        fig = px.bar(chart.assign(pct=chart["frequency_compliance"] * 100), x="class_label", y="pct",
-                     color="team", barmode="group",
-                     labels={"class_label": tr("common.customer_class"), "pct": tr("visits.axis_frequency"),
-                             "team": tr("common.team")})
+        fig = px.bar(
+            chart.assign(pct=chart["frequency_compliance"] * 100),
+            x="class_label",
+            y="pct",
+            color="team",
+            barmode="group",
+            labels={
+                "class_label": tr("common.customer_class"),
+                "pct": tr("visits.axis_frequency"),
+                "team": tr("common.team"),
+            },
+        )
         fig.update_yaxes(range=[0, 100])
         fig.update_layout(height=340, margin=dict(l=10, r=10, t=10, b=10))
         st.plotly_chart(fig, width="stretch", key="visits-compliance")
-    columns = {"team": tr("common.team"), "class_label": tr("common.customer_class"),
-               "customers": tr("visits.col_customers"), "compliant_customers": tr("visits.col_compliant"),
-               "frequency_compliance": tr("visits.col_frequency"), "visits": tr("visits.col_visits"),
-               "duration_compliance": tr("visits.col_duration"),
-               "appointment_compliance": tr("visits.col_appointment")}
+    columns = {
+        "team": tr("common.team"),
+        "class_label": tr("common.customer_class"),
+        "customers": tr("visits.col_customers"),
+        "compliant_customers": tr("visits.col_compliant"),
+        "frequency_compliance": tr("visits.col_frequency"),
+        "visits": tr("visits.col_visits"),
+        "duration_compliance": tr("visits.col_duration"),
+        "appointment_compliance": tr("visits.col_appointment"),
+    }
     if frame["appointment_compliance"].isna().all():
         columns.pop("appointment_compliance")
     table = frame[list(columns)].rename(columns=columns)
     percent = st.column_config.NumberColumn(format="percent")
-    show_table(table, "visit-compliance", "visits-compliance", filters, column_config={
-        tr("visits.col_frequency"): percent, tr("visits.col_duration"): percent,
-        tr("visits.col_appointment"): percent,
-    })
+    show_table(
+        table,
+        "visit-compliance",
+        "visits-compliance",
+        filters,
+        column_config={
+            tr("visits.col_frequency"): percent,
+            tr("visits.col_duration"): percent,
+            tr("visits.col_appointment"): percent,
+        },
+    )
 
 
 def draw_calendar(days: pd.DataFrame) -> None:
     """A calendar heatmap: one column per week, one row per weekday."""
     st.subheader(tr("visits.calendar_title"))
     dates = pd.to_datetime(days["date"])
-    grid = days.assign(week=(dates - pd.to_timedelta(dates.dt.day_of_week, unit="D")).dt.strftime("%Y-%m-%d"),
-                       weekday=dates.dt.day_of_week)
+    grid = days.assign(
+        week=(dates - pd.to_timedelta(dates.dt.day_of_week, unit="D")).dt.strftime("%Y-%m-%d"),
+        weekday=dates.dt.day_of_week,
+    )
     matrix = grid.pivot_table(index="weekday", columns="week", values="visits", aggfunc="sum")
     matrix = matrix.reindex(range(7))
     matrix.index = [tr(f"standards.weekday_{d}") for d in range(7)]
-    fig = px.imshow(matrix, color_continuous_scale="Blues", aspect="auto",
-                    labels={"x": tr("visits.axis_week"), "y": tr("visits.axis_weekday"),
-                            "color": tr("visits.axis_visits")})
+    fig = px.imshow(
+        matrix,
+        color_continuous_scale="Blues",
+        aspect="auto",
+        labels={
+            "x": tr("visits.axis_week"),
+            "y": tr("visits.axis_weekday"),
+            "color": tr("visits.axis_visits"),
+        },
+    )
     # Weeks as ISO dates in both languages (a date axis would print English month names).
     fig.update_xaxes(type="category")
     fig.update_layout(height=320, margin=dict(l=10, r=10, t=10, b=10))
@@ -61,22 +90,40 @@ def draw_methods(mix: pd.DataFrame, filters) -> None:
     mix = mix.assign(
         manager=mix["manager_name"].astype(str) + " (" + mix["manager_id"].astype(str) + ")",
         method_label=mix["method"].map(
-            lambda m: tr("visits.method_unknown") if m == "unknown" else enum_label("method", m)),
+            lambda m: tr("visits.method_unknown") if m == "unknown" else enum_label("method", m)
+        ),
         pct=mix["share"] * 100,
     )
-    fig = px.bar(mix, x="manager", y="pct", color="method_label",
-                 labels={"manager": tr("visits.axis_manager"), "pct": tr("visits.axis_share"),
-                         "method_label": tr("visits.col_method")})
+    fig = px.bar(
+        mix,
+        x="manager",
+        y="pct",
+        color="method_label",
+        labels={
+            "manager": tr("visits.axis_manager"),
+            "pct": tr("visits.axis_share"),
+            "method_label": tr("visits.col_method"),
+        },
+    )
     fig.update_yaxes(range=[0, 100])
     fig.update_layout(height=360, margin=dict(l=10, r=10, t=10, b=10), barmode="stack")
     st.plotly_chart(fig, width="stretch", key="visits-methods")
-    table = mix[["manager_id", "manager_name", "method_label", "visits", "share"]].rename(columns={
-        "manager_id": tr("common.manager_id"), "manager_name": tr("common.manager_name"),
-        "method_label": tr("visits.col_method"), "visits": tr("visits.col_visits"),
-        "share": tr("visits.col_share"),
-    })
-    show_table(table, "visit-methods", "visits-methods", filters,
-               column_config={tr("visits.col_share"): st.column_config.NumberColumn(format="percent")})
+    table = mix[["manager_id", "manager_name", "method_label", "visits", "share"]].rename(
+        columns={
+            "manager_id": tr("common.manager_id"),
+            "manager_name": tr("common.manager_name"),
+            "method_label": tr("visits.col_method"),
+            "visits": tr("visits.col_visits"),
+            "share": tr("visits.col_share"),
+        }
+    )
+    show_table(
+        table,
+        "visit-methods",
+        "visits-methods",
+        filters,
+        column_config={tr("visits.col_share"): st.column_config.NumberColumn(format="percent")},
+    )
 
 
 def draw_never_visited(filters) -> None:
@@ -88,14 +135,24 @@ def draw_never_visited(filters) -> None:
         st.success(tr("visits.never_none"), icon=":material/check_circle:")
         return
     table = frame.assign(customer_class=frame["customer_class"].map(lambda c: enum_label("class", c)))
-    table = table.rename(columns={
-        "customer_id": tr("common.customer_id"), "customer_name": tr("common.customer_name"),
-        "manager_id": tr("common.manager_id"), "manager_name": tr("common.manager_name"),
-        "customer_class": tr("common.customer_class"), "last_visit": tr("visits.col_last_visit"),
-        "sales": tr("visits.col_sales"),
-    })
-    show_table(table, "not-visited", "visits-never", filters, column_config={
-        tr("visits.col_last_visit"): st.column_config.DateColumn(format="YYYY-MM-DD")})
+    table = table.rename(
+        columns={
+            "customer_id": tr("common.customer_id"),
+            "customer_name": tr("common.customer_name"),
+            "manager_id": tr("common.manager_id"),
+            "manager_name": tr("common.manager_name"),
+            "customer_class": tr("common.customer_class"),
+            "last_visit": tr("visits.col_last_visit"),
+            "sales": tr("visits.col_sales"),
+        }
+    )
+    show_table(
+        table,
+        "not-visited",
+        "visits-never",
+        filters,
+        column_config={tr("visits.col_last_visit"): st.column_config.DateColumn(format="YYYY-MM-DD")},
+    )
 
 
 filters = current_filters()

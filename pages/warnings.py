@@ -22,7 +22,9 @@ KEY = "warnings"
 
 
 def status_label(status) -> str:
-    return tr(f"warnings.status_{status}") if isinstance(status, str) and status else tr("warnings.status_new")
+    return (
+        tr(f"warnings.status_{status}") if isinstance(status, str) and status else tr("warnings.status_new")
+    )
 
 
 def draw_backtest(risk) -> None:
@@ -31,15 +33,24 @@ def draw_backtest(risk) -> None:
         empty_state("warnings.model_no_data" if risk.reason == "no_data" else "warnings.model_thin")
         return
     cells = st.columns(4)
-    figures = (("warnings.model_auc", risk.auc, "warnings.model_help_auc", False),
-               ("warnings.model_top", risk.top_precision, "warnings.model_help_top", True),
-               ("warnings.baseline_auc", risk.baseline_auc, "warnings.model_help_auc", False),
-               ("warnings.baseline_top", risk.baseline_top_precision, "warnings.model_help_top", True))
+    figures = (
+        ("warnings.model_auc", risk.auc, "warnings.model_help_auc", False),
+        ("warnings.model_top", risk.top_precision, "warnings.model_help_top", True),
+        ("warnings.baseline_auc", risk.baseline_auc, "warnings.model_help_auc", False),
+        ("warnings.baseline_top", risk.baseline_top_precision, "warnings.model_help_top", True),
+    )
     for cell, (label, value, help_key, percent) in zip(cells, figures, strict=True):
         shown = "—" if value is None else (f"{value:.1%}" if percent else f"{value:.3f}")
         cell.metric(tr(label), shown, help=tr(help_key), border=True)
-    st.caption(tr("warnings.model_explain", days=risk.horizon_days, snapshot=risk.test_snapshot,
-                  rows=risk.test_rows, share=f"{(risk.test_positive_share or 0):.1%}"))
+    st.caption(
+        tr(
+            "warnings.model_explain",
+            days=risk.horizon_days,
+            snapshot=risk.test_snapshot,
+            rows=risk.test_rows,
+            share=f"{(risk.test_positive_share or 0):.1%}",
+        )
+    )
     if risk.beats_baseline:
         st.success(tr("warnings.model_beats"), icon=":material/check_circle:")
     else:
@@ -48,8 +59,13 @@ def draw_backtest(risk) -> None:
 
 def pick_rules() -> list[str]:
     left, right = st.columns([3, 2])
-    rules = left.multiselect(tr("warnings.rule_filter"), list(warnings.RULES), key=f"{KEY}-rules",
-                             format_func=lambda r: tr(f"warnings.rule_{r}"), placeholder=tr("common.all"))
+    rules = left.multiselect(
+        tr("warnings.rule_filter"),
+        list(warnings.RULES),
+        key=f"{KEY}-rules",
+        format_func=lambda r: tr(f"warnings.rule_{r}"),
+        placeholder=tr("common.all"),
+    )
     right.write("")
     include_closed = right.checkbox(tr("warnings.show_closed"), key=f"{KEY}-closed")
     return rules, include_closed
@@ -60,37 +76,52 @@ def draw_tiles(listed: pd.DataFrame) -> None:
     cells = st.columns(3)
     cells[0].metric(tr("warnings.tiles_warned"), f"{len(listed):,}", border=True)
     cells[1].metric(tr("warnings.tiles_open"), f"{len(open_rows):,}", border=True)
-    cells[2].metric(tr("warnings.tiles_revenue"), f"{open_rows['revenue_at_risk'].sum():,.0f}",
-                    help=tr("warnings.tiles_help_revenue"), border=True)
+    cells[2].metric(
+        tr("warnings.tiles_revenue"),
+        f"{open_rows['revenue_at_risk'].sum():,.0f}",
+        help=tr("warnings.tiles_help_revenue"),
+        border=True,
+    )
 
 
 def warning_table(listed: pd.DataFrame) -> pd.DataFrame:
     """The list as shown and exported, with labels in the current language."""
     reasons = warnings.explain(listed, lang())
-    return pd.DataFrame({
-        tr("common.customer_id"): listed["customer_id"],
-        tr("common.customer_name"): listed["customer_name"],
-        tr("common.manager"): listed["manager_name"].fillna(listed["manager_id"]),
-        tr("common.customer_class"): listed["customer_class"].map(lambda c: enum_label("class", c)),
-        tr("warnings.col_risk"): listed["risk_score"],
-        tr("warnings.col_reasons"): reasons,
-        tr("warnings.col_revenue_at_risk"): listed["revenue_at_risk"].round(0),
-        tr("warnings.col_last_order"): pd.to_datetime(listed["last_order_date"]).dt.date,
-        tr("warnings.col_last_visit"): pd.to_datetime(listed["last_visit_date"]).dt.date,
-        tr("warnings.col_days_since_order"): listed["days_since_last_order"],
-        tr("warnings.col_status"): listed["followup_status"].map(status_label),
-        tr("warnings.col_rules"): listed["rules"],
-    })
+    return pd.DataFrame(
+        {
+            tr("common.customer_id"): listed["customer_id"],
+            tr("common.customer_name"): listed["customer_name"],
+            tr("common.manager"): listed["manager_name"].fillna(listed["manager_id"]),
+            tr("common.customer_class"): listed["customer_class"].map(lambda c: enum_label("class", c)),
+            tr("warnings.col_risk"): listed["risk_score"],
+            tr("warnings.col_reasons"): reasons,
+            tr("warnings.col_revenue_at_risk"): listed["revenue_at_risk"].round(0),
+            tr("warnings.col_last_order"): pd.to_datetime(listed["last_order_date"]).dt.date,
+            tr("warnings.col_last_visit"): pd.to_datetime(listed["last_visit_date"]).dt.date,
+            tr("warnings.col_days_since_order"): listed["days_since_last_order"],
+            tr("warnings.col_status"): listed["followup_status"].map(status_label),
+            tr("warnings.col_rules"): listed["rules"],
+        }
+    )
 
 
 def draw_list(listed: pd.DataFrame, filters):
     st.subheader(tr("warnings.list_header"))
     st.caption(tr("warnings.list_sorted"))
     table = warning_table(listed)
-    row = show_table(table, "loss-warnings", f"{KEY}-list", filters, selectable=True, column_config={
-        tr("warnings.col_risk"): st.column_config.ProgressColumn(format="percent", min_value=0.0, max_value=1.0),
-        tr("warnings.col_revenue_at_risk"): st.column_config.NumberColumn(format="%.0f"),
-    })
+    row = show_table(
+        table,
+        "loss-warnings",
+        f"{KEY}-list",
+        filters,
+        selectable=True,
+        column_config={
+            tr("warnings.col_risk"): st.column_config.ProgressColumn(
+                format="percent", min_value=0.0, max_value=1.0
+            ),
+            tr("warnings.col_revenue_at_risk"): st.column_config.NumberColumn(format="%.0f"),
+        },
+    )
     return None if row is None else row[tr("common.customer_id")]
 
 
@@ -104,33 +135,48 @@ def draw_followup(listed: pd.DataFrame, selected, as_of) -> None:
     if st.session_state.get(picker) not in options:
         st.session_state.pop(picker, None)
     default = {} if picker in st.session_state else {"index": None}
-    customer = st.selectbox(tr("common.customer"), options, key=picker, **default,
-                            format_func=lambda c: f"{names.get(c, '')} ({c})", placeholder=tr("warnings.followup_pick"))
+    customer = st.selectbox(
+        tr("common.customer"),
+        options,
+        key=picker,
+        **default,
+        format_func=lambda c: f"{names.get(c, '')} ({c})",
+        placeholder=tr("warnings.followup_pick"),
+    )
     if customer is None:
         st.caption(tr("warnings.followup_pick"))
         return
     label = f"{names.get(customer, '')} ({customer})"
     st.subheader(tr("warnings.followup_header", customer=label))
     with st.form(f"{KEY}-fu-form", clear_on_submit=True):
-        status = st.selectbox(tr("warnings.followup_status"), list(warnings.STATUSES), key=f"{KEY}-fu-status",
-                              format_func=status_label)
+        status = st.selectbox(
+            tr("warnings.followup_status"),
+            list(warnings.STATUSES),
+            key=f"{KEY}-fu-status",
+            format_func=status_label,
+        )
         note = st.text_area(tr("warnings.followup_note"), key=f"{KEY}-fu-note", max_chars=500)
         if st.form_submit_button(tr("warnings.followup_save"), type="primary"):
             warnings.record_followup(connection(), customer, status, note, as_of)
-            st.session_state[f"{KEY}-saved"] = tr("warnings.followup_saved", customer=label,
-                                                  status=status_label(status))
+            st.session_state[f"{KEY}-saved"] = tr(
+                "warnings.followup_saved", customer=label, status=status_label(status)
+            )
             st.rerun()
     history = cached(warnings.followups, (customer,), None, True)
     st.markdown(f"**{tr('warnings.followup_history')}**")
     if history.empty:
         st.caption(tr("warnings.followup_none"))
         return
-    shown = pd.DataFrame({
-        tr("warnings.col_followed_up_at"): pd.to_datetime(history["updated_at"]).dt.strftime("%Y-%m-%d %H:%M"),
-        tr("warnings.col_status"): history["recorded_status"].map(status_label),
-        tr("warnings.col_note"): history["note"],
-        tr("warnings.col_warned_on"): pd.to_datetime(history["warned_on"]).dt.date,
-    })
+    shown = pd.DataFrame(
+        {
+            tr("warnings.col_followed_up_at"): pd.to_datetime(history["updated_at"]).dt.strftime(
+                "%Y-%m-%d %H:%M"
+            ),
+            tr("warnings.col_status"): history["recorded_status"].map(status_label),
+            tr("warnings.col_note"): history["note"],
+            tr("warnings.col_warned_on"): pd.to_datetime(history["warned_on"]).dt.date,
+        }
+    )
     show_table(shown, "warning-followups", f"{KEY}-history")
 
 
@@ -144,22 +190,51 @@ def draw_counts(counts: pd.DataFrame, filters) -> None:
         named = counts.assign(manager=counts["manager_name"].fillna(counts["manager_id"]))
         top = named[named["open_warnings"] > 0].head(30)
         if not top.empty:
-            fig = px.bar(top, x="manager", y="open_warnings", color="team",
-                         labels={"manager": tr("common.manager"), "open_warnings": tr("warnings.axis_open"),
-                                 "team": tr("common.team")})
-            fig.update_layout(height=340, margin=dict(l=10, r=10, t=10, b=10), legend_title_text=tr("common.team"))
+            fig = px.bar(
+                top,
+                x="manager",
+                y="open_warnings",
+                color="team",
+                labels={
+                    "manager": tr("common.manager"),
+                    "open_warnings": tr("warnings.axis_open"),
+                    "team": tr("common.team"),
+                },
+            )
+            fig.update_layout(
+                height=340, margin=dict(l=10, r=10, t=10, b=10), legend_title_text=tr("common.team")
+            )
             st.plotly_chart(fig, width="stretch", key=f"{KEY}-by-manager-chart")
-        show_table(pd.DataFrame({
-            tr("common.manager_id"): counts["manager_id"], tr("common.manager_name"): counts["manager_name"],
-            tr("common.team"): counts["team"], tr("warnings.col_customers"): counts["customers"],
-            tr("warnings.col_warned"): counts["warned"], tr("warnings.col_open"): counts["open_warnings"],
-        }), "open-warnings-by-manager", f"{KEY}-by-manager", filters)
+        show_table(
+            pd.DataFrame(
+                {
+                    tr("common.manager_id"): counts["manager_id"],
+                    tr("common.manager_name"): counts["manager_name"],
+                    tr("common.team"): counts["team"],
+                    tr("warnings.col_customers"): counts["customers"],
+                    tr("warnings.col_warned"): counts["warned"],
+                    tr("warnings.col_open"): counts["open_warnings"],
+                }
+            ),
+            "open-warnings-by-manager",
+            f"{KEY}-by-manager",
+            filters,
+        )
     with by_team:
         teams = warnings.open_warnings_by_team(counts)
-        show_table(pd.DataFrame({
-            tr("common.team"): teams["team"], tr("warnings.col_managers"): teams["managers"],
-            tr("warnings.col_warned"): teams["warned"], tr("warnings.col_open"): teams["open_warnings"],
-        }), "open-warnings-by-team", f"{KEY}-by-team", filters)
+        show_table(
+            pd.DataFrame(
+                {
+                    tr("common.team"): teams["team"],
+                    tr("warnings.col_managers"): teams["managers"],
+                    tr("warnings.col_warned"): teams["warned"],
+                    tr("warnings.col_open"): teams["open_warnings"],
+                }
+            ),
+            "open-warnings-by-team",
+            f"{KEY}-by-team",
+            filters,
+        )
 
 
 filters = current_filters()
@@ -172,7 +247,7 @@ else:
     saved = st.session_state.pop(f"{KEY}-saved", None)
     if saved:
         st.toast(saved, icon=":material/check:")
-    with st.spinner(tr("warnings.training")):   # seconds on a large store, once per data version
+    with st.spinner(tr("warnings.training")):  # seconds on a large store, once per data version
         risk = cached_on_data(risk_model.assess, as_of)
     draw_backtest(risk)
     facts = cached(warnings.warning_facts, filters, as_of)

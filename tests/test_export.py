@@ -35,8 +35,13 @@ def test_frames_keep_numbers_and_guard_text_and_categories():
 
 
 def test_xlsx_header_bold_frozen_dates_and_notes():
-    frame = pd.DataFrame({"客户名称": ["甲店", "=HYPERLINK(1)"], "金额": [-12.5, 3.0],
-                          "日期": pd.to_datetime(["2025-06-01", "2025-06-02"])})
+    frame = pd.DataFrame(
+        {
+            "客户名称": ["甲店", "=HYPERLINK(1)"],
+            "金额": [-12.5, 3.0],
+            "日期": pd.to_datetime(["2025-06-01", "2025-06-02"]),
+        }
+    )
     book = openpyxl.load_workbook(io.BytesIO(to_xlsx_bytes(frame, sheet_name="orders", notes=["期间: 6月"])))
     sheet = book["orders"]
     assert [c.value for c in sheet[1]] == ["客户名称", "金额", "日期"]
@@ -52,18 +57,51 @@ def test_xlsx_header_bold_frozen_dates_and_notes():
 
 def test_export_then_import_gives_the_same_rows(con, tmp_path):
     insert(con, "managers", [{"manager_id": "M1", "manager_name": "王", "team": "一组", "active": True}])
-    insert(con, "customers", [{"customer_id": "K1", "manager_id": "M1", "tier": 26, "customer_class": "core",
-                               "open_date": date(2020, 1, 2), "low_income": False, "customer_name": "-甲店"}])
-    insert(con, "orders", [
-        {"order_id": "O1", "customer_id": "K1", "order_date": date(2025, 6, 1), "product": "中华",
-         "quantity": 2.0, "amount": 900.5, "cost": 700.0},
-        {"order_id": "O2", "customer_id": "K1", "order_date": date(2025, 6, 3), "product": "=x",
-         "quantity": 1.0, "amount": -10.0, "cost": None},
-    ])
+    insert(
+        con,
+        "customers",
+        [
+            {
+                "customer_id": "K1",
+                "manager_id": "M1",
+                "tier": 26,
+                "customer_class": "core",
+                "open_date": date(2020, 1, 2),
+                "low_income": False,
+                "customer_name": "-甲店",
+            }
+        ],
+    )
+    insert(
+        con,
+        "orders",
+        [
+            {
+                "order_id": "O1",
+                "customer_id": "K1",
+                "order_date": date(2025, 6, 1),
+                "product": "中华",
+                "quantity": 2.0,
+                "amount": 900.5,
+                "cost": 700.0,
+            },
+            {
+                "order_id": "O2",
+                "customer_id": "K1",
+                "order_date": date(2025, 6, 3),
+                "product": "=x",
+                "quantity": 1.0,
+                "amount": -10.0,
+                "cost": None,
+            },
+        ],
+    )
     other = db.connect(tmp_path / "copy.duckdb")
     for table, form in (("managers", "csv"), ("customers", "xlsx"), ("orders", "csv")):
-        frame = db.query(con, f"SELECT * EXCLUDE (import_id) FROM {table}" if table == "orders"
-                         else f"SELECT * FROM {table}")
+        frame = db.query(
+            con,
+            f"SELECT * EXCLUDE (import_id) FROM {table}" if table == "orders" else f"SELECT * FROM {table}",
+        )
         data = to_csv_bytes(frame) if form == "csv" else to_xlsx_bytes(frame, sheet_name=table)
         raw = importer.read_table_file(data, f"{table}.{form}")
         result = importer.import_raw(other, raw)

@@ -26,29 +26,39 @@ def test_previous_period_and_last_year():
     f = Filters(start=date(2025, 3, 1), end=date(2025, 3, 31))
     assert f.days == 31
     prev = f.previous_period()
-    assert (prev.start, prev.end) == (date(2025, 2, 1), date(2025, 2, 28))   # a whole month: the month before
+    assert (prev.start, prev.end) == (date(2025, 2, 1), date(2025, 2, 28))  # a whole month: the month before
     quarter = Filters(start=date(2025, 1, 1), end=date(2025, 3, 31)).previous_period()
     assert (quarter.start, quarter.end) == (date(2024, 10, 1), date(2024, 12, 31))
     days = Filters(start=date(2025, 3, 5), end=date(2025, 3, 14)).previous_period()
-    assert (days.start, days.end) == (date(2025, 2, 23), date(2025, 3, 4))       # 10 days before
+    assert (days.start, days.end) == (date(2025, 2, 23), date(2025, 3, 4))  # 10 days before
     ly = Filters(start=date(2024, 2, 29), end=date(2024, 3, 1)).same_period_last_year()
     assert (ly.start, ly.end) == (date(2023, 2, 28), date(2023, 3, 1))
 
 
 def test_customer_scope_by_team_manager_region_class(con):
-    insert(con, "managers", [
-        {"manager_id": "M1", "team": "East", "region": "R1"},
-        {"manager_id": "M2", "team": "West", "region": "R2"},
-    ])
-    insert(con, "customers", [
-        {"customer_id": "a", "manager_id": "M1", "region": "R1", "customer_class": "core"},
-        {"customer_id": "b", "manager_id": "M2", "region": "R2", "customer_class": "regular"},
-        {"customer_id": "c", "manager_id": "M2", "region": "R1", "customer_class": "core"},
-    ])
+    insert(
+        con,
+        "managers",
+        [
+            {"manager_id": "M1", "team": "East", "region": "R1"},
+            {"manager_id": "M2", "team": "West", "region": "R2"},
+        ],
+    )
+    insert(
+        con,
+        "customers",
+        [
+            {"customer_id": "a", "manager_id": "M1", "region": "R1", "customer_class": "core"},
+            {"customer_id": "b", "manager_id": "M2", "region": "R2", "customer_class": "regular"},
+            {"customer_id": "c", "manager_id": "M2", "region": "R1", "customer_class": "core"},
+        ],
+    )
 
     def ids(filters):
         where, params = customer_scope_sql(filters, "c")
-        return sorted(r[0] for r in db.rows(con, f"SELECT customer_id FROM customers c WHERE {where}", params))
+        return sorted(
+            r[0] for r in db.rows(con, f"SELECT customer_id FROM customers c WHERE {where}", params)
+        )
 
     assert ids(Filters()) == ["a", "b", "c"]
     assert ids(Filters(teams=("West",))) == ["b", "c"]

@@ -36,8 +36,15 @@ def generated(tmp_path_factory):
     """One generated district shared by the shape tests (read-only)."""
     path = tmp_path_factory.mktemp("gen") / "demo.duckdb"
     seen = []
-    stats = generate_demo(db.connect(path), customers=600, managers=12, months=24, seed=3, end=END,
-                          progress=lambda fraction, message: seen.append(fraction))
+    stats = generate_demo(
+        db.connect(path),
+        customers=600,
+        managers=12,
+        months=24,
+        seed=3,
+        end=END,
+        progress=lambda fraction, message: seen.append(fraction),
+    )
     return path, stats, seen
 
 
@@ -59,7 +66,9 @@ def test_stats_and_progress(demo):
     assert seen[-1] == 1.0 and seen == sorted(seen)
     assert db.get_meta(con, "demo") == "1"
     assert db.scalar(con, "SELECT count(*) FROM customer_keys") == db.scalar(
-        con, "SELECT count(DISTINCT customer_id) FROM (SELECT customer_id FROM orders UNION ALL SELECT customer_id FROM visits)")
+        con,
+        "SELECT count(DISTINCT customer_id) FROM (SELECT customer_id FROM orders UNION ALL SELECT customer_id FROM visits)",
+    )
     assert_customer_numbers_hold(con)
 
 
@@ -77,10 +86,20 @@ def test_managers_teams_and_regions(demo):
     teams, regions = db.rows(con, "SELECT count(DISTINCT team), count(DISTINCT region) FROM managers")[0]
     assert (teams, regions) == (2, 2)
     # A customer's region is its manager's region.
-    assert db.scalar(con, """SELECT count(*) FROM customers c JOIN managers m USING (manager_id)
-                              WHERE c.region <> m.region""") == 0
-    assert db.scalar(con, "SELECT count(*) FROM customers WHERE manager_id NOT IN "
-                          "(SELECT manager_id FROM managers)") == 0
+    assert (
+        db.scalar(
+            con,
+            """SELECT count(*) FROM customers c JOIN managers m USING (manager_id)
+                              WHERE c.region <> m.region""",
+        )
+        == 0
+    )
+    assert (
+        db.scalar(
+            con, "SELECT count(*) FROM customers WHERE manager_id NOT IN (SELECT manager_id FROM managers)"
+        )
+        == 0
+    )
 
 
 def test_default_team_names_are_readable(tmp_path):
@@ -96,8 +115,13 @@ def test_default_team_names_are_readable(tmp_path):
 
 def test_class_shares_within_bands(demo):
     con, _, _ = demo
-    shares = dict(db.rows(con, """SELECT customer_class, count(*) / (SELECT count(*) FROM customers)
-                                   FROM customers GROUP BY 1"""))
+    shares = dict(
+        db.rows(
+            con,
+            """SELECT customer_class, count(*) / (SELECT count(*) FROM customers)
+                                   FROM customers GROUP BY 1""",
+        )
+    )
     assert 0.03 <= shares["core"] <= 0.07
     assert 0.15 <= shares["potential"] <= 0.35
     assert 0.05 <= shares["assist"] <= 0.10
@@ -106,8 +130,14 @@ def test_class_shares_within_bands(demo):
 
 def test_top_fifth_of_buyers_brings_60_to_75_percent(demo):
     con, _, _ = demo
-    values = [r[0] for r in db.rows(con, """SELECT sum(amount) AS v FROM orders GROUP BY customer_id
-                                             HAVING v > 0 ORDER BY v DESC""")]
+    values = [
+        r[0]
+        for r in db.rows(
+            con,
+            """SELECT sum(amount) AS v FROM orders GROUP BY customer_id
+                                             HAVING v > 0 ORDER BY v DESC""",
+        )
+    ]
     top = math.ceil(0.2 * len(values))
     assert 0.60 <= sum(values[:top]) / sum(values) <= 0.75
 
@@ -126,15 +156,22 @@ def _recommended_class_sql() -> str:
 
 def test_class_rules_mostly_agree_with_some_planted_disagreements(demo):
     con, _, _ = demo
-    disagree = db.scalar(con, f"""SELECT avg(CASE WHEN {_recommended_class_sql()} <> customer_class
-                                              THEN 1 ELSE 0 END) FROM customers""")
+    disagree = db.scalar(
+        con,
+        f"""SELECT avg(CASE WHEN {_recommended_class_sql()} <> customer_class
+                                              THEN 1 ELSE 0 END) FROM customers""",
+    )
     assert 0.02 <= disagree <= 0.08
 
 
 def test_recent_violations_some_outside_assist(demo):
     con, _, _ = demo
-    recent = db.rows(con, """SELECT customer_class FROM customers
-                              WHERE violation_date > DATE '2025-09-30' AND violation_date <= ?""", [END])
+    recent = db.rows(
+        con,
+        """SELECT customer_class FROM customers
+                              WHERE violation_date > DATE '2025-09-30' AND violation_date <= ?""",
+        [END],
+    )
     classes = [r[0] for r in recent]
     assert "assist" in classes
     assert any(c != "assist" for c in classes)
@@ -146,8 +183,12 @@ def test_closed_shops_stop_ordering(demo):
     assert 0.01 <= closed <= 0.04
     assert db.scalar(con, "SELECT count(DISTINCT status) FROM customers") == 2
     # Closed in the period: their last order is well before the end.
-    late = db.scalar(con, """SELECT count(*) FROM customers c JOIN order_days o USING (customer_id)
-                              WHERE c.status = 'closed' AND o.order_date > ? - INTERVAL 14 DAY""", [END])
+    late = db.scalar(
+        con,
+        """SELECT count(*) FROM customers c JOIN order_days o USING (customer_id)
+                              WHERE c.status = 'closed' AND o.order_date > ? - INTERVAL 14 DAY""",
+        [END],
+    )
     assert late == 0
 
 
@@ -161,15 +202,23 @@ def test_planted_churners_and_new_customers(demo):
     new = db.scalar(con, "SELECT count(*) FROM customers WHERE open_date >= DATE '2024-01-01'")
     assert new >= 10
     # A new shop orders only after it opened.
-    assert db.scalar(con, """SELECT count(*) FROM customers c JOIN order_days o USING (customer_id)
-                              WHERE o.order_date < c.open_date""") == 0
+    assert (
+        db.scalar(
+            con,
+            """SELECT count(*) FROM customers c JOIN order_days o USING (customer_id)
+                              WHERE o.order_date < c.open_date""",
+        )
+        == 0
+    )
 
 
 def test_recent_churners_fade_before_they_stop(demo):
     """Precursors: the last 8 weeks before the final order are worth less than the same customers'
     earlier weekly average."""
     con, _, _ = demo
-    ratio = db.scalar(con, """
+    ratio = db.scalar(
+        con,
+        """
         WITH last AS (SELECT customer_id, max(order_date) AS last_day FROM order_days GROUP BY 1),
         churners AS (SELECT customer_id, last_day FROM last JOIN customers USING (customer_id)
                      WHERE status = 'active' AND last_day BETWEEN ? - INTERVAL 56 DAY AND ? - INTERVAL 28 DAY),
@@ -177,25 +226,42 @@ def test_recent_churners_fade_before_they_stop(demo):
                           sum(o.amount) FILTER (WHERE o.order_date <= c.last_day - INTERVAL 168 DAY)
                             / ((max(c.last_day) - DATE '2024-01-01' - 168) / 7) AS early
                    FROM churners c JOIN order_days o USING (customer_id))
-        SELECT late / early FROM phases""", [END, END])
+        SELECT late / early FROM phases""",
+        [END, END],
+    )
     assert ratio < 0.8
 
 
 def test_orders_are_consistent(demo):
     con, _, _ = demo
-    bad = db.rows(con, """SELECT count(*) FILTER (WHERE quantity < 1 OR quantity <> round(quantity)),
+    bad = db.rows(
+        con,
+        """SELECT count(*) FILTER (WHERE quantity < 1 OR quantity <> round(quantity)),
                                  count(*) FILTER (WHERE amount <= 0 OR cost <= 0 OR cost >= amount),
                                  count(DISTINCT product)
-                          FROM orders""")[0]
+                          FROM orders""",
+    )[0]
     assert bad[:2] == (0, 0)
     assert bad[2] == 12
     # amount = quantity x the brand's one price
-    assert db.scalar(con, """SELECT count(*) FROM (SELECT product FROM orders GROUP BY product
-                                                 HAVING min(amount / quantity) <> max(amount / quantity))""") == 0
+    assert (
+        db.scalar(
+            con,
+            """SELECT count(*) FROM (SELECT product FROM orders GROUP BY product
+                                                 HAVING min(amount / quantity) <> max(amount / quantity))""",
+        )
+        == 0
+    )
     # one line per brand in an order, and an order is one customer on one day
     assert db.scalar(con, "SELECT count(*) - count(DISTINCT (order_id, product)) FROM orders") == 0
-    assert db.scalar(con, """SELECT count(*) FROM (SELECT order_id FROM orders GROUP BY order_id
-                                 HAVING count(DISTINCT customer_id) > 1 OR count(DISTINCT order_date) > 1)""") == 0
+    assert (
+        db.scalar(
+            con,
+            """SELECT count(*) FROM (SELECT order_id FROM orders GROUP BY order_id
+                                 HAVING count(DISTINCT customer_id) > 1 OR count(DISTINCT order_date) > 1)""",
+        )
+        == 0
+    )
     totals = db.rows(con, "SELECT sum(amount), sum(quantity) FROM orders")[0]
     agg = db.rows(con, "SELECT sum(amount), sum(quantity) FROM order_months")[0]
     assert agg == pytest.approx(totals)
@@ -219,9 +285,15 @@ def test_visits_methods_lengths_and_appointments(demo):
     per_customer = db.scalar(con, "SELECT count(*) / (SELECT count(*) FROM customers) FROM visits")
     assert 10 <= per_customer <= 30
     # Core customers are visited more often than regular ones.
-    core, regular = (db.scalar(con, """SELECT count(*) / count(DISTINCT c.customer_id) FROM visits v
+    core, regular = (
+        db.scalar(
+            con,
+            """SELECT count(*) / count(DISTINCT c.customer_id) FROM visits v
                                         JOIN customers c USING (customer_id) WHERE c.customer_class = ?""",
-                               [k]) for k in ("core", "regular"))
+            [k],
+        )
+        for k in ("core", "regular")
+    )
     assert core > 2 * regular
     assert db.scalar(con, "SELECT count(DISTINCT visit_id) = count(*) FROM visits")
 
@@ -230,12 +302,15 @@ def test_targets_for_every_manager_and_month(demo):
     con, _, _ = demo
     rows = db.rows(con, "SELECT count(DISTINCT manager_id), count(DISTINCT month), count(*) FROM targets")[0]
     assert rows == (12, 24, 12 * 24)
-    ratio = db.scalar(con, """WITH actual AS (SELECT c.manager_id, strftime(m.month, '%Y-%m') AS month,
+    ratio = db.scalar(
+        con,
+        """WITH actual AS (SELECT c.manager_id, strftime(m.month, '%Y-%m') AS month,
                                                     sum(m.amount) AS sales
                                              FROM order_months m JOIN customers c USING (customer_id)
                                              GROUP BY ALL)
                               SELECT sum(t.sales_target) / sum(a.sales) FROM targets t JOIN actual a
-                              USING (manager_id, month)""")
+                              USING (manager_id, month)""",
+    )
     assert 1.0 <= ratio <= 1.1
 
 
@@ -280,8 +355,23 @@ def test_default_end_is_last_day_of_last_month(tmp_path):
 
 def test_cli_init_demo(tmp_path, capsys):
     path = tmp_path / "cli.duckdb"
-    code = main(["init-demo", "--db", str(path), "--customers", "120", "--managers", "6",
-                 "--months", "4", "--seed", "2", "--end", "2025-06-30"])
+    code = main(
+        [
+            "init-demo",
+            "--db",
+            str(path),
+            "--customers",
+            "120",
+            "--managers",
+            "6",
+            "--months",
+            "4",
+            "--seed",
+            "2",
+            "--end",
+            "2025-06-30",
+        ]
+    )
     assert code == 0
     out = capsys.readouterr().out
     assert "120 customers" in out and "order lines" in out and "MB" in out

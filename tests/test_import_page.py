@@ -18,8 +18,11 @@ def sample(name: str) -> tuple[str, bytes, str]:
 
 
 def texts(at) -> str:
-    return " ".join(str(e.value) for kind in ("success", "error", "warning", "info", "caption", "markdown")
-                    for e in getattr(at, kind))
+    return " ".join(
+        str(e.value)
+        for kind in ("success", "error", "warning", "info", "caption", "markdown")
+        for e in getattr(at, kind)
+    )
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -62,7 +65,9 @@ def test_upload_check_import_and_undo_on_an_empty_db(empty_db_path, lang):
 def test_bad_rows_and_bad_files_show_messages(demo_db_path, lang):
     at = app_test(PAGE, demo_db_path, lang)
     bad = "客户编码,客户经理编码,档位\nK1,NOPE,40\n".encode()
-    at.file_uploader[0].set_value([("bad.csv", bad, "text/csv"), ("broken.xlsx", b"PK\x03\x04 not really", "application/x")])
+    at.file_uploader[0].set_value(
+        [("bad.csv", bad, "text/csv"), ("broken.xlsx", b"PK\x03\x04 not really", "application/x")]
+    )
     at.run()
     assert not at.exception
     assert len(at.error) == 1  # the damaged workbook

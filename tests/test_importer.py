@@ -45,7 +45,7 @@ def seed_managers(con, *ids: str) -> None:
 @pytest.mark.parametrize("encoding", ["gb18030", "gbk", "utf-8-sig", "utf-16", "utf-8"])
 def test_chinese_headers_in_every_encoding(con, tmp_path, encoding):
     text = ORDERS_ZH.replace(",", "\t") if encoding == "utf-16" else ORDERS_ZH
-    text = text.replace("\t\"1\t000.50\"", "\t1000.50")  # the tab file needs no quoted comma
+    text = text.replace('\t"1\t000.50"', "\t1000.50")  # the tab file needs no quoted comma
     if encoding == "gbk":
         text = text.replace("１", "1")
     path = write(tmp_path, "orders.txt" if encoding == "utf-16" else "orders.csv", text, encoding)
@@ -69,8 +69,14 @@ def test_utf16_needs_its_bom(tmp_path):
 
 def test_headers_ignore_case_spaces_brackets_and_full_width():
     headers = ["ＣＵＳＴＯＭＥＲ_ID", " 订货 日期 ", "金额【元】", "订货量(条)", "Order ID", "说明"]
-    assert map_headers(headers, "orders") == ["customer_id", "order_date", "amount", "quantity",
-                                              "order_id", None]
+    assert map_headers(headers, "orders") == [
+        "customer_id",
+        "order_date",
+        "amount",
+        "quantity",
+        "order_id",
+        None,
+    ]
     assert detect_table(["工号", "姓名", "班组"])[0] == "managers"
     assert detect_table(["客户编码", "客户名称", "档位"])[0] == "customers"
     assert detect_table(["客户编码", "客户经理编码", "拜访时间"])[0] == "visits"
@@ -84,25 +90,41 @@ def test_value_parsers():
     assert parse_datetime("2025/6/1 9:05") == datetime(2025, 6, 1, 9, 5)
     assert parse_datetime("45809.5") == datetime(2025, 6, 1, 12, 0)
     assert parse_datetime("2025-02-30") is None
-    assert [parse_month(v) for v in ("2025-06", "2025/6", "202506", "2025年6月", "2025-13")] == \
-        ["2025-06"] * 4 + [None]
-    assert [parse_number(v) for v in ("1,234.5", "¥12", "￥1,200元", "１２３", "abc")] == \
-        [1234.5, 12.0, 1200.0, 123.0, None]
+    assert [parse_month(v) for v in ("2025-06", "2025/6", "202506", "2025年6月", "2025-13")] == [
+        "2025-06"
+    ] * 4 + [None]
+    assert [parse_number(v) for v in ("1,234.5", "¥12", "￥1,200元", "１２３", "abc")] == [
+        1234.5,
+        12.0,
+        1200.0,
+        123.0,
+        None,
+    ]
 
 
 def test_enum_words_with_and_without_suffix(con, tmp_path):
     seed_managers(con, "M1")
-    path = write(tmp_path, "customers.csv", """客户编码,客户经理编码,客户类别,经营状态,拜访方式备注,市场类型,低保
+    path = write(
+        tmp_path,
+        "customers.csv",
+        """客户编码,客户经理编码,客户类别,经营状态,拜访方式备注,市场类型,低保
 K1,M1,核心,停业,,城市,是
 K2,M1,核心客户,注销,,乡村,否
 K3,M1,帮扶（客户）,歇业,,农村,Y
 K4,M1,Potential,正常,,town,0
-""")
+""",
+    )
     result = importer.import_file(con, path)
     assert result.added == 4, importer.render_errors(result.errors)
-    got = db.rows(con, "SELECT customer_id, customer_class, status, market_type, low_income FROM customers ORDER BY 1")
-    assert got == [("K1", "core", "closed", "city", True), ("K2", "core", "closed", "rural", False),
-                   ("K3", "assist", "closed", "rural", True), ("K4", "potential", "active", "town", False)]
+    got = db.rows(
+        con, "SELECT customer_id, customer_class, status, market_type, low_income FROM customers ORDER BY 1"
+    )
+    assert got == [
+        ("K1", "core", "closed", "city", True),
+        ("K2", "core", "closed", "rural", False),
+        ("K3", "assist", "closed", "rural", True),
+        ("K4", "potential", "active", "town", False),
+    ]
 
 
 # ------------------------------------------------------------------ bad rows
@@ -129,8 +151,16 @@ def test_every_bad_customer_row_is_reported_and_strict_writes_nothing(con, tmp_p
     assert result.rejected == 8
     reasons = dict(zip(result.errors["row"], result.errors["code"], strict=True))
     # Header is row 1, so the first data row is row 2.
-    assert reasons == {3: "required", 4: "tier", 5: "integer", 6: "enum", 7: "date", 8: "bool",
-                       9: "manager", 10: "integer"}
+    assert reasons == {
+        3: "required",
+        4: "tier",
+        5: "integer",
+        6: "enum",
+        7: "date",
+        8: "bool",
+        9: "manager",
+        10: "integer",
+    }
     assert db.scalar(con, "SELECT count(*) FROM customers") == 0
     assert db.scalar(con, "SELECT count(*) FROM import_log") == 0
     shown = importer.render_errors(result.errors, "zh")
@@ -150,13 +180,17 @@ def test_valid_only_imports_the_good_rows(con, tmp_path):
 
 
 def test_bad_order_rows_and_ragged_lines(con, tmp_path):
-    path = write(tmp_path, "orders.csv", """order_id,customer_id,order_date,product,quantity,amount
+    path = write(
+        tmp_path,
+        "orders.csv",
+        """order_id,customer_id,order_date,product,quantity,amount
 O1,C1,2025-06-01,P,-3,10
 O2,C1,2025-06-01,P,3,abc
 O3,C1,,P,3,10
 O4,C1,2025-06-01,P,3
 O5,C1,2025-06-01,P,3,10
-""")
+""",
+    )
     result = importer.import_file(con, path, mode="valid-only")
     codes = sorted(zip(result.errors["row"], result.errors["code"], strict=True))
     assert codes == [(2, "negative"), (3, "number"), (4, "required"), (5, "columns")]
@@ -225,26 +259,37 @@ def test_orders_without_order_id_use_the_whole_row(con, tmp_path):
     assert importer.import_file(con, path).added == 0
 
 
-@pytest.mark.parametrize("ids,added", [
-    ("O1,O8", 3),  # new ids around a stored one: the id range overlaps, none is stored
-    ("N1,N2", 3),  # new ids outside the stored range: settled by the range alone
-    ("O5,O8", 2),  # one stored, one new
-])
+@pytest.mark.parametrize(
+    "ids,added",
+    [
+        ("O1,O8", 3),  # new ids around a stored one: the id range overlaps, none is stored
+        ("N1,N2", 3),  # new ids outside the stored range: settled by the range alone
+        ("O5,O8", 2),  # one stored, one new
+    ],
+)
 def test_files_with_and_without_order_ids_find_what_is_stored(con, tmp_path, ids, added):
-    importer.import_file(con, write(tmp_path, "a.csv", "order_id,customer_id,order_date,amount\nO5,C1,2025-06-01,10\n"))
+    importer.import_file(
+        con, write(tmp_path, "a.csv", "order_id,customer_id,order_date,amount\nO5,C1,2025-06-01,10\n")
+    )
     first, second = ids.split(",")
-    text = (f"order_id,customer_id,order_date,amount\n{first},C1,2025-06-02,10\n{second},C1,2025-06-03,10\n"
-            ",C1,2025-06-04,10\n")
+    text = (
+        f"order_id,customer_id,order_date,amount\n{first},C1,2025-06-02,10\n{second},C1,2025-06-03,10\n"
+        ",C1,2025-06-04,10\n"
+    )
     assert importer.import_file(con, write(tmp_path, "b.csv", text)).added == added
     assert db.scalar(con, "SELECT count(*) FROM orders") == 1 + added
 
 
 def test_visit_identity_and_targets(con, tmp_path):
-    visits = write(tmp_path, "v.csv", """客户编码,客户经理编码,拜访时间,拜访方式
+    visits = write(
+        tmp_path,
+        "v.csv",
+        """客户编码,客户经理编码,拜访时间,拜访方式
 C1,M1,2025-06-01 09:00,实地
 C1,M1,2025/6/1 9:00,实地拜访
 C1,M1,2025-06-02 09:00,电话
-""")
+""",
+    )
     result = importer.import_file(con, visits)
     assert (result.added, result.unchanged, result.created_customers) == (2, 1, 1)
     assert db.rows(con, "SELECT manager_id FROM customers") == [("M1",)]
@@ -265,13 +310,20 @@ def test_customers_and_managers_are_updated_in_place(con, tmp_path):
     assert (result.added, result.updated, result.unchanged) == (1, 1, 1)
     # Columns the file does not have are left as they were.
     assert db.rows(con, "SELECT customer_id, customer_name, manager_id, tier FROM customers ORDER BY 1") == [
-        ("K1", "甲店", "M2", 10), ("K2", "乙店", "M1", 12), ("K3", None, "M2", None)]
+        ("K1", "甲店", "M2", 10),
+        ("K2", "乙店", "M1", 12),
+        ("K3", None, "M2", None),
+    ]
 
 
 def test_a_failure_in_the_middle_leaves_the_database_unchanged(con, tmp_path, monkeypatch):
     importer.import_file(con, write(tmp_path, "a.csv", ORDERS_A))
-    before = (totals(con), db.rows(con, "SELECT count(*), sum(amount) FROM order_days"),
-              db.scalar(con, "SELECT count(*) FROM import_log"), db.scalar(con, "SELECT count(*) FROM customers"))
+    before = (
+        totals(con),
+        db.rows(con, "SELECT count(*), sum(amount) FROM order_days"),
+        db.scalar(con, "SELECT count(*) FROM import_log"),
+        db.scalar(con, "SELECT count(*) FROM customers"),
+    )
     version = db.data_version(con)
 
     def explode(*args, **kwargs):
@@ -281,36 +333,74 @@ def test_a_failure_in_the_middle_leaves_the_database_unchanged(con, tmp_path, mo
     monkeypatch.setattr(importer, "_create_unknown_customers", explode)
     with pytest.raises(RuntimeError):
         importer.import_file(con, write(tmp_path, "b.csv", ORDERS_B.replace("C2", "C9")))
-    after = (totals(con), db.rows(con, "SELECT count(*), sum(amount) FROM order_days"),
-             db.scalar(con, "SELECT count(*) FROM import_log"), db.scalar(con, "SELECT count(*) FROM customers"))
+    after = (
+        totals(con),
+        db.rows(con, "SELECT count(*), sum(amount) FROM order_days"),
+        db.scalar(con, "SELECT count(*) FROM import_log"),
+        db.scalar(con, "SELECT count(*) FROM customers"),
+    )
     assert after == before
     assert db.data_version(con) == version
 
 
 def test_aggregates_match_a_full_refresh(con, tmp_path):
-    insert(con, "orders", [
-        {"order_id": "X1", "customer_id": "C1", "order_date": date(2025, 6, 1), "amount": 5.0, "quantity": None},
-        {"order_id": "X2", "customer_id": "C3", "order_date": date(2025, 5, 30), "amount": 7.0, "quantity": 1.0},
-    ])
+    insert(
+        con,
+        "orders",
+        [
+            {
+                "order_id": "X1",
+                "customer_id": "C1",
+                "order_date": date(2025, 6, 1),
+                "amount": 5.0,
+                "quantity": None,
+            },
+            {
+                "order_id": "X2",
+                "customer_id": "C3",
+                "order_date": date(2025, 5, 30),
+                "amount": 7.0,
+                "quantity": 1.0,
+            },
+        ],
+    )
     importer.import_file(con, write(tmp_path, "a.csv", ORDERS_A))
     importer.import_file(con, write(tmp_path, "b.csv", ORDERS_B))
     # Every line new: C2 gains a day before its first June day, C1 more on a day it has.
-    importer.import_file(con, write(tmp_path, "c.csv", "order_id,customer_id,order_date,amount\n"
-                                                       "O5,C2,2025-06-01,50\nO6,C1,2025-06-02,10\n"))
-    assert db.rows(con, "SELECT first_day, last_day, order_days FROM order_months WHERE customer_id = 'C2'") == \
-        [(date(2025, 6, 1), date(2025, 6, 3), 3)]
+    importer.import_file(
+        con,
+        write(
+            tmp_path,
+            "c.csv",
+            "order_id,customer_id,order_date,amount\nO5,C2,2025-06-01,50\nO6,C1,2025-06-02,10\n",
+        ),
+    )
+    assert db.rows(
+        con, "SELECT first_day, last_day, order_days FROM order_months WHERE customer_id = 'C2'"
+    ) == [(date(2025, 6, 1), date(2025, 6, 3), 3)]
     # Every day already stored: only the sums change.
-    importer.import_file(con, write(tmp_path, "d.csv", "order_id,customer_id,order_date,amount,quantity\n"
-                                                       "O7,C1,2025-06-01,1,\nO8,C2,2025-06-03,2,1\n"))
+    importer.import_file(
+        con,
+        write(
+            tmp_path,
+            "d.csv",
+            "order_id,customer_id,order_date,amount,quantity\nO7,C1,2025-06-01,1,\nO8,C2,2025-06-03,2,1\n",
+        ),
+    )
     days = db.query(con, "SELECT * FROM order_days ORDER BY customer_id, order_date")
     months = db.query(con, "SELECT * FROM order_months ORDER BY customer_id, month")
     with db.transaction(con) as cur:
         db.refresh_aggregates(cur)
-    pd.testing.assert_frame_equal(days, db.query(con, "SELECT * FROM order_days ORDER BY customer_id, order_date"))
-    pd.testing.assert_frame_equal(months, db.query(con, "SELECT * FROM order_months ORDER BY customer_id, month"))
+    pd.testing.assert_frame_equal(
+        days, db.query(con, "SELECT * FROM order_days ORDER BY customer_id, order_date")
+    )
+    pd.testing.assert_frame_equal(
+        months, db.query(con, "SELECT * FROM order_months ORDER BY customer_id, month")
+    )
     # C1 in June 2025: X1 (5, no quantity) + O1 100 + O2 200 + O6 10 + O7 1 over 2 order days and 5 lines.
-    assert db.rows(con, "SELECT amount, quantity, order_days, lines FROM order_months WHERE customer_id = 'C1'") == \
-        [(316.0, 3.0, 2, 5)]
+    assert db.rows(
+        con, "SELECT amount, quantity, order_days, lines FROM order_months WHERE customer_id = 'C1'"
+    ) == [(316.0, 3.0, 2, 5)]
 
 
 def test_customer_numbers_hold_through_imports_and_undo(con, tmp_path):
@@ -323,10 +413,14 @@ def test_customer_numbers_hold_through_imports_and_undo(con, tmp_path):
     assert again.added == 4
     # Numbered but no longer known: made again, with the new one.
     assert again.created_customers == len(numbers) + 1
-    assert db.rows(con, "SELECT customer_id FROM customers ORDER BY 1") == sorted([("C0",), *((c,) for c, _ in numbers)])
+    assert db.rows(con, "SELECT customer_id FROM customers ORDER BY 1") == sorted(
+        [("C0",), *((c,) for c, _ in numbers)]
+    )
     # A customer keeps its number after an undo; a new one gets the next free number.
     assert db.rows(con, "SELECT customer_id, customer_no FROM customer_keys ORDER BY 2") == [
-        *numbers, ("C0", len(numbers) + 1)]
+        *numbers,
+        ("C0", len(numbers) + 1),
+    ]
     assert_customer_numbers_hold(con)
 
 
@@ -336,7 +430,9 @@ def test_customer_numbers_hold_through_imports_and_undo(con, tmp_path):
 def test_undo_restores_customers_and_removes_added_rows(con, tmp_path):
     seed_managers(con, "M1", "M2")
     importer.import_file(con, write(tmp_path, "c1.csv", "客户编码,客户名称,客户经理编码\nK1,甲店,M1\n"))
-    changed = importer.import_file(con, write(tmp_path, "c2.csv", "客户编码,客户名称,客户经理编码\nK1,甲店新,M2\nK2,乙店,M2\n"))
+    changed = importer.import_file(
+        con, write(tmp_path, "c2.csv", "客户编码,客户名称,客户经理编码\nK1,甲店新,M2\nK2,乙店,M2\n")
+    )
     orders = importer.import_file(con, write(tmp_path, "o.csv", ORDERS_A.replace("C2", "K1")))
     assert orders.created_customers == 1  # C1
     done = importer.undo_import(con, orders.import_id)
@@ -345,7 +441,9 @@ def test_undo_restores_customers_and_removes_added_rows(con, tmp_path):
     assert db.scalar(con, "SELECT count(*) FROM order_days") == 0
     assert db.rows(con, "SELECT customer_id FROM customers ORDER BY 1") == [("K1",), ("K2",)]
     importer.undo_import(con, changed.import_id)
-    assert db.rows(con, "SELECT customer_id, customer_name, manager_id FROM customers") == [("K1", "甲店", "M1")]
+    assert db.rows(con, "SELECT customer_id, customer_name, manager_id FROM customers") == [
+        ("K1", "甲店", "M1")
+    ]
     log = importer.import_log(con)
     assert log["undone_at"].notna().sum() == 2
     with pytest.raises(importer.ImportProblem) as problem:
@@ -382,19 +480,26 @@ def xlsx_bytes(rows: list[list], title: str | None = None, extra_sheet: bool = F
 
 
 def test_xlsx_with_title_row_dates_and_serials(con):
-    content = xlsx_bytes([["订单号", "客户编码", "订单日期", "金额"],
-                          ["S1", 330100000001, datetime(2025, 6, 1), 12.5],
-                          [None, None, None, None],
-                          ["S2", 330100000001, 45809, "1,000"],
-                          ["S3", 330100000001, "bad", 1]],
-                         title="2025年6月订货明细", extra_sheet=True)
+    content = xlsx_bytes(
+        [
+            ["订单号", "客户编码", "订单日期", "金额"],
+            ["S1", 330100000001, datetime(2025, 6, 1), 12.5],
+            [None, None, None, None],
+            ["S2", 330100000001, 45809, "1,000"],
+            ["S3", 330100000001, "bad", 1],
+        ],
+        title="2025年6月订货明细",
+        extra_sheet=True,
+    )
     raw = importer.read_table_file(content, "orders.xlsx")
     assert (raw.sheet, raw.sheet_names, raw.header_row) == ("订货", ["订货", "说明"], 2)
     result = importer.import_raw(con, raw, mode="valid-only")
     # The bad date is on sheet row 6 (title 1, header 2, S1 3, blank 4, S2 5).
     assert result.errors[["row", "code"]].values.tolist() == [[6, "date"]]
     assert db.rows(con, "SELECT order_id, customer_id, order_date, amount FROM orders ORDER BY 1") == [
-        ("S1", "330100000001", date(2025, 6, 1), 12.5), ("S2", "330100000001", date(2025, 6, 1), 1000.0)]
+        ("S1", "330100000001", date(2025, 6, 1), 12.5),
+        ("S2", "330100000001", date(2025, 6, 1), 1000.0),
+    ]
     with pytest.raises(importer.ImportProblem):
         importer.read_table_file(content, "orders.xlsx", sheet="没有")
 
@@ -404,9 +509,16 @@ def test_xlsx_with_title_row_dates_and_serials(con):
 
 def test_samples_import_cleanly_twice(con):
     files = importer.sample_files()
-    assert {p.name for p in files} >= {"managers.csv", "customers.csv", "orders_gbk.csv", "visits.csv",
-                                       "targets.csv"}
-    assert importer.read_table_file(next(p for p in files if p.name == "orders_gbk.csv")).encoding == "gb18030"
+    assert {p.name for p in files} >= {
+        "managers.csv",
+        "customers.csv",
+        "orders_gbk.csv",
+        "visits.csv",
+        "targets.csv",
+    }
+    assert (
+        importer.read_table_file(next(p for p in files if p.name == "orders_gbk.csv")).encoding == "gb18030"
+    )
     for path in files:
         result = importer.import_file(con, path)
         assert result.status == "imported" and result.rejected == 0, importer.render_errors(result.errors)
@@ -431,12 +543,19 @@ def test_cli_import_and_export(tmp_path, capsys):
     captured = capsys.readouterr()
     assert "未写入任何数据" in captured.out and "row 6" in captured.err
     out = tmp_path / "orders.csv"
-    assert cli_main(["export", "--db", str(path), "--table", "orders", "--format", "csv", "--out", str(out)]) == 0
+    assert (
+        cli_main(["export", "--db", str(path), "--table", "orders", "--format", "csv", "--out", str(out)])
+        == 0
+    )
     exported = pd.read_csv(out, encoding="utf-8-sig")
     assert len(exported) == 3 and out.read_bytes().startswith(b"\xef\xbb\xbf")
     xlsx = tmp_path / "log.xlsx"
-    assert cli_main(["export", "--db", str(path), "--table", "import_log", "--format", "xlsx",
-                     "--out", str(xlsx)]) == 0
+    assert (
+        cli_main(
+            ["export", "--db", str(path), "--table", "import_log", "--format", "xlsx", "--out", str(xlsx)]
+        )
+        == 0
+    )
     assert openpyxl.load_workbook(xlsx).active.max_row == 2
     db.close_all()
 
@@ -483,8 +602,12 @@ def key_runs(*chunks: list) -> importer._KeyRuns:
     """_KeyRuns fed chunk by chunk with (order_id, product) keys."""
     runs = importer._KeyRuns()
     for keys in chunks:
-        runs.add(pa.table({"order_id": [k[0] for k in keys], "product": [k[1] for k in keys]},
-                          schema=pa.schema([("order_id", pa.string()), ("product", pa.string())])))
+        runs.add(
+            pa.table(
+                {"order_id": [k[0] for k in keys], "product": [k[1] for k in keys]},
+                schema=pa.schema([("order_id", pa.string()), ("product", pa.string())]),
+            )
+        )
     return runs
 
 
@@ -494,7 +617,9 @@ def test_ascending_runs_with_disjoint_ranges_prove_distinct_keys():
     # Newest day first, order numbers ascending within a day (how exports of the ordering system look).
     assert key_runs(day_2 + day_1).distinct()
     assert len(key_runs(day_2 + day_1).runs) == 2
-    assert key_runs(day_2[:2], day_2[2:] + day_1).runs == key_runs(day_2 + day_1).runs  # goes on across chunks
+    assert (
+        key_runs(day_2[:2], day_2[2:] + day_1).runs == key_runs(day_2 + day_1).runs
+    )  # goes on across chunks
     assert key_runs(day_2, day_1).distinct()
     assert key_runs(day_2, day_1).bounds() == (("D1-01", "利群"), ("D2-02", "中华"))  # the file's id range
     # The same line twice: next to each other, or in two runs whose ranges then overlap.
@@ -550,18 +675,30 @@ A5,C1,2025/6/5,"1,000",1e1
 A6,C1,2025-06-06,7,-1
 """
     result = importer.import_file(con, write(tmp_path, "o.csv", text), mode="valid-only")
-    assert sorted(zip(result.errors["row"], result.errors["code"], strict=True)) == \
-        [(3, "date"), (4, "number"), (5, "number"), (7, "negative")]
-    assert db.rows(con, "SELECT order_id, order_date, amount, quantity, amount::VARCHAR FROM orders ORDER BY 1") == [
-        ("A1", date(2025, 6, 1), 0.0, 1.0, "0.0"), ("A5", date(2025, 6, 5), 1000.0, 10.0, "1000.0")]
+    assert sorted(zip(result.errors["row"], result.errors["code"], strict=True)) == [
+        (3, "date"),
+        (4, "number"),
+        (5, "number"),
+        (7, "negative"),
+    ]
+    assert db.rows(
+        con, "SELECT order_id, order_date, amount, quantity, amount::VARCHAR FROM orders ORDER BY 1"
+    ) == [("A1", date(2025, 6, 1), 0.0, 1.0, "0.0"), ("A5", date(2025, 6, 5), 1000.0, 10.0, "1000.0")]
 
 
-@pytest.mark.parametrize("kind,plain,odd,expected", [
-    ("number", ["12", "-3", "7.5"], [" 12 ", "'-3", "７.5"], [12.0, -3.0, 7.5]),
-    ("int", ["12", "-3", "7"], ["12　", "'-3", " 7"], [12, -3, 7]),
-    ("date", ["2025-06-01", "2025-06-02", "2025-06-03"], [" 2025-06-01", "2025/6/2", "20250603"],
-     [date(2025, 6, 1), date(2025, 6, 2), date(2025, 6, 3)]),
-])
+@pytest.mark.parametrize(
+    "kind,plain,odd,expected",
+    [
+        ("number", ["12", "-3", "7.5"], [" 12 ", "'-3", "７.5"], [12.0, -3.0, 7.5]),
+        ("int", ["12", "-3", "7"], ["12　", "'-3", " 7"], [12, -3, 7]),
+        (
+            "date",
+            ["2025-06-01", "2025-06-02", "2025-06-03"],
+            [" 2025-06-01", "2025/6/2", "20250603"],
+            [date(2025, 6, 1), date(2025, 6, 2), date(2025, 6, 3)],
+        ),
+    ],
+)
 def test_plain_columns_cast_directly_and_odd_ones_are_cleaned_first(kind, plain, odd, expected):
     from analytics.normalise import Field, parse_column
 
@@ -577,21 +714,32 @@ def test_plain_columns_cast_directly_and_odd_ones_are_cleaned_first(kind, plain,
 def test_aggregates_when_new_days_fall_in_known_months(con, tmp_path):
     first = "order_id,customer_id,order_date,amount,quantity\nA1,C1,2025-06-01,10,1\nA2,C2,2025-06-02,20,\n"
     # New days only (June 10-11, July 1), in a month already in the store (June) and a new one (July).
-    second = "order_id,customer_id,order_date,amount,quantity\nB1,C1,2025-06-10,1,1\nB2,C1,2025-06-11,2,1\n" \
-             "B3,C2,2025-07-01,3,1\nB4,C2,2025-06-10,4,\n"
+    second = (
+        "order_id,customer_id,order_date,amount,quantity\nB1,C1,2025-06-10,1,1\nB2,C1,2025-06-11,2,1\n"
+        "B3,C2,2025-07-01,3,1\nB4,C2,2025-06-10,4,\n"
+    )
     importer.import_file(con, write(tmp_path, "a.csv", first))
     importer.import_file(con, write(tmp_path, "b.csv", second))
     months = db.query(con, "SELECT * FROM order_months ORDER BY customer_id, month")
     days = db.query(con, "SELECT * FROM order_days ORDER BY customer_id, order_date")
     # C1 June: 10 + 1 + 2 over 3 days; C2 June: 20 + 4 over 2 days, quantity unknown; C2 July: 3.
-    assert db.rows(con, """SELECT customer_id, month, amount, quantity, order_days, lines FROM order_months
-                           ORDER BY customer_id, month""") == [
-        ("C1", date(2025, 6, 1), 13.0, 3.0, 3, 3), ("C2", date(2025, 6, 1), 24.0, None, 2, 2),
-        ("C2", date(2025, 7, 1), 3.0, 1.0, 1, 1)]
+    assert db.rows(
+        con,
+        """SELECT customer_id, month, amount, quantity, order_days, lines FROM order_months
+                           ORDER BY customer_id, month""",
+    ) == [
+        ("C1", date(2025, 6, 1), 13.0, 3.0, 3, 3),
+        ("C2", date(2025, 6, 1), 24.0, None, 2, 2),
+        ("C2", date(2025, 7, 1), 3.0, 1.0, 1, 1),
+    ]
     with db.transaction(con) as cur:
         db.refresh_aggregates(cur)
-    pd.testing.assert_frame_equal(months, db.query(con, "SELECT * FROM order_months ORDER BY customer_id, month"))
-    pd.testing.assert_frame_equal(days, db.query(con, "SELECT * FROM order_days ORDER BY customer_id, order_date"))
+    pd.testing.assert_frame_equal(
+        months, db.query(con, "SELECT * FROM order_months ORDER BY customer_id, month")
+    )
+    pd.testing.assert_frame_equal(
+        days, db.query(con, "SELECT * FROM order_days ORDER BY customer_id, order_date")
+    )
 
 
 def test_progress_is_reported_from_the_callers_thread(con, tmp_path, monkeypatch):
@@ -600,8 +748,12 @@ def test_progress_is_reported_from_the_callers_thread(con, tmp_path, monkeypatch
     monkeypatch.setattr(importer, "CSV_BLOCK_BYTES", 1 << 10)
     seen = []
     path = write(tmp_path, "o.csv", sorted_orders_text(200) + "N999999,C1\n")
-    result = importer.import_raw(con, importer.read_table_file(path), mode="valid-only",
-                                 progress=lambda f, phase: seen.append((f, phase, threading.current_thread())))
+    result = importer.import_raw(
+        con,
+        importer.read_table_file(path),
+        mode="valid-only",
+        progress=lambda f, phase: seen.append((f, phase, threading.current_thread())),
+    )
     assert result.added == 200
     # The short line is the last one: header + 200 lines before it.
     assert result.errors[["row", "code"]].values.tolist() == [[202, "columns"]]

@@ -14,33 +14,55 @@ MARCH = Filters(start=date(2025, 3, 1), end=date(2025, 3, 31))
 
 @pytest.fixture
 def book(con):
-    insert(con, "managers", [
-        {"manager_id": "M1", "manager_name": "王", "team": "East"},
-        {"manager_id": "M2", "manager_name": "李", "team": "West"},
-    ])
-    insert(con, "customers", [
-        {"customer_id": "a", "customer_name": "A店", "manager_id": "M1", "status": "active", "customer_class": "core"},
-        {"customer_id": "b", "customer_name": "B店", "manager_id": "M1", "status": "active"},
-        {"customer_id": "c", "customer_name": "C店", "manager_id": "M2", "status": "closed"},
-        {"customer_id": "d", "customer_name": "D店", "manager_id": "M2", "status": "active"},
-    ])
-    insert(con, "orders", [
-        # March: a orders twice (two lines on the 3rd), b once; c once
-        {"order_id": "1", "customer_id": "a", "order_date": date(2025, 3, 3), "amount": 100.0},
-        {"order_id": "1", "customer_id": "a", "order_date": date(2025, 3, 3), "amount": 50.0},
-        {"order_id": "2", "customer_id": "a", "order_date": date(2025, 3, 17), "amount": 150.0},
-        {"order_id": "3", "customer_id": "b", "order_date": date(2025, 3, 31), "amount": 60.0},
-        {"order_id": "4", "customer_id": "c", "order_date": date(2025, 3, 5), "amount": 40.0},
-        # previous 31 days (Jan 29 - Feb 28): a once
-        {"order_id": "5", "customer_id": "a", "order_date": date(2025, 2, 10), "amount": 200.0},
-        {"order_id": "6", "customer_id": "a", "order_date": date(2025, 1, 28), "amount": 999.0},
-    ])
-    insert(con, "visits", [
-        {"customer_id": "a", "manager_id": "M1", "visit_date": datetime(2025, 3, 3, 9)},
-        {"customer_id": "a", "manager_id": "M1", "visit_date": datetime(2025, 3, 31, 16)},
-        {"customer_id": "c", "manager_id": "M2", "visit_date": datetime(2025, 3, 4, 9)},
-        {"customer_id": "d", "manager_id": "M2", "visit_date": datetime(2025, 4, 1, 0)},
-    ])
+    insert(
+        con,
+        "managers",
+        [
+            {"manager_id": "M1", "manager_name": "王", "team": "East"},
+            {"manager_id": "M2", "manager_name": "李", "team": "West"},
+        ],
+    )
+    insert(
+        con,
+        "customers",
+        [
+            {
+                "customer_id": "a",
+                "customer_name": "A店",
+                "manager_id": "M1",
+                "status": "active",
+                "customer_class": "core",
+            },
+            {"customer_id": "b", "customer_name": "B店", "manager_id": "M1", "status": "active"},
+            {"customer_id": "c", "customer_name": "C店", "manager_id": "M2", "status": "closed"},
+            {"customer_id": "d", "customer_name": "D店", "manager_id": "M2", "status": "active"},
+        ],
+    )
+    insert(
+        con,
+        "orders",
+        [
+            # March: a orders twice (two lines on the 3rd), b once; c once
+            {"order_id": "1", "customer_id": "a", "order_date": date(2025, 3, 3), "amount": 100.0},
+            {"order_id": "1", "customer_id": "a", "order_date": date(2025, 3, 3), "amount": 50.0},
+            {"order_id": "2", "customer_id": "a", "order_date": date(2025, 3, 17), "amount": 150.0},
+            {"order_id": "3", "customer_id": "b", "order_date": date(2025, 3, 31), "amount": 60.0},
+            {"order_id": "4", "customer_id": "c", "order_date": date(2025, 3, 5), "amount": 40.0},
+            # previous 31 days (Jan 29 - Feb 28): a once
+            {"order_id": "5", "customer_id": "a", "order_date": date(2025, 2, 10), "amount": 200.0},
+            {"order_id": "6", "customer_id": "a", "order_date": date(2025, 1, 28), "amount": 999.0},
+        ],
+    )
+    insert(
+        con,
+        "visits",
+        [
+            {"customer_id": "a", "manager_id": "M1", "visit_date": datetime(2025, 3, 3, 9)},
+            {"customer_id": "a", "manager_id": "M1", "visit_date": datetime(2025, 3, 31, 16)},
+            {"customer_id": "c", "manager_id": "M2", "visit_date": datetime(2025, 3, 4, 9)},
+            {"customer_id": "d", "manager_id": "M2", "visit_date": datetime(2025, 4, 1, 0)},
+        ],
+    )
     return con
 
 
@@ -48,9 +70,9 @@ def test_period_figures_by_hand(book):
     figures = overview.period_figures(book, MARCH)
     assert figures["sales"] == 400.0
     assert figures["active_customers"] == 3
-    assert figures["orders"] == 4          # a on 3rd and 17th, b, c
-    assert figures["visits"] == 3          # the 1 April visit is outside
-    assert figures["visited_share"] == pytest.approx(1 / 3)   # open: a, b, d; visited: a
+    assert figures["orders"] == 4  # a on 3rd and 17th, b, c
+    assert figures["visits"] == 3  # the 1 April visit is outside
+    assert figures["visited_share"] == pytest.approx(1 / 3)  # open: a, b, d; visited: a
 
 
 def test_tiles_compare_with_the_previous_period(book):
@@ -67,7 +89,7 @@ def test_scope_filters_apply(book):
     west = Filters(start=MARCH.start, end=MARCH.end, teams=("West",))
     figures = overview.period_figures(book, west)
     assert figures["sales"] == 40.0
-    assert figures["visited_share"] == 0.0   # d is open and not visited in March
+    assert figures["visited_share"] == 0.0  # d is open and not visited in March
 
 
 def test_sales_by_team_and_top_customers(book):
@@ -139,7 +161,9 @@ def test_filters_come_from_the_link_and_go_back_into_it(demo_db_path):
 
 
 def test_custom_period_from_the_link(demo_db_path):
-    at = open_with_link(demo_db_path, {"lang": "zh", "period": "custom", "start": "2025-03-01", "end": "2025-03-31"})
+    at = open_with_link(
+        demo_db_path, {"lang": "zh", "period": "custom", "start": "2025-03-01", "end": "2025-03-31"}
+    )
     filters = at.session_state["filters"]
     assert (filters.start.isoformat(), filters.end.isoformat()) == ("2025-03-01", "2025-03-31")
 

@@ -33,7 +33,7 @@ def test_page_on_demo_data(demo_db_path, lang):
     assert "/" in tiles[t("pareto.kpi_abc", lang)]
     chart = at.get("plotly_chart")[0]
     assert t("pareto.axis_cum_share", lang) in chart_text(chart)
-    assert len(at.dataframe) == 1                               # the customer ranking tab
+    assert len(at.dataframe) == 1  # the customer ranking tab
 
     # The figures the page shows are those of the function the CLI prints.
     filters = at.session_state["filters"]
@@ -48,7 +48,7 @@ def test_page_on_demo_data(demo_db_path, lang):
     assert len(at.get("plotly_chart")) == 2
 
     # The metric switch changes the figures.
-    assert t("pareto.metric_profit", lang) in at.radio(key="pareto-metric").options   # demo orders carry cost
+    assert t("pareto.metric_profit", lang) in at.radio(key="pareto-metric").options  # demo orders carry cost
     at.radio(key="pareto-metric").set_value("quantity").run()
     assert not at.exception
     quantity_tiles = metric_values(at)
@@ -77,9 +77,8 @@ def test_every_tab_on_demo_data(demo_db_path, lang):
             assert not at.exception
             assert int(metric_values(at)[t("pareto.big_count", lang)].replace(",", "")) > 0
         if tab == "classes":
-            assert len(at.dataframe) == 2                      # shares and mismatches
-            assert any(t("pareto.status_within", lang) in str(v)
-                       for v in at.dataframe[0].value.iloc[:, -1])
+            assert len(at.dataframe) == 2  # shares and mismatches
+            assert any(t("pareto.status_within", lang) in str(v) for v in at.dataframe[0].value.iloc[:, -1])
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -104,10 +103,33 @@ def quiet_month_db_path(tmp_path):
     path = tmp_path / "quiet.duckdb"
     con = db.connect(path)
     insert(con, "managers", [{"manager_id": "M1", "manager_name": "王伟", "team": "East"}])
-    insert(con, "customers", [{"customer_id": "a", "customer_name": "A店", "manager_id": "M1",
-                               "customer_class": "core", "status": "active"}])
-    insert(con, "orders", [{"order_id": "1", "customer_id": "a", "order_date": date(2025, 1, 6),
-                            "product": "P1", "quantity": 2.0, "amount": 300.0}])
+    insert(
+        con,
+        "customers",
+        [
+            {
+                "customer_id": "a",
+                "customer_name": "A店",
+                "manager_id": "M1",
+                "customer_class": "core",
+                "status": "active",
+            }
+        ],
+    )
+    insert(
+        con,
+        "orders",
+        [
+            {
+                "order_id": "1",
+                "customer_id": "a",
+                "order_date": date(2025, 1, 6),
+                "product": "P1",
+                "quantity": 2.0,
+                "amount": 300.0,
+            }
+        ],
+    )
     insert(con, "visits", [{"customer_id": "a", "manager_id": "M1", "visit_date": datetime(2025, 3, 15, 9)}])
     return path
 

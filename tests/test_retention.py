@@ -26,23 +26,47 @@ def flow_book(con):
     d: 30 Jun                           -> won in June
     e (closed): 5 Feb                   -> lost 6 May (closure itself has no date)"""
     insert(con, "managers", [{"manager_id": "M1", "team": "East"}, {"manager_id": "M2", "team": "West"}])
-    insert(con, "customers", [
-        {"customer_id": c, "manager_id": "M2" if c == "e" else "M1", "status": "closed" if c == "e" else "active"}
-        for c in "abcde"])
-    insert(con, "orders", [
-        order("a", date(2025, 1, 10)), order("a", date(2025, 2, 10)), order("a", date(2025, 3, 5)),
-        order("b", date(2024, 10, 15)), order("b", date(2025, 2, 20)), order("b", date(2025, 4, 1)),
-        order("c", date(2025, 3, 15)), order("c", date(2025, 4, 15)),
-        order("d", date(2025, 6, 30)),
-        order("e", date(2025, 2, 5)),
-    ])
+    insert(
+        con,
+        "customers",
+        [
+            {
+                "customer_id": c,
+                "manager_id": "M2" if c == "e" else "M1",
+                "status": "closed" if c == "e" else "active",
+            }
+            for c in "abcde"
+        ],
+    )
+    insert(
+        con,
+        "orders",
+        [
+            order("a", date(2025, 1, 10)),
+            order("a", date(2025, 2, 10)),
+            order("a", date(2025, 3, 5)),
+            order("b", date(2024, 10, 15)),
+            order("b", date(2025, 2, 20)),
+            order("b", date(2025, 4, 1)),
+            order("c", date(2025, 3, 15)),
+            order("c", date(2025, 4, 15)),
+            order("d", date(2025, 6, 30)),
+            order("e", date(2025, 2, 5)),
+        ],
+    )
     return con
 
 
 def test_monthly_flow_by_hand(flow_book):
     frame = retention.monthly_flow(flow_book, H1, config.defaults())
-    assert frame["month"].dt.strftime("%Y-%m").tolist() == ["2025-01", "2025-02", "2025-03", "2025-04",
-                                                            "2025-05", "2025-06"]
+    assert frame["month"].dt.strftime("%Y-%m").tolist() == [
+        "2025-01",
+        "2025-02",
+        "2025-03",
+        "2025-04",
+        "2025-05",
+        "2025-06",
+    ]
     assert frame["active"].tolist() == [1, 3, 2, 2, 0, 1]
     assert frame["won"].tolist() == [1, 1, 1, 0, 0, 1]
     assert frame["lost"].tolist() == [1, 0, 0, 0, 1, 2]
@@ -52,7 +76,9 @@ def test_monthly_flow_by_hand(flow_book):
 
 
 def test_monthly_flow_respects_the_scope_and_the_settings(flow_book):
-    west = retention.monthly_flow(flow_book, Filters(start=H1.start, end=H1.end, teams=("West",)), config.defaults())
+    west = retention.monthly_flow(
+        flow_book, Filters(start=H1.start, end=H1.end, teams=("West",)), config.defaults()
+    )
     assert west["active"].tolist() == [0, 1, 0, 0, 0, 0] and west["lost"].tolist() == [0, 0, 0, 0, 1, 0]
     settings = config.defaults()
     settings["warnings"]["lost_after_days"] = 120
@@ -72,10 +98,25 @@ def test_trend_filters_widen_a_short_period():
 
 
 def test_cli_prints_the_monthly_flow(flow_book, tmp_path, capsys):
-    assert main(["retention", "--db", str(tmp_path / "test.duckdb"), "--start", "2025-05-01",
-                 "--end", "2025-06-30"]) == 0
+    assert (
+        main(
+            [
+                "retention",
+                "--db",
+                str(tmp_path / "test.duckdb"),
+                "--start",
+                "2025-05-01",
+                "--end",
+                "2025-06-30",
+            ]
+        )
+        == 0
+    )
     assert capsys.readouterr().out.strip().splitlines() == [
-        "month,active,won,lost,loss_rate", "2025-05,0,0,1,0.25", "2025-06,1,1,2,0.666667"]
+        "month,active,won,lost,loss_rate",
+        "2025-05,0,0,1,0.25",
+        "2025-06,1,1,2,0.666667",
+    ]
 
 
 @pytest.fixture
@@ -88,26 +129,50 @@ def cohort_book(con):
     s: 30,000; 499 in each of Apr, May, Jun -> lost (below the 500 floor)
     t: closed -> lost"""
     insert(con, "managers", [{"manager_id": "M1", "team": "East"}])
-    insert(con, "customers", [{"customer_id": c, "manager_id": "M1", "status": "closed" if c == "t" else "active"}
-                              for c in ("p", "q", "r", "r2", "s", "t")])
-    insert(con, "orders", [
-        order("p", date(2024, 6, 1), 24000), *[order("p", date(2025, m, 10), 1000) for m in (4, 5, 6)],
-        order("q", date(2024, 6, 1), 23999), order("q", date(2025, 6, 1), 100),
-        order("r", date(2024, 8, 1), 30000), order("r", date(2025, 4, 1), 1000),
-        order("r2", date(2024, 8, 1), 30000), order("r2", date(2025, 4, 2), 1000),
-        order("s", date(2024, 8, 1), 30000), *[order("s", date(2025, m, 10), 499) for m in (4, 5, 6)],
-        order("t", date(2024, 8, 1), 30000), order("t", date(2025, 6, 30), 9000),
-    ])
+    insert(
+        con,
+        "customers",
+        [
+            {"customer_id": c, "manager_id": "M1", "status": "closed" if c == "t" else "active"}
+            for c in ("p", "q", "r", "r2", "s", "t")
+        ],
+    )
+    insert(
+        con,
+        "orders",
+        [
+            order("p", date(2024, 6, 1), 24000),
+            *[order("p", date(2025, m, 10), 1000) for m in (4, 5, 6)],
+            order("q", date(2024, 6, 1), 23999),
+            order("q", date(2025, 6, 1), 100),
+            order("r", date(2024, 8, 1), 30000),
+            order("r", date(2025, 4, 1), 1000),
+            order("r2", date(2024, 8, 1), 30000),
+            order("r2", date(2025, 4, 2), 1000),
+            order("s", date(2024, 8, 1), 30000),
+            *[order("s", date(2025, m, 10), 499) for m in (4, 5, 6)],
+            order("t", date(2024, 8, 1), 30000),
+            order("t", date(2025, 6, 30), 9000),
+        ],
+    )
     return con
 
 
 def test_frozen_cohort_by_hand(cohort_book):
     q2 = Filters(start=date(2025, 4, 1), end=date(2025, 6, 30))
     cohort = retention.frozen_cohort(cohort_book, q2, settings=config.defaults())
-    assert (cohort.base_start, cohort.base_end, cohort.as_of) == (date(2024, 4, 1), date(2025, 3, 31), date(2025, 6, 30))
+    assert (cohort.base_start, cohort.base_end, cohort.as_of) == (
+        date(2024, 4, 1),
+        date(2025, 3, 31),
+        date(2025, 6, 30),
+    )
     reasons = dict(zip(cohort.members["customer_id"], cohort.members["lost_reason"], strict=True))
     assert set(reasons) == {"p", "r", "r2", "s", "t"}
-    assert {c: r for c, r in reasons.items() if isinstance(r, str)} == {"r": "no_order", "s": "low_value", "t": "closed"}
+    assert {c: r for c, r in reasons.items() if isinstance(r, str)} == {
+        "r": "no_order",
+        "s": "low_value",
+        "t": "closed",
+    }
     assert cohort.cohort == 5 and cohort.lost == 3 and cohort.retained == 2
     assert cohort.retention == pytest.approx(0.4)
     assert cohort.meets_base is False and cohort.meets_challenge is False
@@ -138,6 +203,10 @@ def test_first_order_cohorts_by_hand(flow_book):
     frame["cohort"] = pd.to_datetime(frame["cohort"]).dt.strftime("%Y-%m")
     shares = {cohort: group["share"].tolist() for cohort, group in frame.groupby("cohort")}
     # b first ordered in October 2024, the data's first month: left out.
-    assert shares == {"2025-01": [1, 1, 1, 0, 0, 0], "2025-02": [1, 0, 0, 0, 0],
-                      "2025-03": [1, 1, 0, 0], "2025-06": [1]}
+    assert shares == {
+        "2025-01": [1, 1, 1, 0, 0, 0],
+        "2025-02": [1, 0, 0, 0, 0],
+        "2025-03": [1, 1, 0, 0],
+        "2025-06": [1],
+    }
     assert frame.groupby("cohort")["cohort_size"].first().tolist() == [1, 1, 1, 1]

@@ -13,6 +13,8 @@ def fresh_connections():
     """Other tests close every DuckDB connection (db.close_all); the page's cached connection
     must then be opened again rather than reused."""
     st.cache_resource.clear()
+
+
 TITLES = {"zh": "客户留存", "en": "Retention"}
 
 
@@ -30,9 +32,11 @@ def test_page_on_the_demo_database(demo_db_path, lang):
     at = app_test(PAGE, demo_db_path, lang)
     assert not at.exception
     assert at.title[0].value == TITLES[lang]
-    assert len(at.get("plotly_chart")) == 3          # flow, loss rate, cohort heatmap
+    assert len(at.get("plotly_chart")) == 3  # flow, loss rate, cohort heatmap
     monthly = at.dataframe[0].value
-    month, active, loss_rate = {"zh": ("月份", "活跃客户", "流失率"), "en": ("Month", "Active", "Loss rate")}[lang]
+    month, active, loss_rate = {"zh": ("月份", "活跃客户", "流失率"), "en": ("Month", "Active", "Loss rate")}[
+        lang
+    ]
     assert len(monthly) == 12 and monthly[active].gt(0).all()
     assert monthly[loss_rate].dropna().between(0, 1).all()
     metrics = {m.label: m.value for m in at.metric}

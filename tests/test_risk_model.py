@@ -14,7 +14,9 @@ D = date(2025, 12, 31)
 START = date(2024, 1, 1)
 
 
-def history(customers: int, seed: int = 3, churn_share: float = 0.3) -> tuple[list[dict], pd.DataFrame, pd.DataFrame]:
+def history(
+    customers: int, seed: int = 3, churn_share: float = 0.3
+) -> tuple[list[dict], pd.DataFrame, pd.DataFrame]:
     """Weekly buyers; churners fade (smaller, rarer orders, fewer visits) for ten weeks and stop;
     others pause for a few weeks without fading first, so recency alone is not enough."""
     rng = np.random.default_rng(seed)
@@ -33,13 +35,24 @@ def history(customers: int, seed: int = 3, churn_share: float = 0.3) -> tuple[li
             fade = min(1.0, max(0.0, (stop - day) / 70)) if churn else 1.0
             if pause_from <= day < pause_from + pause_len or rng.random() < 0.08 + 0.6 * (1 - fade):
                 continue
-            rows.append((cid, START + timedelta(days=day), value * (0.3 + 0.7 * fade) * rng.lognormal(0, 0.2)))
+            rows.append(
+                (cid, START + timedelta(days=day), value * (0.3 + 0.7 * fade) * rng.lognormal(0, 0.2))
+            )
         for day in range(int(rng.integers(0, 14)), min(stop, days + 1), 14):
             fade = min(1.0, max(0.0, (stop - day) / 70)) if churn else 1.0
             if rng.random() < fade:
                 visits.append((cid, pd.Timestamp(START + timedelta(days=day)) + pd.Timedelta(hours=10)))
-    customers_rows = [{"customer_id": f"c{i:04d}", "customer_name": f"店{i}", "manager_id": "M1",
-                       "customer_class": classes[i], "status": "active", "tier": 10} for i in range(customers)]
+    customers_rows = [
+        {
+            "customer_id": f"c{i:04d}",
+            "customer_name": f"店{i}",
+            "manager_id": "M1",
+            "customer_class": classes[i],
+            "status": "active",
+            "tier": 10,
+        }
+        for i in range(customers)
+    ]
     orders = pd.DataFrame(rows, columns=["customer_id", "order_date", "amount"])
     orders["order_id"] = orders["customer_id"] + "-" + orders["order_date"].astype(str)
     visit_frame = pd.DataFrame(visits, columns=["customer_id", "visit_date"]).assign(manager_id="M1")
@@ -76,18 +89,34 @@ def test_model_beats_days_since_last_order_on_planted_churners(planted):
     assert set(scores["customer_id"]) == set(recent["customer_id"])
     # Customers who stopped long ago score higher than those who ordered this week.
     merged = scores.merge(facts, on="customer_id")
-    assert merged.loc[merged["days_since_last_order"] > 120, "risk_score"].mean() > \
-        merged.loc[merged["days_since_last_order"] < 7, "risk_score"].mean()
+    assert (
+        merged.loc[merged["days_since_last_order"] > 120, "risk_score"].mean()
+        > merged.loc[merged["days_since_last_order"] < 7, "risk_score"].mean()
+    )
     table = risk.backtest()
     assert table["ranking"].tolist() == ["model", "days_since_last_order"]
 
 
 def test_the_future_of_the_as_of_date_changes_nothing(planted):
     before = risk_model.assess(planted, D, config.defaults())
-    insert(planted, "orders", [
-        {"order_id": f"late-{i}", "customer_id": f"c{i:04d}", "order_date": D + timedelta(days=1 + i % 30),
-         "amount": 5000.0} for i in range(0, 600, 3)])
-    insert(planted, "visits", [{"customer_id": "c0001", "manager_id": "M1", "visit_date": pd.Timestamp(D) + pd.Timedelta(days=2)}])
+    insert(
+        planted,
+        "orders",
+        [
+            {
+                "order_id": f"late-{i}",
+                "customer_id": f"c{i:04d}",
+                "order_date": D + timedelta(days=1 + i % 30),
+                "amount": 5000.0,
+            }
+            for i in range(0, 600, 3)
+        ],
+    )
+    insert(
+        planted,
+        "visits",
+        [{"customer_id": "c0001", "manager_id": "M1", "visit_date": pd.Timestamp(D) + pd.Timedelta(days=2)}],
+    )
     after = risk_model.assess(planted, D, config.defaults())
     assert after.auc == before.auc and after.baseline_auc == before.baseline_auc
     pd.testing.assert_frame_equal(before.scores, after.scores)
@@ -119,11 +148,10 @@ def test_model_beats_the_baseline_on_the_demo_data(tmp_path):
     from analytics.generator import generate_demo
 
     con = db.connect(tmp_path / "default-demo.duckdb")
-    generate_demo(con, end=date(2026, 10, 31))   # pinned, so the answer does not move with today
+    generate_demo(con, end=date(2026, 10, 31))  # pinned, so the answer does not move with today
     risk = risk_model.assess(con, None, config.defaults())
     assert risk.trained
     assert risk.auc > risk.baseline_auc + 0.01
-
 
 
 def test_features_of_one_customer_worked_out_on_paper(con):
@@ -131,23 +159,61 @@ def test_features_of_one_customer_worked_out_on_paper(con):
     one visit at d-30 (class core: every 14 days)."""
     settings = config.defaults()
     insert(con, "managers", [{"manager_id": "M1", "manager_name": "王", "team": "East"}])
-    insert(con, "customers", [{"customer_id": "a", "customer_name": "店", "manager_id": "M1",
-                               "customer_class": "core", "status": "active", "tier": 7}])
+    insert(
+        con,
+        "customers",
+        [
+            {
+                "customer_id": "a",
+                "customer_name": "店",
+                "manager_id": "M1",
+                "customer_class": "core",
+                "status": "active",
+                "tier": 7,
+            }
+        ],
+    )
     days = [(400, 100.0), (300, 100.0), (100, 200.0), (60, 50.0), (20, 50.0), (10, 100.0)]
-    insert(con, "orders", [{"order_id": f"o{n}", "customer_id": "a", "order_date": D - timedelta(days=n),
-                            "amount": amount} for n, amount in days])
-    insert(con, "visits", [{"customer_id": "a", "manager_id": "M1",
-                            "visit_date": pd.Timestamp(D - timedelta(days=30)) + pd.Timedelta(hours=9)}])
+    insert(
+        con,
+        "orders",
+        [
+            {"order_id": f"o{n}", "customer_id": "a", "order_date": D - timedelta(days=n), "amount": amount}
+            for n, amount in days
+        ],
+    )
+    insert(
+        con,
+        "visits",
+        [
+            {
+                "customer_id": "a",
+                "manager_id": "M1",
+                "visit_date": pd.Timestamp(D - timedelta(days=30)) + pd.Timedelta(hours=9),
+            }
+        ],
+    )
     # One snapshot at d, and one at d - 90 whose label window (d - 90, d] is known.
     frame = risk_model.snapshot_features(con, [D, D - timedelta(days=90)], D, settings)
     now = frame[pd.to_datetime(frame["snapshot"]).dt.date == D].iloc[0]
-    mean_gap = (400 - 10) / 5       # d-400 .. d-10: five gaps over the last 365 days
+    mean_gap = (400 - 10) / 5  # d-400 .. d-10: five gaps over the last 365 days
     expected = {
-        "days_since_last_order": 10, "recency_ratio": 10 / mean_gap, "orders_90": 3, "orders_365": 5,
-        "order_trend": (3 + 1) / (1 + 1), "value_trend": 0.0, "value_yoy": np.log(300 / 200),
-        "basket_trend": np.log((200 / 3) / 200), "recent_gap_ratio": ((60 - 10) / 2) / mean_gap,
-        "log_value_365": np.log(501), "tenure_days": 400, "visits_90": 1, "visit_trend": 2.0,
-        "visit_overdue_ratio": 30 / 14, "class_code": 0.0, "tier": 7.0,
+        "days_since_last_order": 10,
+        "recency_ratio": 10 / mean_gap,
+        "orders_90": 3,
+        "orders_365": 5,
+        "order_trend": (3 + 1) / (1 + 1),
+        "value_trend": 0.0,
+        "value_yoy": np.log(300 / 200),
+        "basket_trend": np.log((200 / 3) / 200),
+        "recent_gap_ratio": ((60 - 10) / 2) / mean_gap,
+        "log_value_365": np.log(501),
+        "tenure_days": 400,
+        "visits_90": 1,
+        "visit_trend": 2.0,
+        "visit_overdue_ratio": 30 / 14,
+        "class_code": 0.0,
+        "tier": 7.0,
     }
     for name, value in expected.items():
         assert now[name] == pytest.approx(value), name
@@ -163,7 +229,9 @@ def test_features_of_one_customer_worked_out_on_paper(con):
 
 def test_train_then_score_is_assess(planted):
     steps = []
-    model = risk_model.train(planted, D, config.defaults(), progress=lambda share, step: steps.append((share, step)))
+    model = risk_model.train(
+        planted, D, config.defaults(), progress=lambda share, step: steps.append((share, step))
+    )
     assert model.trained and model.model is not None and steps[-1] == (1.0, "done")
     risk = risk_model.score(planted, model, D, config.defaults())
     same = risk_model.assess(planted, D, config.defaults())

@@ -13,8 +13,8 @@ from analytics.__main__ import main as cli_main
 from analytics.filters import Filters
 from tests.conftest import insert
 
-MARCH = Filters(start=date(2025, 3, 1), end=date(2025, 3, 31))      # 31 days
-FEBRUARY = Filters(start=date(2025, 2, 1), end=date(2025, 2, 28))   # 28 days
+MARCH = Filters(start=date(2025, 3, 1), end=date(2025, 3, 31))  # 31 days
+FEBRUARY = Filters(start=date(2025, 2, 1), end=date(2025, 2, 28))  # 28 days
 
 
 @pytest.fixture
@@ -23,57 +23,83 @@ def settings():
 
 
 def visit(customer, manager, when, method="onsite", minutes=None, booked=None):
-    return {"customer_id": customer, "manager_id": manager, "visit_date": when, "method": method,
-            "duration_min": minutes, "appointment_date": booked}
+    return {
+        "customer_id": customer,
+        "manager_id": manager,
+        "visit_date": when,
+        "method": method,
+        "duration_min": minutes,
+        "appointment_date": booked,
+    }
 
 
 @pytest.fixture
 def book(con):
     """M1 and M2 (team East) and M3 (West, no visits). Period of interest: March 2025."""
-    insert(con, "managers", [
-        {"manager_id": "M1", "manager_name": "王", "team": "East"},
-        {"manager_id": "M2", "manager_name": "李", "team": "East"},
-        {"manager_id": "M3", "manager_name": "张", "team": "West"},
-    ])
-    insert(con, "customers", [
-        {"customer_id": "a", "manager_id": "M1", "customer_class": "core", "status": "active"},
-        {"customer_id": "b", "manager_id": "M1", "customer_class": "core", "status": "active"},
-        {"customer_id": "c", "manager_id": "M1", "customer_class": "regular", "status": "active"},
-        {"customer_id": "d", "manager_id": "M1", "customer_class": "regular", "status": "closed"},
-        {"customer_id": "e", "manager_id": "M2", "customer_class": "regular", "status": "active"},
-        {"customer_id": "f", "manager_id": "M2", "customer_class": None, "status": None},
-        {"customer_id": "g", "manager_id": "M3", "customer_class": "potential", "status": "active"},
-    ])
-    insert(con, "visits", [
-        # a (core): two visits in March -> compliant; 18 min in range, 25 min not;
-        # booked 2 days ahead (ok for lead 1), then the same day (not ok)
-        visit("a", "M1", datetime(2025, 3, 3, 9), minutes=18, booked=datetime(2025, 3, 1, 10)),
-        visit("a", "M1", datetime(2025, 3, 17, 9), minutes=25, booked=datetime(2025, 3, 17, 8)),
-        # b (core): one visit -> not compliant; no appointment
-        visit("b", "M1", datetime(2025, 3, 3, 15), minutes=15),
-        # c (regular, 60 days): a visit 50 days before the period's end counts
-        visit("c", "M1", datetime(2025, 2, 9, 10), method="phone", minutes=5),
-        # d (closed): M1's visit counts for M1's work, not for compliance
-        visit("d", "M1", datetime(2025, 3, 5, 10), method="online", minutes=10),
-        # e (regular): a visit 70 days before the period's end does not count
-        visit("e", "M2", datetime(2025, 1, 20, 10), method="phone"),
-        # f (no class -> regular): one on-site visit of 12 minutes
-        visit("f", "M2", datetime(2025, 3, 10, 10), minutes=12),
-    ])
-    insert(con, "orders", [
-        {"customer_id": "a", "order_date": date(2025, 3, 5), "amount": 100.0},
-        {"customer_id": "a", "order_date": date(2025, 3, 20), "amount": 50.0},
-        {"customer_id": "a", "order_date": date(2024, 3, 10), "amount": 100.0},
-        {"customer_id": "a", "order_date": date(2025, 2, 10), "amount": 10.0},
-        {"customer_id": "b", "order_date": date(2025, 1, 10), "amount": 40.0},
-        {"customer_id": "c", "order_date": date(2024, 11, 1), "amount": 30.0},
-        {"customer_id": "e", "order_date": date(2025, 3, 10), "amount": 200.0},
-        {"customer_id": "e", "order_date": date(2024, 3, 12), "amount": 250.0},
-    ])
-    insert(con, "targets", [
-        {"manager_id": "M1", "month": "2025-03", "sales_target": 300.0},
-        {"manager_id": "M1", "month": "2025-04", "sales_target": 999.0},
-    ])
+    insert(
+        con,
+        "managers",
+        [
+            {"manager_id": "M1", "manager_name": "王", "team": "East"},
+            {"manager_id": "M2", "manager_name": "李", "team": "East"},
+            {"manager_id": "M3", "manager_name": "张", "team": "West"},
+        ],
+    )
+    insert(
+        con,
+        "customers",
+        [
+            {"customer_id": "a", "manager_id": "M1", "customer_class": "core", "status": "active"},
+            {"customer_id": "b", "manager_id": "M1", "customer_class": "core", "status": "active"},
+            {"customer_id": "c", "manager_id": "M1", "customer_class": "regular", "status": "active"},
+            {"customer_id": "d", "manager_id": "M1", "customer_class": "regular", "status": "closed"},
+            {"customer_id": "e", "manager_id": "M2", "customer_class": "regular", "status": "active"},
+            {"customer_id": "f", "manager_id": "M2", "customer_class": None, "status": None},
+            {"customer_id": "g", "manager_id": "M3", "customer_class": "potential", "status": "active"},
+        ],
+    )
+    insert(
+        con,
+        "visits",
+        [
+            # a (core): two visits in March -> compliant; 18 min in range, 25 min not;
+            # booked 2 days ahead (ok for lead 1), then the same day (not ok)
+            visit("a", "M1", datetime(2025, 3, 3, 9), minutes=18, booked=datetime(2025, 3, 1, 10)),
+            visit("a", "M1", datetime(2025, 3, 17, 9), minutes=25, booked=datetime(2025, 3, 17, 8)),
+            # b (core): one visit -> not compliant; no appointment
+            visit("b", "M1", datetime(2025, 3, 3, 15), minutes=15),
+            # c (regular, 60 days): a visit 50 days before the period's end counts
+            visit("c", "M1", datetime(2025, 2, 9, 10), method="phone", minutes=5),
+            # d (closed): M1's visit counts for M1's work, not for compliance
+            visit("d", "M1", datetime(2025, 3, 5, 10), method="online", minutes=10),
+            # e (regular): a visit 70 days before the period's end does not count
+            visit("e", "M2", datetime(2025, 1, 20, 10), method="phone"),
+            # f (no class -> regular): one on-site visit of 12 minutes
+            visit("f", "M2", datetime(2025, 3, 10, 10), minutes=12),
+        ],
+    )
+    insert(
+        con,
+        "orders",
+        [
+            {"customer_id": "a", "order_date": date(2025, 3, 5), "amount": 100.0},
+            {"customer_id": "a", "order_date": date(2025, 3, 20), "amount": 50.0},
+            {"customer_id": "a", "order_date": date(2024, 3, 10), "amount": 100.0},
+            {"customer_id": "a", "order_date": date(2025, 2, 10), "amount": 10.0},
+            {"customer_id": "b", "order_date": date(2025, 1, 10), "amount": 40.0},
+            {"customer_id": "c", "order_date": date(2024, 11, 1), "amount": 30.0},
+            {"customer_id": "e", "order_date": date(2025, 3, 10), "amount": 200.0},
+            {"customer_id": "e", "order_date": date(2024, 3, 12), "amount": 250.0},
+        ],
+    )
+    insert(
+        con,
+        "targets",
+        [
+            {"manager_id": "M1", "month": "2025-03", "sales_target": 300.0},
+            {"manager_id": "M1", "month": "2025-04", "sales_target": 999.0},
+        ],
+    )
     return con
 
 
@@ -86,15 +112,24 @@ def card_of(con, filters, settings):
 
 def test_core_customer_in_28_days_needs_two_visits(con, settings):
     insert(con, "managers", [{"manager_id": "M1"}])
-    insert(con, "customers", [
-        {"customer_id": "two", "manager_id": "M1", "customer_class": "core"},
-        {"customer_id": "one", "manager_id": "M1", "customer_class": "core"},
-    ])
-    insert(con, "visits", [
-        visit("two", "M1", datetime(2025, 2, 1, 9)), visit("two", "M1", datetime(2025, 2, 28, 9)),
-        visit("one", "M1", datetime(2025, 2, 14, 9)),
-        visit("one", "M1", datetime(2025, 1, 31, 9)),   # the day before the period
-    ])
+    insert(
+        con,
+        "customers",
+        [
+            {"customer_id": "two", "manager_id": "M1", "customer_class": "core"},
+            {"customer_id": "one", "manager_id": "M1", "customer_class": "core"},
+        ],
+    )
+    insert(
+        con,
+        "visits",
+        [
+            visit("two", "M1", datetime(2025, 2, 1, 9)),
+            visit("two", "M1", datetime(2025, 2, 28, 9)),
+            visit("one", "M1", datetime(2025, 2, 14, 9)),
+            visit("one", "M1", datetime(2025, 1, 31, 9)),  # the day before the period
+        ],
+    )
     card = card_of(con, FEBRUARY, settings)
     assert card.loc["M1", "frequency_compliance"] == pytest.approx(0.5)
     solo = card_of(con, Filters(start=FEBRUARY.start, end=FEBRUARY.end, classes=("core",)), settings)
@@ -103,16 +138,16 @@ def test_core_customer_in_28_days_needs_two_visits(con, settings):
 
 def test_window_rule_for_regular_customers_in_a_one_month_period(book, settings):
     card = card_of(book, MARCH, settings)
-    assert card.loc["M1", "frequency_compliance"] == pytest.approx(2 / 3)   # a and c, not b
-    assert card.loc["M2", "frequency_compliance"] == pytest.approx(1 / 2)   # f, not e (70 days)
+    assert card.loc["M1", "frequency_compliance"] == pytest.approx(2 / 3)  # a and c, not b
+    assert card.loc["M2", "frequency_compliance"] == pytest.approx(1 / 2)  # f, not e (70 days)
     assert card.loc["M3", "frequency_compliance"] == 0.0
 
 
 def test_longer_period_expects_more_visits(book, settings):
     # Jan 1 - Mar 31 = 90 days: a regular customer needs floor(90/60) = 1 visit, a core one 6
     card = card_of(book, Filters(start=date(2025, 1, 1), end=date(2025, 3, 31)), settings)
-    assert card.loc["M1", "frequency_compliance"] == pytest.approx(1 / 3)   # only c
-    assert card.loc["M2", "frequency_compliance"] == pytest.approx(1.0)     # e (Jan 20) and f
+    assert card.loc["M1", "frequency_compliance"] == pytest.approx(1 / 3)  # only c
+    assert card.loc["M2", "frequency_compliance"] == pytest.approx(1.0)  # e (Jan 20) and f
 
 
 # ------------------------------------------------------------------ workload and visits
@@ -120,17 +155,17 @@ def test_longer_period_expects_more_visits(book, settings):
 
 def test_field_days_count_only_on_site_visits(book, settings):
     card = card_of(book, MARCH, settings)
-    assert card.loc["M1", "visits"] == 4                     # a, a, b, d (c's visit is in February)
-    assert card.loc["M1", "field_days_per_week"] == pytest.approx(2 / (31 / 7))   # Mar 3 and 17
+    assert card.loc["M1", "visits"] == 4  # a, a, b, d (c's visit is in February)
+    assert card.loc["M1", "field_days_per_week"] == pytest.approx(2 / (31 / 7))  # Mar 3 and 17
     assert card.loc["M1", "visits_per_field_day"] == pytest.approx(3 / 2)
     assert card.loc["M2", "field_days_per_week"] == pytest.approx(1 / (31 / 7))
 
 
 def test_duration_and_appointment_compliance(book, settings):
     card = card_of(book, MARCH, settings)
-    assert card.loc["M1", "duration_compliance"] == pytest.approx(3 / 4)    # 18, 15, 10 in; 25 out
+    assert card.loc["M1", "duration_compliance"] == pytest.approx(3 / 4)  # 18, 15, 10 in; 25 out
     assert card.loc["M1", "appointment_compliance"] == pytest.approx(1 / 3)  # core visits: 1 of 3
-    assert pd.isna(card.loc["M2", "appointment_compliance"])                 # regular needs none
+    assert pd.isna(card.loc["M2", "appointment_compliance"])  # regular needs none
     assert card.loc["M2", "duration_compliance"] == 1.0
 
 
@@ -143,8 +178,8 @@ def test_no_appointment_data_leaves_the_figure_empty(con, settings):
 
 def test_coverage_looks_at_two_calendar_months(book, settings):
     card = card_of(book, MARCH, settings)
-    assert card.loc["M1", "coverage"] == 1.0     # a, b in March; c on Feb 9
-    assert card.loc["M2", "coverage"] == 0.5     # f; e last seen in January
+    assert card.loc["M1", "coverage"] == 1.0  # a, b in March; c on Feb 9
+    assert card.loc["M2", "coverage"] == 0.5  # f; e last seen in January
     one_month = copy.deepcopy(settings)
     one_month["workload"]["coverage_window_months"] = 1
     assert card_of(book, MARCH, one_month).loc["M1", "coverage"] == pytest.approx(2 / 3)
@@ -169,15 +204,21 @@ def test_sales_growth_targets_and_customers(book, settings):
     assert m1["sales"] == 150 and m1["growth_yoy"] == pytest.approx(0.5)
     assert m1["target_attainment"] == pytest.approx(0.5)
     assert m1["active_customers"] == 1
-    assert m1["lost_customers"] == 2                 # c (no order since Nov), d (closed)
-    assert m1["retention"] == pytest.approx(1 / 3)   # base a, b, c; a ordered again
+    assert m1["lost_customers"] == 2  # c (no order since Nov), d (closed)
+    assert m1["retention"] == pytest.approx(1 / 3)  # base a, b, c; a ordered again
     assert m2["growth_yoy"] == pytest.approx(-0.2) and pd.isna(m2["target_attainment"])
     assert m2["lost_customers"] == 0 and m2["retention"] == 1.0
 
 
 def test_targets_of_partial_months_are_prorated(book, settings):
-    insert(book, "targets", [{"manager_id": "M2", "month": "2025-03", "sales_target": 310.0},
-                             {"manager_id": "M2", "month": "2025-04", "sales_target": 300.0}])
+    insert(
+        book,
+        "targets",
+        [
+            {"manager_id": "M2", "month": "2025-03", "sales_target": 310.0},
+            {"manager_id": "M2", "month": "2025-04", "sales_target": 300.0},
+        ],
+    )
     # Mar 16 - Apr 15: 16/31 of March (160) + 15/30 of April (150); sales 0
     card = card_of(book, Filters(start=date(2025, 3, 16), end=date(2025, 4, 15)), settings)
     assert card.loc["M2", "target"] == pytest.approx(310.0)
@@ -191,9 +232,16 @@ def test_targets_of_partial_months_are_prorated(book, settings):
 
 def test_composite_by_hand(book, settings):
     m1 = card_of(book, MARCH, settings).loc["M1"]
-    parts = {"coverage": 100, "frequency_compliance": 200 / 3, "duration_compliance": 75,
-             "field_days": 100 * (14 / 31) / 3, "visits_per_field_day": 10, "sales_growth": 100,
-             "target_attainment": 50, "retention": 100 / 3}
+    parts = {
+        "coverage": 100,
+        "frequency_compliance": 200 / 3,
+        "duration_compliance": 75,
+        "field_days": 100 * (14 / 31) / 3,
+        "visits_per_field_day": 10,
+        "sales_growth": 100,
+        "target_attainment": 50,
+        "retention": 100 / 3,
+    }
     weights = settings["scorecard"]["weights"]
     expected = sum(weights[k] * v for k, v in parts.items()) / 100
     assert m1["score"] == pytest.approx(expected)
@@ -202,22 +250,35 @@ def test_composite_by_hand(book, settings):
 
 def test_items_without_data_are_dropped_and_weights_renormalised(book, settings):
     m2 = card_of(book, MARCH, settings).loc["M2"]
-    assert m2["score_sales_growth"] == pytest.approx(80)      # growth -20 %
+    assert m2["score_sales_growth"] == pytest.approx(80)  # growth -20 %
     assert pd.isna(m2["score_target_attainment"])
-    parts = {"coverage": 50, "frequency_compliance": 50, "duration_compliance": 100,
-             "field_days": 100 * (7 / 31) / 3, "visits_per_field_day": 100 / 15, "sales_growth": 80,
-             "retention": 100}
+    parts = {
+        "coverage": 50,
+        "frequency_compliance": 50,
+        "duration_compliance": 100,
+        "field_days": 100 * (7 / 31) / 3,
+        "visits_per_field_day": 100 / 15,
+        "sales_growth": 80,
+        "retention": 100,
+    }
     weights = settings["scorecard"]["weights"]
     expected = sum(weights[k] * v for k, v in parts.items()) / sum(weights[k] for k in parts)
     assert m2["score"] == pytest.approx(expected)
 
 
 def test_item_scores_are_capped():
-    figures = pd.DataFrame({
-        "coverage": [1.0], "frequency_compliance": [0.5], "duration_compliance": [None],
-        "field_days_per_week": [4.5], "visits_per_field_day": [30.0], "growth_yoy": [0.3],
-        "target_attainment": [1.4], "retention": [0.9],
-    })
+    figures = pd.DataFrame(
+        {
+            "coverage": [1.0],
+            "frequency_compliance": [0.5],
+            "duration_compliance": [None],
+            "field_days_per_week": [4.5],
+            "visits_per_field_day": [30.0],
+            "growth_yoy": [0.3],
+            "target_attainment": [1.4],
+            "retention": [0.9],
+        }
+    )
     scores = scorecard.item_scores(figures, config.defaults()).iloc[0]
     assert scores["field_days"] == 100 and scores["visits_per_field_day"] == 100
     assert scores["sales_growth"] == 100 and scores["target_attainment"] == 100
@@ -240,13 +301,15 @@ def test_weights_change_the_rank(book, settings):
     by_duration = scorecard.scorecard(book, MARCH, duration_only)
     assert by_coverage["manager_id"].tolist() == ["M1", "M2", "M3"]
     assert by_coverage["rank"].tolist() == [1, 2, 3]
-    assert by_duration["manager_id"].tolist() == ["M2", "M1", "M3"]   # M3: no timed visits, last
+    assert by_duration["manager_id"].tolist() == ["M2", "M1", "M3"]  # M3: no timed visits, last
     assert pd.isna(by_duration.iloc[2]["score"])
 
 
 def test_ties_rank_by_manager_id(con, settings):
     insert(con, "managers", [{"manager_id": "B"}, {"manager_id": "A"}])
-    insert(con, "customers", [{"customer_id": "x", "manager_id": "B"}, {"customer_id": "y", "manager_id": "A"}])
+    insert(
+        con, "customers", [{"customer_id": "x", "manager_id": "B"}, {"customer_id": "y", "manager_id": "A"}]
+    )
     card = scorecard.scorecard(con, MARCH, settings)
     assert card["manager_id"].tolist() == ["A", "B"] and card["rank"].tolist() == [1, 2]
 
@@ -322,7 +385,9 @@ def test_command_line_scorecard(book, settings_file, tmp_path):
 def test_command_line_overdue(book, settings_file, tmp_path):
     out = io.StringIO()
     with redirect_stdout(out):
-        cli_main(["overdue", "--db", str(tmp_path / "test.duckdb"), "--manager", "M1", "--as-of", "2025-04-10"])
+        cli_main(
+            ["overdue", "--db", str(tmp_path / "test.duckdb"), "--manager", "M1", "--as-of", "2025-04-10"]
+        )
     lines = out.getvalue().splitlines()
     assert lines[0].startswith("customer_id,customer_name,customer_class,interval_days,last_visit,due_date")
     assert lines[1].startswith("b,,core,14,2025-03-03,2025-03-17,24,")
@@ -346,20 +411,22 @@ def test_at_risk_counts_open_warnings(book, settings):
 def test_periods_with_partial_months_read_the_right_days(book, settings):
     # Jan 5 - Mar 19: b Jan 10 (part of January), a Feb 10 (whole February), a Mar 5 (part of
     # March; a's Mar 20 is after the end), e Mar 10
-    figures = scorecard.period_figures(book, MARCH, ((date(2025, 1, 5), date(2025, 3, 19)),),
-                                       settings).set_index("manager_id")
+    figures = scorecard.period_figures(
+        book, MARCH, ((date(2025, 1, 5), date(2025, 3, 19)),), settings
+    ).set_index("manager_id")
     m1, m2 = figures.loc["M1"], figures.loc["M2"]
-    assert m1["sales"] == 150 and m1["active_customers"] == 2               # a and b
+    assert m1["sales"] == 150 and m1["active_customers"] == 2  # a and b
     assert m1["sales_last_year"] == 100 and m1["growth_yoy"] == pytest.approx(0.5)  # a, Mar 10 2024
-    assert m1["retention"] == pytest.approx(1 / 2)                          # base 2024: a, c
-    assert m2["sales"] == 200 and m2["growth_yoy"] == pytest.approx(-0.2)   # e: 200 vs 250
+    assert m1["retention"] == pytest.approx(1 / 2)  # base 2024: a, c
+    assert m2["sales"] == 200 and m2["growth_yoy"] == pytest.approx(-0.2)  # e: 200 vs 250
     assert m2["active_customers"] == 1 and m2["retention"] == 1.0
 
 
 def test_period_inside_one_month(book, settings):
     # Feb 10 - Mar 5: a Feb 10 and Mar 5; nothing last year; base Feb 2024 - Jan 2025: a, b, c / e
-    figures = scorecard.period_figures(book, MARCH, ((date(2025, 2, 10), date(2025, 3, 5)),),
-                                       settings).set_index("manager_id")
+    figures = scorecard.period_figures(
+        book, MARCH, ((date(2025, 2, 10), date(2025, 3, 5)),), settings
+    ).set_index("manager_id")
     assert figures.loc["M1", "sales"] == 110 and figures.loc["M1", "active_customers"] == 1
     assert pd.isna(figures.loc["M1", "growth_yoy"])
     assert figures.loc["M1", "retention"] == pytest.approx(1 / 3)
@@ -368,20 +435,28 @@ def test_period_inside_one_month(book, settings):
 
 def test_periods_split_into_groups_give_the_same_figures(book, settings, monkeypatch):
     periods = tuple((date(2025, m, 1), date(2025, m, 28)) for m in range(1, 4)) + (
-        (date(2024, 12, 15), date(2025, 3, 19)),)
+        (date(2024, 12, 15), date(2025, 3, 19)),
+    )
     whole = scorecard.period_figures(book, MARCH, periods, settings)
-    monkeypatch.setattr(scorecard, "_MASK_MONTHS", 13)   # every period in its own group
-    assert len(scorecard._mask_chunks([scorecard._period_row(i, s, e, settings)
-                                       for i, (s, e) in enumerate(periods)])) == 4
+    monkeypatch.setattr(scorecard, "_MASK_MONTHS", 13)  # every period in its own group
+    assert (
+        len(
+            scorecard._mask_chunks(
+                [scorecard._period_row(i, s, e, settings) for i, (s, e) in enumerate(periods)]
+            )
+        )
+        == 4
+    )
     pd.testing.assert_frame_equal(scorecard.period_figures(book, MARCH, periods, settings), whole)
 
 
 def test_a_period_longer_than_the_month_mask(book, settings):
     # 2014-01-01 .. 2025-03-19: more months than the customer bit mask holds; the same orders count
-    figures = scorecard.period_figures(book, MARCH, ((date(2014, 1, 1), date(2025, 3, 19)),),
-                                       settings).set_index("manager_id")
-    assert figures.loc["M1", "sales"] == 100 + 10 + 40 + 30 + 100   # a's Mar 20 is after the end
-    assert figures.loc["M1", "active_customers"] == 3                # a, b, c
+    figures = scorecard.period_figures(
+        book, MARCH, ((date(2014, 1, 1), date(2025, 3, 19)),), settings
+    ).set_index("manager_id")
+    assert figures.loc["M1", "sales"] == 100 + 10 + 40 + 30 + 100  # a's Mar 20 is after the end
+    assert figures.loc["M1", "active_customers"] == 3  # a, b, c
     assert figures.loc["M2", "sales"] == 450
 
 
@@ -389,7 +464,9 @@ def lost_per_manager(con, filters, settings) -> dict:
     """lost_customers, checked against the same count in warnings.warning_counts."""
     from analytics.warnings import warning_counts
 
-    lost = scorecard.lost_customers(con, filters, settings).set_index("manager_id")["lost_customers"].to_dict()
+    lost = (
+        scorecard.lost_customers(con, filters, settings).set_index("manager_id")["lost_customers"].to_dict()
+    )
     counted = warning_counts(con, filters, filters.end, settings).set_index("manager_id")["lost_customers"]
     assert counted[counted > 0].to_dict() == {m: n for m, n in lost.items() if n > 0}
     return lost
@@ -398,40 +475,52 @@ def lost_per_manager(con, filters, settings) -> dict:
 def test_lost_customers_around_a_mid_month_cutoff(con, settings):
     insert(con, "managers", [{"manager_id": "M1"}])
     insert(con, "customers", [{"customer_id": c, "manager_id": "M1"} for c in ("x", "y", "z", "n")])
-    insert(con, "orders", [
-        {"customer_id": "x", "order_date": date(2024, 12, 20), "amount": 1.0},   # the cutoff day
-        {"customer_id": "y", "order_date": date(2024, 12, 19), "amount": 1.0},   # the day before
-        {"customer_id": "z", "order_date": date(2024, 11, 1), "amount": 1.0},
-        {"customer_id": "z", "order_date": date(2025, 3, 19), "amount": 1.0},    # the end day
-        {"customer_id": "n", "order_date": date(2025, 3, 20), "amount": 1.0},    # after the end
-    ])
+    insert(
+        con,
+        "orders",
+        [
+            {"customer_id": "x", "order_date": date(2024, 12, 20), "amount": 1.0},  # the cutoff day
+            {"customer_id": "y", "order_date": date(2024, 12, 19), "amount": 1.0},  # the day before
+            {"customer_id": "z", "order_date": date(2024, 11, 1), "amount": 1.0},
+            {"customer_id": "z", "order_date": date(2025, 3, 19), "amount": 1.0},  # the end day
+            {"customer_id": "n", "order_date": date(2025, 3, 20), "amount": 1.0},  # after the end
+        ],
+    )
     # end Mar 19 2025, 90 days: the cutoff is Dec 20 2024; only y is lost (n never ordered before)
-    assert lost_per_manager(con, Filters(start=date(2025, 3, 1), end=date(2025, 3, 19)), settings) == {"M1": 1}
+    assert lost_per_manager(con, Filters(start=date(2025, 3, 1), end=date(2025, 3, 19)), settings) == {
+        "M1": 1
+    }
 
 
 def test_visits_to_unknown_customers_count_without_a_customer_filter(book, settings):
     insert(book, "visits", [visit("zz", "M1", datetime(2025, 3, 4, 9), minutes=50)])
     card = card_of(book, MARCH, settings)
     assert card.loc["M1", "visits"] == 5
-    assert card.loc["M1", "duration_compliance"] == pytest.approx(3 / 5)   # 50 min is too long for regular
+    assert card.loc["M1", "duration_compliance"] == pytest.approx(3 / 5)  # 50 min is too long for regular
     core = card_of(book, Filters(start=MARCH.start, end=MARCH.end, classes=("core",)), settings)
-    assert core.loc["M1", "visits"] == 3                                    # a, a, b
+    assert core.loc["M1", "visits"] == 3  # a, a, b
 
 
 def test_lost_customers_with_whole_months_and_a_cutoff_on_the_first(con, settings):
     insert(con, "managers", [{"manager_id": "M1"}])
     insert(con, "customers", [{"customer_id": c, "manager_id": "M1"} for c in ("p", "q", "r", "s")])
-    insert(con, "orders", [
-        {"customer_id": "p", "order_date": date(2025, 1, 15), "amount": 1.0},
-        {"customer_id": "p", "order_date": date(2025, 4, 10), "amount": 1.0},    # a whole month inside
-        {"customer_id": "q", "order_date": date(2025, 2, 28), "amount": 1.0},    # the day before the cutoff
-        {"customer_id": "r", "order_date": date(2025, 3, 1), "amount": 1.0},     # the cutoff day only
-        {"customer_id": "s", "order_date": date(2024, 12, 31), "amount": 1.0},
-        {"customer_id": "s", "order_date": date(2025, 5, 30), "amount": 1.0},    # the end day
-    ])
+    insert(
+        con,
+        "orders",
+        [
+            {"customer_id": "p", "order_date": date(2025, 1, 15), "amount": 1.0},
+            {"customer_id": "p", "order_date": date(2025, 4, 10), "amount": 1.0},  # a whole month inside
+            {"customer_id": "q", "order_date": date(2025, 2, 28), "amount": 1.0},  # the day before the cutoff
+            {"customer_id": "r", "order_date": date(2025, 3, 1), "amount": 1.0},  # the cutoff day only
+            {"customer_id": "s", "order_date": date(2024, 12, 31), "amount": 1.0},
+            {"customer_id": "s", "order_date": date(2025, 5, 30), "amount": 1.0},  # the end day
+        ],
+    )
     # end May 30 2025, 91 days: the cutoff is Mar 1 (April whole, May partly covered); only q is lost
     lost_days = {**settings, "warnings": {**settings.get("warnings", {}), "lost_after_days": 91}}
-    assert lost_per_manager(con, Filters(start=date(2025, 5, 1), end=date(2025, 5, 30)), lost_days) == {"M1": 1}
+    assert lost_per_manager(con, Filters(start=date(2025, 5, 1), end=date(2025, 5, 30)), lost_days) == {
+        "M1": 1
+    }
     # 1 day up to Mar 1: p, q and s ordered before and not on Mar 1; r never ordered before
     one_day = {**settings, "warnings": {**settings.get("warnings", {}), "lost_after_days": 1}}
     assert lost_per_manager(con, Filters(start=date(2025, 3, 1), end=date(2025, 3, 1)), one_day) == {"M1": 3}
@@ -442,6 +531,7 @@ def test_at_risk_and_lost_come_from_one_pass_of_the_warnings(book, settings):
     without = scorecard.scorecard(book, MARCH, settings, at_risk=False)
     assert without["at_risk_customers"].isna().all() and full["at_risk_customers"].sum() >= 1
     # Without the warnings the lost customers are counted on their own: the same figures.
-    pd.testing.assert_frame_equal(full.drop(columns=["at_risk_customers"]),
-                                  without.drop(columns=["at_risk_customers"]))
+    pd.testing.assert_frame_equal(
+        full.drop(columns=["at_risk_customers"]), without.drop(columns=["at_risk_customers"])
+    )
     assert full.set_index("manager_id").loc["M1", "lost_customers"] == 2

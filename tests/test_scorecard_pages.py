@@ -21,14 +21,14 @@ def test_scorecards_on_demo_data(demo_db_path, settings_file, lang):
     score, rank = ("综合得分", "排名") if lang == "zh" else ("Score", "Rank")
     assert len(main) >= 8 and main[rank].tolist() == list(range(1, len(main) + 1))
     assert main[score].between(0, 100).all()
-    assert len(at.get("plotly_chart")) == 3          # comparison, status bar, trend
+    assert len(at.get("plotly_chart")) == 3  # comparison, status bar, trend
     managers = at.selectbox(key="scorecard-manager")
     manager_id = "客户经理编码" if lang == "zh" else "Manager ID"
     assert main.columns[0] == rank
     managers.set_value(main[manager_id].iloc[0]).run()
     assert not at.exception
     assert len(at.metric) == 3 and at.metric[2].value == f"1 / {len(main)}"
-    assert len(at.get("plotly_chart")) == 5          # + weekdays, visit lengths
+    assert len(at.get("plotly_chart")) == 5  # + weekdays, visit lengths
     overdue = at.dataframe[-1].value
     assert len(overdue) > 0
 
@@ -38,7 +38,7 @@ def test_visits_on_demo_data(demo_db_path, settings_file, lang):
     at = app_test(VISITS, demo_db_path, lang)
     assert not at.exception
     assert at.title[0].value == TITLES[VISITS][lang]
-    assert len(at.get("plotly_chart")) == 3          # compliance, calendar, methods
+    assert len(at.get("plotly_chart")) == 3  # compliance, calendar, methods
     compliance = at.dataframe[0].value
     assert len(compliance) > 0
 
@@ -53,10 +53,13 @@ def test_pages_on_empty_database(empty_db_path, settings_file, page, lang):
     assert not at.get("plotly_chart")
 
 
-@pytest.mark.parametrize("lang, rejected, saved", [
-    ("zh", "考评权重合计须为 100，当前为 110。", "服务标准已保存"),
-    ("en", "Scorecard weights must add up to 100; they add up to 110.", "Service standards saved"),
-])
+@pytest.mark.parametrize(
+    "lang, rejected, saved",
+    [
+        ("zh", "考评权重合计须为 100，当前为 110。", "服务标准已保存"),
+        ("en", "Scorecard weights must add up to 100; they add up to 110.", "Service standards saved"),
+    ],
+)
 def test_settings_editor(empty_db_path, settings_file, lang, rejected, saved):
     at = app_test(SETTINGS, empty_db_path, lang)
     assert not at.exception

@@ -20,8 +20,12 @@ def keys(problems):
 def test_preset_is_valid_and_matches_the_domain_table(preset):
     assert standards.validate(preset) == []
     core = preset["classes"]["core"]
-    assert (core["interval_days"], core["min_minutes"], core["max_minutes"], core["appointment_lead_days"]) \
-        == (14, 15, 20, 1)
+    assert (
+        core["interval_days"],
+        core["min_minutes"],
+        core["max_minutes"],
+        core["appointment_lead_days"],
+    ) == (14, 15, 20, 1)
     assert preset["classes"]["regular"]["interval_days"] == 60
     assert preset["classes"]["regular"]["appointment_lead_days"] == -1
     assert preset["workload"]["field_days_per_week"] == 3
@@ -30,26 +34,29 @@ def test_preset_is_valid_and_matches_the_domain_table(preset):
     assert sum(preset["scorecard"]["weights"].values()) == 100
 
 
-@pytest.mark.parametrize("path, value, problem", [
-    (("classes", "core", "interval_days"), 0, "interval"),
-    (("classes", "core", "interval_days"), 1.5, "whole_number"),
-    (("classes", "core", "min_minutes"), 21, "minutes_order"),
-    (("classes", "assist", "max_minutes"), 0, "minutes_positive"),
-    (("classes", "potential", "appointment_lead_days"), -2, "lead"),
-    (("classes", "potential", "share_min"), 0.5, "share_order"),
-    (("classes", "potential", "share_max"), 1.2, "share_range"),
-    (("classes", "regular", "share_min"), None, "missing"),
-    (("classes", "regular", "share_min"), float("nan"), "missing"),
-    (("workload", "field_days_per_week"), 0, "field_days"),
-    (("workload", "field_days_per_week"), 8, "field_days"),
-    (("workload", "customers_per_field_day"), -1, "per_field_day"),
-    (("workload", "coverage_window_months"), 0, "coverage_months"),
-    (("workload", "suggested_weekdays"), [0, 7], "weekdays"),
-    (("scorecard", "weights", "coverage"), -5, "weight_negative"),
-    (("scorecard", "weights", "coverage"), 25, "weight_sum"),
-    (("scorecard", "status", "at_risk"), 85, "status_bands"),
-    (("scorecard", "status", "on_track"), 101, "status_bands"),
-])
+@pytest.mark.parametrize(
+    "path, value, problem",
+    [
+        (("classes", "core", "interval_days"), 0, "interval"),
+        (("classes", "core", "interval_days"), 1.5, "whole_number"),
+        (("classes", "core", "min_minutes"), 21, "minutes_order"),
+        (("classes", "assist", "max_minutes"), 0, "minutes_positive"),
+        (("classes", "potential", "appointment_lead_days"), -2, "lead"),
+        (("classes", "potential", "share_min"), 0.5, "share_order"),
+        (("classes", "potential", "share_max"), 1.2, "share_range"),
+        (("classes", "regular", "share_min"), None, "missing"),
+        (("classes", "regular", "share_min"), float("nan"), "missing"),
+        (("workload", "field_days_per_week"), 0, "field_days"),
+        (("workload", "field_days_per_week"), 8, "field_days"),
+        (("workload", "customers_per_field_day"), -1, "per_field_day"),
+        (("workload", "coverage_window_months"), 0, "coverage_months"),
+        (("workload", "suggested_weekdays"), [0, 7], "weekdays"),
+        (("scorecard", "weights", "coverage"), -5, "weight_negative"),
+        (("scorecard", "weights", "coverage"), 25, "weight_sum"),
+        (("scorecard", "status", "at_risk"), 85, "status_bands"),
+        (("scorecard", "status", "on_track"), 101, "status_bands"),
+    ],
+)
 def test_each_rule_refuses_a_bad_value(preset, path, value, problem):
     edited = copy.deepcopy(preset)
     target = edited
@@ -95,7 +102,7 @@ def test_invalid_edit_saves_nothing(preset, settings_file):
 
 
 def test_save_then_reset_keeps_other_settings(preset, settings_file):
-    settings_file.write_text('[warnings]\nlost_after_days = 60\n', encoding="utf-8")
+    settings_file.write_text("[warnings]\nlost_after_days = 60\n", encoding="utf-8")
     edited = copy.deepcopy(preset)
     edited["classes"]["core"]["interval_days"] = 7
     edited["scorecard"]["weights"]["coverage"] = 30

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from analytics import config, visits
-from tests.test_scorecard import MARCH, book  # noqa: F401  (fixture)
+from tests.test_scorecard import MARCH, book
 
 __all__ = ["book"]
 
@@ -18,28 +18,28 @@ def settings():
     return copy.deepcopy(config.defaults())
 
 
-def test_compliance_by_team_and_class(book, settings):  # noqa: F811
+def test_compliance_by_team_and_class(book, settings):
     frame = visits.compliance_by_class(book, MARCH, settings).set_index(["team", "customer_class"])
     core = frame.loc[("East", "core")]
-    assert core["customers"] == 2 and core["compliant_customers"] == 1     # a yes, b no
+    assert core["customers"] == 2 and core["compliant_customers"] == 1  # a yes, b no
     assert core["visits"] == 3 and core["duration_compliance"] == pytest.approx(2 / 3)
     assert core["appointment_compliance"] == pytest.approx(1 / 3)
     regular = frame.loc[("East", "regular")]
     # c (Feb 9, counts), e (Jan 20, does not), f (no class -> regular, Mar 10)
     assert regular["customers"] == 3 and regular["frequency_compliance"] == pytest.approx(2 / 3)
-    assert regular["visits"] == 2 and regular["duration_compliance"] == 1.0   # d (closed) 10 min, f 12 min
-    assert pd.isna(regular["appointment_compliance"])                          # regular needs none
+    assert regular["visits"] == 2 and regular["duration_compliance"] == 1.0  # d (closed) 10 min, f 12 min
+    assert pd.isna(regular["appointment_compliance"])  # regular needs none
     west = frame.loc[("West", "potential")]
     assert west["customers"] == 1 and west["frequency_compliance"] == 0 and west["visits"] == 0
 
 
-def test_class_filter(book, settings):  # noqa: F811
+def test_class_filter(book, settings):
     only_core = MARCH.__class__(start=MARCH.start, end=MARCH.end, classes=("core",))
     frame = visits.compliance_by_class(book, only_core, settings)
     assert frame["customer_class"].tolist() == ["core"]
 
 
-def test_visits_per_day(book):  # noqa: F811
+def test_visits_per_day(book):
     days = visits.visits_per_day(book, MARCH).set_index("date")
     assert len(days) == 31
     assert days.loc[pd.Timestamp("2025-03-03"), "visits"] == 2
@@ -47,7 +47,7 @@ def test_visits_per_day(book):  # noqa: F811
     assert days["visits"].sum() == 5
 
 
-def test_method_mix(book):  # noqa: F811
+def test_method_mix(book):
     mix = visits.method_mix(book, MARCH)
     m1 = mix[mix["manager_id"] == "M1"].set_index("method")
     assert m1["visits"].to_dict() == {"online": 1, "onsite": 3}
@@ -55,7 +55,7 @@ def test_method_mix(book):  # noqa: F811
     assert mix[mix["manager_id"] == "M2"]["visits"].tolist() == [1]
 
 
-def test_never_visited_in_the_coverage_window(book, settings):  # noqa: F811
+def test_never_visited_in_the_coverage_window(book, settings):
     frame = visits.never_visited(book, MARCH, settings)
     # window Feb 1 - Mar 31: g never seen (first), e last seen Jan 20; d is closed
     assert frame["customer_id"].tolist() == ["g", "e"]
@@ -69,18 +69,25 @@ def test_coverage_window_months(settings):
     assert visits.coverage_window(date(2025, 1, 31), settings) == (date(2024, 11, 1), date(2025, 2, 1))
 
 
-def test_empty_period(book, settings):  # noqa: F811
+def test_empty_period(book, settings):
     empty = MARCH.with_period(date(2030, 1, 1), date(2030, 1, 31))
     assert visits.visits_per_day(book, empty)["visits"].sum() == 0
     assert visits.method_mix(book, empty).empty
 
 
-def test_month_split_and_order_amounts(book):  # noqa: F811
+def test_month_split_and_order_amounts(book):
     assert visits.month_split(date(2025, 1, 5), date(2025, 3, 19)) == (
-        [date(2025, 2, 1)], [(date(2025, 1, 5), date(2025, 1, 31)), (date(2025, 3, 1), date(2025, 3, 19))])
-    assert visits.month_split(date(2025, 1, 1), date(2025, 2, 28)) == ([date(2025, 1, 1), date(2025, 2, 1)], [])
+        [date(2025, 2, 1)],
+        [(date(2025, 1, 5), date(2025, 1, 31)), (date(2025, 3, 1), date(2025, 3, 19))],
+    )
+    assert visits.month_split(date(2025, 1, 1), date(2025, 2, 28)) == (
+        [date(2025, 1, 1), date(2025, 2, 1)],
+        [],
+    )
     sql, params = visits.order_amounts_sql(date(2025, 1, 5), date(2025, 3, 19))
-    sums = book.execute(f"SELECT customer_id, sum(amount) FROM ({sql}) GROUP BY 1 ORDER BY 1", params).fetchall()
-    assert sums == [("a", 110.0), ("b", 40.0), ("e", 200.0)]   # a's Mar 20 is after the end
+    sums = book.execute(
+        f"SELECT customer_id, sum(amount) FROM ({sql}) GROUP BY 1 ORDER BY 1", params
+    ).fetchall()
+    assert sums == [("a", 110.0), ("b", 40.0), ("e", 200.0)]  # a's Mar 20 is after the end
     sql, params = visits.order_amounts_sql(None, date(2025, 3, 19))
     assert book.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0] == 0

@@ -68,7 +68,7 @@ def test_page_on_the_demo_database(demo_db_path, lang):
 def test_rule_filter_keeps_only_that_rule(demo_db_path):
     at = app_test(PAGE, demo_db_path, "en")
     everything = len(warning_list(at))
-    at.multiselect(key="warnings-rules").set_value(["Cadence broken"]).run()   # labels, as shown
+    at.multiselect(key="warnings-rules").set_value(["Cadence broken"]).run()  # labels, as shown
     assert not at.exception
     table = warning_list(at)
     assert 0 < len(table) < everything
@@ -85,14 +85,21 @@ def test_followup_is_recorded_and_shown(demo_copy, lang):
     # By position: AppTest formats option labels outside the session, in the default language.
     at.selectbox(key="warnings-fu-status").select_index(warnings.STATUSES.index("contacted"))
     at.text_area(key="warnings-fu-note").input("电话联系，店主下周补货")
-    at.button[[b.label for b in at.button].index({"zh": "保存跟进", "en": "Save follow-up"}[lang])].click().run()
+    at.button[
+        [b.label for b in at.button].index({"zh": "保存跟进", "en": "Save follow-up"}[lang])
+    ].click().run()
     assert not at.exception
     stored = db.query(db.connect(demo_copy), "SELECT customer_id, status, note FROM warning_followups")
-    assert stored.to_dict("records") == [{"customer_id": customer_id, "status": "contacted",
-                                          "note": "电话联系，店主下周补货"}]
+    assert stored.to_dict("records") == [
+        {"customer_id": customer_id, "status": "contacted", "note": "电话联系，店主下周补货"}
+    ]
     followed_up = {"zh": "跟进时间", "en": "Followed up"}[lang]
     history = next(frame.value for frame in at.dataframe if followed_up in frame.value.columns)
-    assert len(history) == 1 and history.iloc[0][{"zh": "跟进状态", "en": "Follow-up"}[lang]] == {"zh": "已联系", "en": "Contacted"}[lang]
+    assert (
+        len(history) == 1
+        and history.iloc[0][{"zh": "跟进状态", "en": "Follow-up"}[lang]]
+        == {"zh": "已联系", "en": "Contacted"}[lang]
+    )
     row = warning_list(at).set_index({"zh": "客户编码", "en": "Customer ID"}[lang]).loc[customer_id]
     assert row[{"zh": "跟进状态", "en": "Follow-up"}[lang]] == {"zh": "已联系", "en": "Contacted"}[lang]
     if lang == "en":

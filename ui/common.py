@@ -124,15 +124,27 @@ def cached(fn: Callable, *args, **kwargs):
 
     Arguments must be hashable values (Filters, dates, strings, tuples)."""
     versions = (data_version(), db.data_version(connection(), db.FOLLOWUP_VERSION))
-    return _cached_call(f"{fn.__module__}.{fn.__name__}", db_path(), versions,
-                        config.settings_key(settings()), args, tuple(sorted(kwargs.items())))
+    return _cached_call(
+        f"{fn.__module__}.{fn.__name__}",
+        db_path(),
+        versions,
+        config.settings_key(settings()),
+        args,
+        tuple(sorted(kwargs.items())),
+    )
 
 
 def cached_on_data(fn: Callable, *args, **kwargs):
     """Like cached(), for figures that do not read follow-ups (e.g. the risk model):
     a supervisor's follow-up note does not recompute them."""
-    return _cached_call(f"{fn.__module__}.{fn.__name__}", db_path(), (data_version(),),
-                        config.settings_key(settings()), args, tuple(sorted(kwargs.items())))
+    return _cached_call(
+        f"{fn.__module__}.{fn.__name__}",
+        db_path(),
+        (data_version(),),
+        config.settings_key(settings()),
+        args,
+        tuple(sorted(kwargs.items())),
+    )
 
 
 def clear_caches() -> None:
@@ -151,9 +163,15 @@ def filters_note(filters: Filters) -> list[str]:
     """The filters on screen, as lines for an export."""
     lines = []
     if filters.start and filters.end:
-        lines.append(f"{tr('common.period')}: {tr('common.period_shown', start=filters.start, end=filters.end)}")
-    for key, values in (("team", filters.teams), ("manager", filters.managers),
-                        ("region", filters.regions), ("customer_class", filters.classes)):
+        lines.append(
+            f"{tr('common.period')}: {tr('common.period_shown', start=filters.start, end=filters.end)}"
+        )
+    for key, values in (
+        ("team", filters.teams),
+        ("manager", filters.managers),
+        ("region", filters.regions),
+        ("customer_class", filters.classes),
+    ):
         if values:
             lines.append(f"{tr('common.' + key)}: {', '.join(values)}")
     return lines
@@ -168,8 +186,12 @@ def export_control(df: pd.DataFrame, name: str, key: str, filters: Filters | Non
     stamp = date.today().isoformat()
     left, right, info = st.columns([1, 1, 3])
     left.download_button(
-        tr("common.export_csv"), data=to_csv_bytes(df), file_name=f"{name}-{stamp}.csv",
-        mime="text/csv", key=f"{key}-csv", icon=":material/download:",
+        tr("common.export_csv"),
+        data=to_csv_bytes(df),
+        file_name=f"{name}-{stamp}.csv",
+        mime="text/csv",
+        key=f"{key}-csv",
+        icon=":material/download:",
     )
     try:
         xlsx = to_xlsx_bytes(df, sheet_name=name, notes=notes)
@@ -177,28 +199,48 @@ def export_control(df: pd.DataFrame, name: str, key: str, filters: Filters | Non
         xlsx = None
     if xlsx is not None:
         right.download_button(
-            tr("common.export_xlsx"), data=xlsx, file_name=f"{name}-{stamp}.xlsx",
+            tr("common.export_xlsx"),
+            data=xlsx,
+            file_name=f"{name}-{stamp}.xlsx",
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            key=f"{key}-xlsx", icon=":material/table_view:",
+            key=f"{key}-xlsx",
+            icon=":material/table_view:",
         )
     info.caption(tr("common.export_rows", rows=len(df)))
 
 
-def show_table(df: pd.DataFrame, name: str, key: str, filters: Filters | None = None,
-               column_config: dict | None = None, height: int | str = "auto",
-               selectable: bool = False):
+def show_table(
+    df: pd.DataFrame,
+    name: str,
+    key: str,
+    filters: Filters | None = None,
+    column_config: dict | None = None,
+    height: int | str = "auto",
+    selectable: bool = False,
+):
     """A sortable table with a search box and the export control under it.
 
     Returns the selection event when `selectable` (single row), else None."""
-    query = st.text_input(tr("common.table_filter"), key=f"{key}-search", label_visibility="collapsed",
-                          placeholder=tr("common.table_filter"))
+    query = st.text_input(
+        tr("common.table_filter"),
+        key=f"{key}-search",
+        label_visibility="collapsed",
+        placeholder=tr("common.table_filter"),
+    )
     shown = df
     if query:
         text = df.astype(str).apply(lambda col: col.str.contains(query, case=False, regex=False))
         shown = df[text.any(axis=1)]
     options = {"on_select": "rerun", "selection_mode": "single-row"} if selectable else {}
-    event = st.dataframe(shown, hide_index=True, width="stretch", column_config=column_config,
-                         height=height, key=f"{key}-table", **options)
+    event = st.dataframe(
+        shown,
+        hide_index=True,
+        width="stretch",
+        column_config=column_config,
+        height=height,
+        key=f"{key}-table",
+        **options,
+    )
     export_control(shown, name, key, filters)
     if selectable:
         selected = event.selection.rows if event is not None else []

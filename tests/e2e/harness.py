@@ -28,8 +28,14 @@ from analytics.i18n import catalog, t
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 BROWSER_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
 ]
 VIEWPORT = {"width": 1440, "height": 900}
 
@@ -82,7 +88,9 @@ def declared_pages() -> list[PageInfo]:
     """Every page dashboard.py lists (its SECTIONS table), whether the file exists yet or not."""
     tree = ast.parse((ROOT / "dashboard.py").read_text(encoding="utf-8"))
     for node in tree.body:
-        if isinstance(node, ast.Assign) and any(getattr(tgt, "id", None) == "SECTIONS" for tgt in node.targets):
+        if isinstance(node, ast.Assign) and any(
+            getattr(tgt, "id", None) == "SECTIONS" for tgt in node.targets
+        ):
             sections = ast.literal_eval(node.value)
             return [PageInfo(path, title) for entries in sections.values() for path, title, _ in entries]
     raise LookupError("dashboard.py has no SECTIONS table")
@@ -138,13 +146,16 @@ def demo_facts(db_path: Path) -> DemoFacts:
     try:
         span = db.data_range(con)
         month = latest_full_month(span[1])
-        ids = [row[0] for row in db.rows(
-            con,
-            """SELECT DISTINCT c.customer_id FROM customers c JOIN orders o USING (customer_id)
+        ids = [
+            row[0]
+            for row in db.rows(
+                con,
+                """SELECT DISTINCT c.customer_id FROM customers c JOIN orders o USING (customer_id)
                WHERE coalesce(c.status, 'active') <> 'closed' AND o.order_date BETWEEN ? AND ?
                ORDER BY c.customer_id LIMIT 3""",
-            [month[0], month[1]],
-        )]
+                [month[0], month[1]],
+            )
+        ]
     finally:
         con.close()
     return DemoFacts(tuple(ids), month)
@@ -186,12 +197,27 @@ def start_server(db_path: Path, folder: Path) -> Server:
         "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
     }
     log_path = folder / "server.log"
-    command = [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
-               "--server.headless", "true", "--server.address", "127.0.0.1",
-               "--server.fileWatcherType", "none", "--server.runOnSave", "false"]
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "dashboard.py",
+        "--server.port",
+        str(port),
+        "--server.headless",
+        "true",
+        "--server.address",
+        "127.0.0.1",
+        "--server.fileWatcherType",
+        "none",
+        "--server.runOnSave",
+        "false",
+    ]
     with log_path.open("wb") as log:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                   start_new_session=True)
+        process = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
     server = Server(process, port, log_path)
     try:
         wait_healthy(server)
@@ -239,7 +265,9 @@ def wait_idle(page, timeout: float = LOAD_TIMEOUT_MS) -> None:
             const busy = document.querySelector('[data-stale="true"], [data-testid="stSkeleton"]');
             return !running && !busy;
         }""",
-        arg=STATUS, timeout=timeout, polling=200,
+        arg=STATUS,
+        timeout=timeout,
+        polling=200,
     )
 
 
@@ -271,7 +299,8 @@ def wait_charts_drawn(page) -> None:
     page.wait_for_function(
         """() => [...document.querySelectorAll('.js-plotly-plot')]
                 .every(chart => chart.querySelector('.main-svg'))""",
-        timeout=LOAD_TIMEOUT_MS, polling=200,
+        timeout=LOAD_TIMEOUT_MS,
+        polling=200,
     )
     # Plotly redraws in an animation frame after the resize; let two frames pass.
     page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")

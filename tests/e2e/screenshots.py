@@ -33,7 +33,9 @@ def shoot(browser, server: harness.Server, page_info: harness.PageInfo, lang: st
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tests.e2e.screenshots", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m tests.e2e.screenshots", description=__doc__.split("\n")[0]
+    )
     parser.add_argument("--out", type=Path, default=harness.ROOT / "docs" / "screenshots")
     parser.add_argument("--pages", nargs="*", help="page names (file names without .py); default: all")
     args = parser.parse_args(argv)

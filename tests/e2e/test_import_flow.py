@@ -51,14 +51,24 @@ def test_gbk_orders_import_changes_overview_and_undo_restores_it(tab, dashboard,
 
     harness.open_page(tab, PAGES["import_data"].url(dashboard.base_url, LANG))
     tab.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
-        files=[{"name": FILE_NAME, "mimeType": "text/csv", "buffer": orders_export(demo_facts)}])
+        files=[{"name": FILE_NAME, "mimeType": "text/csv", "buffer": orders_export(demo_facts)}]
+    )
     expect(tab.get_by_text(t("importer.check_ok", LANG, rows=3))).to_be_visible()
     expect(tab.get_by_text(re.compile(r"编码：(GBK|GB18030|gb18030|gbk)"))).to_be_visible()
     expect(tab.locator(harness.EXCEPTION)).to_have_count(0)
 
     tab.get_by_role("button", name=t("importer.import_button", LANG)).click()
-    summary = t("importer.summary", LANG, file=FILE_NAME, table=t("importer.table_orders", LANG),
-                added=3, updated=0, unchanged=0, rejected=0, created=0)
+    summary = t(
+        "importer.summary",
+        LANG,
+        file=FILE_NAME,
+        table=t("importer.table_orders", LANG),
+        added=3,
+        updated=0,
+        unchanged=0,
+        rejected=0,
+        created=0,
+    )
     expect(tab.get_by_text(summary)).to_be_visible()
     harness.wait_idle(tab)
 

@@ -29,9 +29,18 @@ UNFILTERED = {"import_data", "settings"}
 NO_EXPORT = {"import_data", "settings"}
 
 # The Overview's top-customers table, as exported: its header in each language.
-OVERVIEW_EXPORT_HEADER = ["overview.col_rank", "common.customer_id", "common.customer_name", "common.manager_id",
-                          "common.manager_name", "common.customer_class", "overview.axis_sales",
-                          "overview.col_share", "overview.col_orders", "overview.col_last_order"]
+OVERVIEW_EXPORT_HEADER = [
+    "overview.col_rank",
+    "common.customer_id",
+    "common.customer_name",
+    "common.manager_id",
+    "common.manager_name",
+    "common.customer_class",
+    "overview.axis_sales",
+    "overview.col_share",
+    "overview.col_orders",
+    "overview.col_last_order",
+]
 
 
 def page_params():
@@ -130,8 +139,11 @@ def choose_period(tab, lang: str, period: str) -> None:
 
 
 def choose_first_manager(tab, lang: str) -> None:
-    box = tab.locator(harness.SIDEBAR).locator('[data-testid="stMultiSelect"]').filter(
-        has_text=t("common.manager", lang))
+    box = (
+        tab.locator(harness.SIDEBAR)
+        .locator('[data-testid="stMultiSelect"]')
+        .filter(has_text=t("common.manager", lang))
+    )
     box.get_by_role("combobox").click()
     tab.keyboard.press("ArrowDown")  # the click may only focus the box when the sidebar has scrolled
     # Options read "name (ID)"; the list also offers "select all".
@@ -150,8 +162,9 @@ def check_filter_change(tab, page: harness.PageInfo, lang: str) -> None:
         choose_period(tab, lang, "last_3_months")
         in_url = r"[?&]period=last_3_months\b"
 
-    tab.wait_for_function(f"(before) => ({FIGURES})() !== before", arg=before,
-                          timeout=harness.LOAD_TIMEOUT_MS, polling=200)
+    tab.wait_for_function(
+        f"(before) => ({FIGURES})() !== before", arg=before, timeout=harness.LOAD_TIMEOUT_MS, polling=200
+    )
     harness.wait_idle(tab)
     assert_no_exception(tab)
     expect(tab).to_have_url(re.compile(in_url))

@@ -1,0 +1,77 @@
+"""The domain's fixed vocabularies, written once (domain guide §2-§4)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class CustomerClass(StrEnum):
+    """Service class of a customer (domain guide §3), in the order pages list them."""
+
+    CORE = "core"
+    POTENTIAL = "potential"
+    REGULAR = "regular"
+    ASSIST = "assist"
+
+
+CLASSES: tuple[str, ...] = tuple(c.value for c in CustomerClass)
+
+
+class AbcClass(StrEnum):
+    """80/20 class of a customer in a period; NONE = bought nothing in it."""
+
+    A = "A"
+    B = "B"
+    C = "C"
+    NONE = "none"
+
+
+ABC_CLASSES: tuple[str, ...] = tuple(c.value for c in AbcClass)
+
+
+class ScoreItem(StrEnum):
+    """The items of a manager's scorecard that carry a weight in the composite score."""
+
+    COVERAGE = "coverage"
+    FREQUENCY_COMPLIANCE = "frequency_compliance"
+    DURATION_COMPLIANCE = "duration_compliance"
+    FIELD_DAYS = "field_days"
+    VISITS_PER_FIELD_DAY = "visits_per_field_day"
+    SALES_GROWTH = "sales_growth"
+    TARGET_ATTAINMENT = "target_attainment"
+    RETENTION = "retention"
+
+
+SCORE_ITEMS: tuple[str, ...] = tuple(i.value for i in ScoreItem)
+
+
+class VisitMethod(StrEnum):
+    ONSITE = "onsite"
+    ONLINE = "online"
+    PHONE = "phone"
+
+
+class WarningRule(StrEnum):
+    """Loss-warning rules (domain guide §4)."""
+
+    CADENCE = "cadence"
+    DECLINE_YOY = "decline_yoy"
+    DECLINE_PREV = "decline_prev"
+    LOW_VALUE = "low_value"
+    VISIT_OVERDUE = "visit_overdue"
+    TIER_DROP = "tier_drop"
+    CLASS_MISMATCH = "class_mismatch"
+
+
+RULES: tuple[str, ...] = tuple(r.value for r in WarningRule)
+
+
+class FollowupStatus(StrEnum):
+    ACKNOWLEDGED = "acknowledged"
+    CONTACTED = "contacted"
+    RECOVERED = "recovered"
+    LOST = "lost"
+
+
+FOLLOWUP_STATUSES: tuple[str, ...] = tuple(s.value for s in FollowupStatus)
+CLOSING_STATUSES: tuple[str, ...] = (FollowupStatus.RECOVERED.value, FollowupStatus.LOST.value)

@@ -1,0 +1,168 @@
+"""The metrics' SQL: one file per metric under ``analytics/sql/<area>/``, loaded and run here.
+
+A file is DuckDB SQL whose values are named parameters (``$as_of``, ``$start``). It is also a
+Jinja template, used for structure only: shared definitions are macros imported from
+``shared/`` (``{% import "shared/scope.sql" as scope %}``) and parts that exist only for some
+calls are ``{% if … %}`` blocks (a join left out when no filter asks for it). Values never go
+through Jinja, so no text a user typed ever becomes SQL.
+
+Callers pass every value they have; only the parameters the rendered text names are bound
+(DuckDB rejects unused ones). ``filters=`` adds the Filters to the template and binds its
+lists ($managers, $teams, $regions, $classes) and period ($start, $end).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import jinja2
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parent
+
+_ENV = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(ROOT),
+    undefined=jinja2.StrictUndefined,
+    autoescape=False,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    keep_trailing_newline=False,
+)
+
+# What may hide a "$name" that is not a parameter: string literals, quoted names, comments.
+_NOT_CODE = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|--[^\n]*|/\*.*?\*/", re.S)
+_PARAMETER = re.compile(r"(?<![\w$])\$([A-Za-z_]\w*)")
+
+
+def names() -> list[str]:
+    """Every SQL file, as the name ``load`` takes (``"warnings/rules"``), shared ones included."""
+    return sorted(str(p.relative_to(ROOT).with_suffix("")) for p in ROOT.rglob("*.sql"))
+
+
+def render(name: str, **context: Any) -> str:
+    """The text of ``<name>.sql`` with its template parts resolved for ``context``."""
+    key = _context_key(context)
+    if key is not None:
+        return _render_cached(name, key)
+    return _ENV.get_template(f"{name}.sql").render(**context)
+
+
+@lru_cache(maxsize=1024)
+def _render_cached(name: str, key: tuple) -> str:
+    return _ENV.get_template(f"{name}.sql").render(**dict(key))
+
+
+def _context_key(context: dict[str, Any]) -> tuple | None:
+    """A hashable form of the template context, or None when some value is not hashable."""
+    try:
+        key = tuple(sorted(context.items()))
+        hash(key)
+    except TypeError:
+        return None
+    return key
+
+
+@lru_cache(maxsize=4096)
+def parameters(sql: str) -> tuple[str, ...]:
+    """The named parameters a SQL text uses, in order of first use."""
+    seen: dict[str, None] = {}
+    for match in _PARAMETER.finditer(_NOT_CODE.sub(" ", sql)):
+        seen.setdefault(match.group(1), None)
+    return tuple(seen)
+
+
+def bind(sql: str, values: Mapping[str, Any]) -> dict[str, Any]:
+    """The values the text uses; a parameter without a value is a programming error."""
+    wanted = parameters(sql)
+    missing = [name for name in wanted if name not in values]
+    if missing:
+        raise KeyError(f"SQL parameters without a value: {', '.join(missing)}")
+    return {name: values[name] for name in wanted}
+
+
+def filter_values(filters: Any) -> dict[str, Any]:
+    """The Filters' scope and period as parameter values."""
+    return {
+        "managers": list(filters.managers),
+        "teams": list(filters.teams),
+        "regions": list(filters.regions),
+        "classes": list(filters.classes),
+        "start": filters.start,
+        "end": filters.end,
+    }
+
+
+def prepare(
+    name: str, params: Mapping[str, Any] | None = None, filters: Any = None, **context: Any
+) -> tuple[str, dict[str, Any]]:
+    """The rendered text of ``name`` and the values it binds."""
+    values: dict[str, Any] = {}
+    if filters is not None:
+        context["filters"] = filters
+        values.update(filter_values(filters))
+    values.update(params or {})
+    sql = render(name, **context)
+    return sql, bind(sql, values)
+
+
+def query(
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    params: Mapping[str, Any] | None = None,
+    filters: Any = None,
+    **context: Any,
+) -> pd.DataFrame:
+    """Run the read query ``name`` on its own cursor; a DataFrame (see ``db.query``)."""
+    from analytics import db
+
+    sql, values = prepare(name, params, filters, **context)
+    return db.query(con, sql, values)
+
+
+def rows(
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    params: Mapping[str, Any] | None = None,
+    filters: Any = None,
+    **context: Any,
+) -> list[tuple]:
+    """Run the read query ``name``; its rows as tuples."""
+    from analytics import db
+
+    sql, values = prepare(name, params, filters, **context)
+    return db.rows(con, sql, values)
+
+
+def scalar(
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    params: Mapping[str, Any] | None = None,
+    filters: Any = None,
+    **context: Any,
+) -> Any:
+    """First column of the first row of ``name``, or None without rows."""
+    result = rows(con, name, params, filters, **context)
+    return result[0][0] if result else None
+
+
+def execute(
+    cur: duckdb.DuckDBPyConnection,
+    name: str,
+    params: Mapping[str, Any] | None = None,
+    filters: Any = None,
+    **context: Any,
+) -> duckdb.DuckDBPyConnection:
+    """Run the statement ``name`` on ``cur`` (inside ``db.transaction`` for writes)."""
+    sql, values = prepare(name, params, filters, **context)
+    return cur.execute(sql, values or None)
+
+
+def statements(name: str, **context: Any) -> Sequence[str]:
+    """The statements of a file that holds several, separated by ``;`` at line ends (DDL)."""
+    text = render(name, **context)
+    return [part.strip() for part in re.split(r";\s*\n", text) if part.strip()]
