@@ -105,7 +105,7 @@ def language_switch() -> None:
         st.rerun()
 
 
-def sidebar_filters(con) -> Filters:
+def sidebar_filters(con: duckdb.DuckDBPyConnection) -> Filters:
     """Period, team, manager, region and class, as one Filters value."""
     span = db.data_range(con)
     anchor = span[1] if span else date.today()
@@ -177,7 +177,7 @@ def sidebar_filters(con) -> Filters:
 # ------------------------------------------------------------------ first start
 
 
-def first_start(con) -> None:
+def first_start(con: duckdb.DuckDBPyConnection) -> None:
     """Empty database: load the demo data once, unless the supervisor cleared it before."""
     if db.is_empty(con) and db.get_meta(con, "demo_declined") is None:
         from analytics.generator import generate_demo
@@ -187,7 +187,7 @@ def first_start(con) -> None:
         clear_caches()
 
 
-def demo_notice(con) -> None:
+def demo_notice(con: duckdb.DuckDBPyConnection) -> None:
     if db.get_meta(con, "demo") != "1":
         return
     left, right = st.columns([5, 1])

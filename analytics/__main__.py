@@ -11,14 +11,7 @@ from analytics import commands
 from analytics.commands.common import db_parent, filter_parent
 
 # Areas whose commands still live in the library module (moving to analytics/commands/).
-LEGACY_MODULES = [
-    "analytics.generator",
-    "analytics.importer",
-    "analytics.pareto",
-    "analytics.warnings",
-    "analytics.retention",
-    "analytics.scorecard",
-]
+LEGACY_MODULES = []
 
 
 def command_modules() -> list[str]:

@@ -1,8 +1,12 @@
 """The store: one DuckDB file, its schema, migrations and small query helpers.
 
+The schema and its migrations are in ``analytics/sql/schema/`` (``v1.sql`` creates version 1,
+``v<n>.sql`` is the step up to version n); the store's own statements in ``analytics/sql/store/``.
+The order aggregates' upkeep is beside the store, in ``analytics.aggregates``.
+
 Rules every metric follows:
 - one process-wide connection (``connect``); each query runs on its own ``cursor()``;
-- values are always bound parameters (``?``), never formatted into SQL text;
+- values are always bound parameters, never formatted into SQL text;
 - every write happens inside ``transaction()`` and bumps the data version, which the
   dashboard uses as part of its cache key.
 """
@@ -11,176 +15,66 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import duckdb
-import pandas as pd
-import pyarrow as pa
+
+from analytics import sql as sql_files
+
+# The aggregate upkeep lives beside the store (analytics.aggregates); importable from here too.
+from analytics.aggregates import fill_customer_numbers as fill_customer_numbers
+from analytics.aggregates import number_customers as number_customers
+from analytics.aggregates import number_visits as number_visits
+from analytics.aggregates import refresh_aggregates as refresh_aggregates
+from analytics.aggregates import set_customer_numbers as set_customer_numbers
+from analytics.fetch import frame_of as frame_of
+from analytics.fetch import query as query
+from analytics.fetch import rows as rows
+from analytics.fetch import scalar as scalar
 
 DEFAULT_DB = Path(__file__).resolve().parent.parent / "data" / "dashboard.duckdb"
 SCHEMA_VERSION = 4
 
 DATA_TABLES = ("managers", "customers", "visits", "orders", "targets")
 
-# Version 1: the data contract's five tables, the import log and meta.
-_SCHEMA_V1 = [
-    """CREATE TABLE IF NOT EXISTS meta (
-        key VARCHAR PRIMARY KEY,
-        value VARCHAR
-    )""",
-    """CREATE TABLE IF NOT EXISTS managers (
-        manager_id VARCHAR PRIMARY KEY,
-        manager_name VARCHAR,
-        team VARCHAR,
-        region VARCHAR,
-        active BOOLEAN
-    )""",
-    """CREATE TABLE IF NOT EXISTS customers (
-        customer_id VARCHAR PRIMARY KEY,
-        customer_name VARCHAR,
-        manager_id VARCHAR,
-        region VARCHAR,
-        market_type VARCHAR,
-        retail_format VARCHAR,
-        tier INTEGER,
-        modern_terminal VARCHAR,
-        customer_class VARCHAR,
-        violation_date DATE,
-        low_income BOOLEAN,
-        disabled BOOLEAN,
-        open_date DATE,
-        status VARCHAR
-    )""",
-    """CREATE TABLE IF NOT EXISTS visits (
-        visit_id VARCHAR,
-        customer_id VARCHAR NOT NULL,
-        manager_id VARCHAR NOT NULL,
-        visit_date TIMESTAMP NOT NULL,
-        duration_min DOUBLE,
-        method VARCHAR,
-        appointment_date TIMESTAMP,
-        notes VARCHAR,
-        import_id INTEGER
-    )""",
-    """CREATE TABLE IF NOT EXISTS orders (
-        order_id VARCHAR,
-        customer_id VARCHAR NOT NULL,
-        order_date DATE NOT NULL,
-        product VARCHAR,
-        quantity DOUBLE,
-        amount DOUBLE NOT NULL,
-        import_id INTEGER
-    )""",
-    """CREATE TABLE IF NOT EXISTS targets (
-        manager_id VARCHAR NOT NULL,
-        month VARCHAR NOT NULL,
-        sales_target DOUBLE NOT NULL,
-        import_id INTEGER
-    )""",
-    """CREATE TABLE IF NOT EXISTS import_log (
-        import_id INTEGER PRIMARY KEY,
-        file_name VARCHAR,
-        sha256 VARCHAR,
-        table_name VARCHAR,
-        rows_added BIGINT,
-        rows_updated BIGINT,
-        rows_unchanged BIGINT,
-        rows_rejected BIGINT,
-        imported_at TIMESTAMP
-    )""",
-]
-
 
 def _migrate_1_to_2(cur: duckdb.DuckDBPyConnection) -> None:
     """Gross profit (orders.cost), undo of imports, warning follow-ups, demo flag,
     and the pre-aggregated order tables that keep metrics fast at province scale."""
-    cur.execute("ALTER TABLE orders ADD COLUMN IF NOT EXISTS cost DOUBLE")
-    cur.execute("ALTER TABLE import_log ADD COLUMN IF NOT EXISTS mode VARCHAR")
-    cur.execute("ALTER TABLE import_log ADD COLUMN IF NOT EXISTS undone_at TIMESTAMP")
-    cur.execute("ALTER TABLE import_log ADD COLUMN IF NOT EXISTS rows_created_customers BIGINT")
-    # Rows of customers/managers as they were before an import changed them, so the
-    # import can be undone. `row_json` holds the old row; NULL means the import created it.
-    cur.execute(
-        """CREATE TABLE IF NOT EXISTS import_undo (
-            import_id INTEGER NOT NULL,
-            table_name VARCHAR NOT NULL,
-            key VARCHAR NOT NULL,
-            row_json VARCHAR
-        )"""
-    )
-    cur.execute(
-        """CREATE TABLE IF NOT EXISTS warning_followups (
-            customer_id VARCHAR NOT NULL,
-            status VARCHAR NOT NULL,
-            note VARCHAR,
-            warned_on DATE,
-            updated_at TIMESTAMP NOT NULL
-        )"""
-    )
-    # One row per customer and order day / month: what most metrics read instead of
-    # the order lines. Rebuilt by refresh_aggregates() after every write to orders.
-    cur.execute(
-        """CREATE TABLE IF NOT EXISTS order_days (
-            customer_id VARCHAR,
-            order_date DATE,
-            amount DOUBLE,
-            quantity DOUBLE,
-            cost DOUBLE,
-            lines BIGINT
-        )"""
-    )
-    cur.execute(
-        """CREATE TABLE IF NOT EXISTS order_months (
-            customer_id VARCHAR,
-            month DATE,
-            amount DOUBLE,
-            quantity DOUBLE,
-            cost DOUBLE,
-            order_days BIGINT,
-            lines BIGINT
-        )"""
-    )
+    _run_all(cur, "schema/v2")
 
 
 def _migrate_2_to_3(cur: duckdb.DuckDBPyConnection) -> None:
     """order_months gains each customer-month's first and last order date, so the warnings read
     whole months instead of their days (first/last order dates, the value windows)."""
-    cur.execute("ALTER TABLE order_months ADD COLUMN IF NOT EXISTS first_day DATE")
-    cur.execute("ALTER TABLE order_months ADD COLUMN IF NOT EXISTS last_day DATE")
-    cur.execute(
-        """UPDATE order_months m SET first_day = d.first_day, last_day = d.last_day
-           FROM (SELECT customer_id, date_trunc('month', order_date)::DATE AS month,
-                        min(order_date) AS first_day, max(order_date) AS last_day
-                 FROM order_days GROUP BY customer_id, month) d
-           WHERE d.customer_id = m.customer_id AND d.month = m.month"""
-    )
+    _run_all(cur, "schema/v3")
 
 
 def _migrate_3_to_4(cur: duckdb.DuckDBPyConnection) -> None:
     """A small integer per customer (customer_keys; customer_no in order_days, order_months and
     visits): the per-customer passes group and join by it, which DuckDB does with a perfect hash
     table (no hashing or comparing of text) — several times faster than by customer_id."""
-    cur.execute(
-        """CREATE TABLE IF NOT EXISTS customer_keys (
-            customer_no INTEGER NOT NULL,
-            customer_id VARCHAR NOT NULL
-        )"""
-    )
-    cur.execute("ALTER TABLE order_days ADD COLUMN IF NOT EXISTS customer_no INTEGER")
-    cur.execute("ALTER TABLE order_months ADD COLUMN IF NOT EXISTS customer_no INTEGER")
-    cur.execute("ALTER TABLE visits ADD COLUMN IF NOT EXISTS customer_no INTEGER")
-    number_customers(cur, "SELECT customer_id FROM order_days")
+    _run_all(cur, "schema/v4")
+    number_customers(cur, "order_days")
     for table in ("order_days", "order_months"):
-        cur.execute(f"""UPDATE {table} SET customer_no = k.customer_no FROM customer_keys k
-                        WHERE k.customer_id = {table}.customer_id""")
+        set_customer_numbers(cur, table)
     number_visits(cur)
 
 
 MIGRATIONS = {1: _migrate_1_to_2, 2: _migrate_2_to_3, 3: _migrate_3_to_4}
+
+
+def schema_statements(version: int = 1) -> list[str]:
+    """The DDL statements of schema version 1 (``version=1``) or of the step up to ``version``."""
+    return list(sql_files.statements(f"schema/v{version}"))
+
+
+def _run_all(cur: duckdb.DuckDBPyConnection, name: str) -> None:
+    for statement in sql_files.statements(name):
+        cur.execute(statement)
 
 
 # --------------------------------------------------------------------------- paths
@@ -219,7 +113,7 @@ def _engine_config() -> dict[str, str]:
     """DuckDB settings from [database] in the settings (memory_limit)."""
     from analytics import config
 
-    limit = str(config.load_settings().get("database", {}).get("memory_limit", "")).strip()
+    limit = config.load_settings().database.memory_limit.strip()
     # Perfect hash tables for group keys spanning up to 2^20 values (DuckDB's default is 2^12):
     # a pass over the order aggregates grouped by customer_no at 300,000 customers is then
     # about 4x faster than through an ordinary hash table.
@@ -260,8 +154,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
     try:
         cur.execute("BEGIN TRANSACTION")
         if version == 0:
-            for ddl in _SCHEMA_V1:
-                cur.execute(ddl)
+            _run_all(cur, "schema/v1")
             version = 1
         while version < SCHEMA_VERSION:
             MIGRATIONS[version](cur)
@@ -277,71 +170,6 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
 
 
 # ------------------------------------------------------------------------- queries
-
-
-def query(
-    con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] | dict | None = None
-) -> pd.DataFrame:
-    """Run one read query on its own cursor and return the fully fetched result.
-
-    The rows travel through Arrow (several times faster than DuckDB's own conversion for text
-    columns: a 300,000-row result of the warnings saves most of a second) and get the dtypes
-    DuckDB's ``.df()`` gives (see ``frame_of``)."""
-    cur = con.cursor()
-    try:
-        table = cur.sql(sql, params=params or None).to_arrow_table()
-    finally:
-        cur.close()
-    return frame_of(table)
-
-
-_NULLABLE = {
-    pa.int8(): pd.Int8Dtype(),
-    pa.int16(): pd.Int16Dtype(),
-    pa.int32(): pd.Int32Dtype(),
-    pa.int64(): pd.Int64Dtype(),
-    pa.uint8(): pd.UInt8Dtype(),
-    pa.uint16(): pd.UInt16Dtype(),
-    pa.uint32(): pd.UInt32Dtype(),
-    pa.uint64(): pd.UInt64Dtype(),
-    pa.bool_(): pd.BooleanDtype(),
-}
-
-
-def frame_of(table: pa.Table) -> pd.DataFrame:
-    """An Arrow result as pandas with the dtypes of DuckDB's ``.df()``: integers and booleans
-    with NULLs nullable (Int64, boolean), without them numpy; DATE as datetime64[us];
-    DECIMAL and HUGEINT as float64."""
-    fields = [_pandas_field(field) for field in table.schema]
-    if any(f is not g for f, g in zip(fields, table.schema, strict=True)):
-        table = table.cast(pa.schema(fields))
-    frame = table.to_pandas()
-    for i, field in enumerate(table.schema):
-        if field.type in _NULLABLE and table.column(i).null_count:
-            frame.isetitem(i, table.column(i).to_pandas(types_mapper=_NULLABLE.get))
-    return frame
-
-
-def _pandas_field(field: pa.Field) -> pa.Field:
-    if pa.types.is_date(field.type):
-        return field.with_type(pa.timestamp("us"))
-    if pa.types.is_decimal(field.type):
-        return field.with_type(pa.float64())
-    return field
-
-
-def rows(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] | dict | None = None) -> list[tuple]:
-    cur = con.cursor()
-    try:
-        return cur.execute(sql, params or []).fetchall()
-    finally:
-        cur.close()
-
-
-def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] | dict | None = None) -> Any:
-    """First column of the first row, or None when the query returns no rows."""
-    result = rows(con, sql, params)
-    return result[0][0] if result else None
 
 
 DATA_VERSION = "data_version"
@@ -362,18 +190,11 @@ def transaction(
     try:
         cur.execute("BEGIN TRANSACTION")
         yield cur
-        cur.execute(
-            """INSERT OR REPLACE INTO meta
-               SELECT ?, CAST(COALESCE(
-                   (SELECT CAST(value AS BIGINT) FROM meta WHERE key = ?), 0) + 1 AS VARCHAR)""",
-            [version_key, version_key],
-        )
+        sql_files.execute(cur, "store/bump_version", {"key": version_key})
         cur.execute("COMMIT")
     except BaseException:
-        try:
+        with suppress(duckdb.Error):
             cur.execute("ROLLBACK")
-        except duckdb.Error:
-            pass
         raise
     finally:
         cur.close()
@@ -397,97 +218,15 @@ def set_meta(cur: duckdb.DuckDBPyConnection, key: str, value: str | None) -> Non
         cur.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
 
 
-# Customer-days are stored month by month (scans of a period skip the row groups of other months)
-# and by customer within a month: grouping them by customer then walks its hash table in order,
-# which at 300,000 customers is 10-30 % faster than date order (warnings, retention).
-DAYS_ORDER = "date_trunc('month', order_date), customer_id, order_date"
-DAYS_COLUMNS = "customer_id, order_date, amount, quantity, cost, lines, customer_no"
-MONTHS_COLUMNS = (
-    "customer_id, month, amount, quantity, cost, order_days, lines, first_day, last_day, customer_no"
-)
-# The day totals (customer_id, order_date, amount, quantity, cost, lines) of the order lines `o`
-# of {lines} that {where} selects.
-DAY_TOTALS = """SELECT customer_id, order_date, sum(amount) AS amount, sum(quantity) AS quantity,
-           sum(cost) AS cost, count(*) AS lines
-    FROM {lines} o WHERE {where} GROUP BY customer_id, order_date"""
-# order_days rebuilt from the order lines `o` of {lines} that {where} selects (whole customer-days;
-# every customer numbered first, see number_customers).
-DAYS_FROM_LINES = f"""INSERT INTO order_days ({DAYS_COLUMNS})
-    SELECT d.*, k.customer_no
-    FROM ({DAY_TOTALS}) d
-    JOIN customer_keys k USING (customer_id)
-    ORDER BY {DAYS_ORDER}"""
-# order_months rebuilt from the order days `d` that {where} selects (whole customer-months).
-MONTHS_FROM_DAYS = f"""INSERT INTO order_months ({MONTHS_COLUMNS})
-    SELECT customer_id, date_trunc('month', order_date)::DATE AS month,
-           sum(amount), sum(quantity), sum(cost), count(*), sum(lines), min(order_date), max(order_date),
-           any_value(customer_no)
-    FROM order_days d
-    WHERE {{where}}
-    GROUP BY customer_id, month
-    ORDER BY month, customer_id"""
-
-
-def number_customers(cur: duckdb.DuckDBPyConnection, ids_sql: str, params: Sequence[Any] = ()) -> None:
-    """Give every customer_id of `ids_sql` (a query with a customer_id column) that has no
-    customer_no yet the next free numbers, in customer_id order. Numbers are never reused or
-    changed, so aggregate rows keep pointing at their customer whatever is undone."""
-    cur.execute(
-        f"""INSERT INTO customer_keys (customer_no, customer_id)
-            SELECT (SELECT coalesce(max(customer_no), 0) FROM customer_keys)
-                   + CAST(row_number() OVER (ORDER BY customer_id) AS INTEGER), customer_id
-            FROM (SELECT DISTINCT customer_id FROM ({ids_sql}) i WHERE customer_id IS NOT NULL) n
-            WHERE customer_id NOT IN (SELECT customer_id FROM customer_keys)""",
-        list(params),
-    )
-
-
-def fill_customer_numbers(cur: duckdb.DuckDBPyConnection, table: str) -> None:
-    """Fill `table`.customer_no where it is missing, numbering the customers seen for the first
-    time (`table` has customer_id and customer_no columns)."""
-    number_customers(cur, f"SELECT customer_id FROM {table} WHERE customer_no IS NULL")
-    cur.execute(f"""UPDATE {table} SET customer_no = k.customer_no FROM customer_keys k
-                    WHERE {table}.customer_no IS NULL AND k.customer_id = {table}.customer_id""")
-
-
-def number_visits(cur: duckdb.DuckDBPyConnection) -> None:
-    """Fill visits.customer_no for the rows just written; call after every write to visits."""
-    fill_customer_numbers(cur, "visits")
-
-
-def refresh_aggregates(cur: duckdb.DuckDBPyConnection) -> None:
-    """Rebuild order_days and order_months from the order lines; call inside transaction().
-
-    Sorted by month, then customer (see DAYS_ORDER)."""
-    number_customers(cur, "SELECT customer_id FROM orders")
-    cur.execute("DELETE FROM order_days")
-    cur.execute(DAYS_FROM_LINES.format(lines="orders", where="TRUE"))
-    cur.execute("DELETE FROM order_months")
-    cur.execute(MONTHS_FROM_DAYS.format(where="TRUE"))
-
-
 def is_empty(con: duckdb.DuckDBPyConnection) -> bool:
     """True when no customer, order or visit is stored."""
-    return not scalar(
-        con,
-        """SELECT (SELECT count(*) FROM customers) + (SELECT count(*) FROM orders)
-                  + (SELECT count(*) FROM visits)""",
-    )
+    return not sql_files.scalar(con, "store/is_empty")
 
 
 def clear_data(con: duckdb.DuckDBPyConnection) -> None:
     """Delete every row of data (keeps schema, settings and nothing else)."""
     with transaction(con) as cur:
-        for table in (
-            *DATA_TABLES,
-            "import_log",
-            "import_undo",
-            "warning_followups",
-            "order_days",
-            "order_months",
-            "customer_keys",
-        ):
-            cur.execute(f"DELETE FROM {table}")  # table names are constants above
+        _run_all(cur, "store/clear_data")
         set_meta(cur, "demo", None)
 
 
@@ -506,12 +245,5 @@ def last_data_date(con: duckdb.DuckDBPyConnection) -> date | None:
 
 def data_range(con: duckdb.DuckDBPyConnection) -> tuple | None:
     """(first, last) order or visit date in the store, or None when empty."""
-    first, last = rows(
-        con,
-        """SELECT min(d), max(d) FROM (
-               SELECT min(order_date) AS d FROM order_days
-               UNION ALL SELECT max(order_date) FROM order_days
-               UNION ALL SELECT min(visit_date)::DATE FROM visits
-               UNION ALL SELECT max(visit_date)::DATE FROM visits)""",
-    )[0]
+    first, last = sql_files.rows(con, "store/data_range")[0]
     return None if first is None else (first, last)

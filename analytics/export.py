@@ -11,7 +11,7 @@ FORMULA_PREFIXES = ("=", "+", "-", "@")
 XLSX_MAX_ROWS = 1_048_576
 
 
-def neutralise(value):
+def neutralise(value: object) -> object:
     """Prefix a text cell that a spreadsheet would run as a formula with a quote.
 
     Only text is touched: the number -5 stays a number, the text "-5" or "=SUM(A1)"

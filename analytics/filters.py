@@ -6,6 +6,10 @@ import calendar
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
+import duckdb
+
+from analytics.domain import CLASSES
+
 PERIODS = ("this_month", "last_month", "last_3_months", "year_to_date", "last_12_months", "custom")
 
 
@@ -160,24 +164,15 @@ def _marks(values: tuple) -> str:
     return ", ".join("?" for _ in values)
 
 
-def filter_options(con) -> dict[str, list]:
+def filter_options(con: duckdb.DuckDBPyConnection) -> dict[str, list]:
     """Values offered in the sidebar: teams, managers (id, name, team), regions, classes."""
-    from analytics.db import query
+    from analytics import sql
 
-    managers = query(
-        con,
-        """SELECT manager_id, coalesce(manager_name, manager_id) AS manager_name, team, region
-           FROM managers ORDER BY team NULLS LAST, manager_id""",
-    )
-    regions = query(
-        con,
-        """SELECT DISTINCT region FROM (
-               SELECT region FROM customers UNION ALL SELECT region FROM managers)
-           WHERE region IS NOT NULL ORDER BY region""",
-    )
+    managers = sql.query(con, "filters/managers")
+    regions = sql.query(con, "filters/regions")
     return {
         "teams": sorted(managers["team"].dropna().unique().tolist()),
         "managers": managers.to_dict("records"),
         "regions": regions["region"].tolist(),
-        "classes": ["core", "potential", "regular", "assist"],
+        "classes": list(CLASSES),
     }

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -305,7 +306,7 @@ def clean_text(column: pa.Array) -> pa.Array:
     return text
 
 
-def _by_distinct(values: pa.Array, parse, out_type: pa.DataType) -> pa.Array:
+def _by_distinct(values: pa.Array, parse: Callable[[str], object], out_type: pa.DataType) -> pa.Array:
     """Run a Python parser once per distinct value and spread the results back."""
     encoded = pc.dictionary_encode(values)
     if isinstance(encoded, pa.ChunkedArray):
@@ -329,7 +330,13 @@ def _whole_column_cast(text: pa.Array, out_type: pa.DataType) -> pa.Array | None
         return None
 
 
-def _fast_then_fallback(text: pa.Array, fast_pattern: str | None, fast_cast, parse, out_type) -> pa.Array:
+def _fast_then_fallback(
+    text: pa.Array,
+    fast_pattern: str | None,
+    fast_cast: Callable[[pa.Array], pa.Array],
+    parse: Callable[[str], object],
+    out_type: pa.DataType,
+) -> pa.Array:
     """Cast values matching `fast_pattern` directly; parse the others by distinct value."""
     if fast_pattern is None:
         return _by_distinct(text, parse, out_type)
@@ -352,10 +359,10 @@ def _to_dates(text: pa.Array, kind: str) -> pa.Array:
             return plain
     target = pa.timestamp("us")
 
-    def fast(values):
+    def fast(values: pa.Array) -> pa.Array:
         return pc.cast(values, target)
 
-    def slow(value):
+    def slow(value: str) -> datetime | None:
         return parse_datetime(value)
 
     moments = _fast_then_fallback(

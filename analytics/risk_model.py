@@ -19,7 +19,8 @@ The model learns from this database's own history and never looks past the date 
 Training and scoring are separate: train() (the snapshots, the backtest and the fitted model: the
 long part, once per data version) returns a TrainedModel; score() applies it to the customers as
 of d (one pass over 455 days of order_days and 365 of visits, plus the prediction). assess() is
-train() then score().
+train() then score(). The warnings take the scores as a table (analytics.warnings.warning_list);
+ranked_warnings() hands them over (the warnings never import this module).
 
 Features (per customer and snapshot), all from the 455 days up to the snapshot: days since last
 order, that relative to the customer's mean gap between order days over 365 days, order days in
@@ -42,12 +43,16 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
+from typing import Any
 
+import duckdb
 import numpy as np
 import pandas as pd
 
-from analytics import config, db
-from analytics.warnings import last_data_date, warning_settings
+from analytics import config, db, sql, warnings
+from analytics.domain import CLASSES
+from analytics.filters import Filters
+from analytics.settings import Settings
 
 SNAPSHOT_STEP_DAYS = 28
 SNAPSHOTS = 8  # training snapshots for the scoring model
@@ -56,7 +61,7 @@ MAX_TRAIN_CUSTOMERS = 6_000  # per snapshot; larger stores are sampled by custom
 TOP_SHARE = 0.10
 MAX_ITER = 20  # boosting rounds (see _fit)
 LEARNING_RATE = 0.35
-CLASS_CODES = {"core": 0, "potential": 1, "regular": 2, "assist": 3}
+CLASS_CODES = {name: code for code, name in enumerate(CLASSES)}  # core 0 … assist 3
 
 FEATURES = [
     "days_since_last_order",
@@ -137,109 +142,31 @@ class RiskAssessment(Backtest):
         )
 
 
-_FEATURES_SQL = """
-WITH snaps AS (
-    SELECT CAST(unnest(CAST(? AS DATE[])) AS DATE) AS s
-),
-intervals AS (
-    SELECT unnest(CAST(? AS VARCHAR[])) AS customer_class, unnest(CAST(? AS INTEGER[])) AS interval_days
-),
-orders_agg AS (
-    SELECT n.s, o.customer_no,
-           max(CASE WHEN o.order_date <= n.s THEN o.order_date END) AS last_order,
-           min(CASE WHEN o.order_date > n.s - 90 AND o.order_date <= n.s THEN o.order_date END) AS first_90,
-           min(CASE WHEN o.order_date <= n.s THEN o.order_date END) AS first_order,
-           min(CASE WHEN o.order_date > n.s - 365 AND o.order_date <= n.s THEN o.order_date END) AS first_365,
-           max(CASE WHEN o.order_date <= n.s - 365 THEN o.order_date END) AS before_365,
-           count(CASE WHEN o.order_date > n.s - 365 AND o.order_date <= n.s THEN 1 END) AS orders_365,
-           count(CASE WHEN o.order_date > n.s - 90 AND o.order_date <= n.s THEN 1 END) AS orders_90,
-           count(CASE WHEN o.order_date > n.s - 180 AND o.order_date <= n.s - 90 THEN 1 END) AS orders_prev_90,
-           coalesce(sum(CASE WHEN o.order_date > n.s - 365 AND o.order_date <= n.s THEN o.amount END), 0) AS value_365,
-           coalesce(sum(CASE WHEN o.order_date > n.s - 90 AND o.order_date <= n.s THEN o.amount END), 0) AS value_90,
-           coalesce(sum(CASE WHEN o.order_date > n.s - 180 AND o.order_date <= n.s - 90 THEN o.amount END), 0) AS value_prev_90,
-           coalesce(sum(CASE WHEN o.order_date <= n.s - 365 THEN o.amount END), 0) AS value_ly_90,
-           count(CASE WHEN o.order_date > n.s THEN 1 END) AS orders_after
-    FROM snaps n JOIN order_days o
-      ON o.order_date > n.s - 455 AND o.order_date <= n.s + ?
-    WHERE o.order_date > CAST(? AS DATE) - 455 AND o.order_date <= CAST(? AS DATE) {sampled_orders}
-    GROUP BY n.s, o.customer_no
-    HAVING count(CASE WHEN o.order_date > n.s - 365 AND o.order_date <= n.s THEN 1 END) > 0
-),
-gaps AS (
-    SELECT *, s - last_order AS days_since_last_order,
-           -- The mean gap between order days over the last 365 days (counted from the order day
-           -- before them when there is one in the 90 days before), and over the last 90 days.
-           -- Means, not medians: they need no per-customer ordering of order days, which at
-           -- 300,000 customers cost seconds; the backtest is as good.
-           CASE WHEN before_365 IS NOT NULL THEN (last_order - before_365) * 1.0 / orders_365
-                WHEN orders_365 > 1 THEN (last_order - first_365) * 1.0 / (orders_365 - 1) END AS mean_gap,
-           CASE WHEN orders_90 > 1 THEN (last_order - first_90) * 1.0 / (orders_90 - 1) END AS recent_gap
-    FROM orders_agg
-),
-visits_agg AS (
-    SELECT n.s, v.customer_no,
-           count(CASE WHEN v.visit_date > n.s - 90 THEN 1 END) AS visits_90,
-           count(CASE WHEN v.visit_date > n.s - 180 AND v.visit_date <= n.s - 90 THEN 1 END) AS visits_prev_90,
-           n.s - max(v.visit_date)::DATE AS days_since_last_visit
-    FROM snaps n JOIN visits v
-      ON v.visit_date < n.s + INTERVAL 1 DAY AND v.visit_date >= n.s - 365
-    WHERE v.visit_date >= CAST(? AS DATE) - 365 AND v.visit_date < CAST(? AS DATE) + INTERVAL 1 DAY {sampled_visits}
-    GROUP BY n.s, v.customer_no
-)
-SELECT a.s AS snapshot, k.customer_id, a.days_since_last_order,
-       a.days_since_last_order / greatest(a.mean_gap, 1) AS recency_ratio,
-       a.orders_90, a.orders_365,
-       (a.orders_90 + 1.0) / (a.orders_prev_90 + 1.0) AS order_trend,
-       ln((a.value_90 + 100.0) / (a.value_prev_90 + 100.0)) AS value_trend,
-       CASE WHEN a.value_ly_90 > 0 THEN ln((a.value_90 + 100.0) / (a.value_ly_90 + 100.0)) END AS value_yoy,
-       CASE WHEN a.orders_90 > 0 AND a.orders_prev_90 > 0
-            THEN ln((a.value_90 / a.orders_90) / greatest(a.value_prev_90 / a.orders_prev_90, 1.0)) END
-           AS basket_trend,
-       a.recent_gap / greatest(a.mean_gap, 1) AS recent_gap_ratio,
-       ln(1.0 + a.value_365) AS log_value_365,
-       a.s - a.first_order AS tenure_days,
-       coalesce(v.visits_90, 0) AS visits_90,
-       (coalesce(v.visits_90, 0) + 1.0) / (coalesce(v.visits_prev_90, 0) + 1.0) AS visit_trend,
-       coalesce(v.days_since_last_visit, 365) / coalesce(i.interval_days, 30) AS visit_overdue_ratio,
-       c.customer_class, c.tier,
-       CASE WHEN a.s + ? <= CAST(? AS DATE) THEN a.orders_after = 0 END AS no_order_after
-FROM gaps a
-JOIN customer_keys k ON k.customer_no = a.customer_no
-JOIN customers c ON c.customer_id = k.customer_id
-LEFT JOIN visits_agg v ON v.s = a.s AND v.customer_no = a.customer_no
-LEFT JOIN intervals i ON i.customer_class = c.customer_class
-ORDER BY a.s, k.customer_id
-"""
-
-
 def snapshot_features(
-    con, snapshots: list[date], as_of: date, settings: dict | None = None, sample: float = 1.0
+    con: duckdb.DuckDBPyConnection,
+    snapshots: list[date],
+    as_of: date,
+    settings: Settings | dict | None = None,
+    sample: float = 1.0,
 ) -> pd.DataFrame:
     """Features (FEATURES) per customer and snapshot, and the label no_order_after (no order in
     the horizon after the snapshot; NULL when that window would end after as_of).
 
     Only order days and visits dated on or before each snapshot feed its features; `sample` is the
-    share of customers kept (a stable hash sample)."""
-    settings = settings if settings is not None else config.load_settings()
-    horizon = int(warning_settings(settings)["risk_horizon_days"])
-    classes = settings.get("classes", {})
-    names = [k for k, v in classes.items() if isinstance(v, dict) and "interval_days" in v]
-    days = [int(classes[k]["interval_days"]) for k in names]
-    threshold = int(round(min(max(sample, 0.0), 1.0) * 1000003))
-    first, last = min(snapshots), max(snapshots)
+    share of customers kept (a stable hash sample). SQL: ``analytics/sql/risk/features.sql``."""
+    settings = config.as_settings(settings)
+    threshold = round(min(max(sample, 0.0), 1.0) * 1000003)
+    values = {
+        "snapshots": list(snapshots),
+        "first": min(snapshots),
+        "last": max(snapshots),
+        "as_of": as_of,
+        "horizon": settings.warnings.risk_horizon_days,
+        "sample_threshold": threshold,
+        **settings.interval_values(),
+    }
     # The sample filters the big tables as they are read (with every customer kept, no filter).
-    sampled = threshold < 1000003
-    sample_sql = "AND hash({0}.customer_id) % 1000003 < ?"
-    sql = _FEATURES_SQL.format(
-        sampled_orders=sample_sql.format("o") if sampled else "",
-        sampled_visits=sample_sql.format("v") if sampled else "",
-    )
-    keep = [threshold] if sampled else []
-    frame = db.query(
-        con,
-        sql,
-        [list(snapshots), names, days, horizon, first, as_of, *keep, first, last, *keep, horizon, as_of],
-    )
+    frame = sql.query(con, "risk/features", values, sampled=threshold < 1000003)
     frame["class_code"] = frame["customer_class"].map(CLASS_CODES).astype("float64")
     frame["tier"] = frame["tier"].astype("float64")
     return frame
@@ -262,7 +189,7 @@ def _top_precision(labels: np.ndarray, scores: np.ndarray, share: float = TOP_SH
     return float(labels[order].mean())
 
 
-def _fit(frame: pd.DataFrame):
+def _fit(frame: pd.DataFrame) -> Any:
     from sklearn.ensemble import HistGradientBoostingClassifier
     from threadpoolctl import threadpool_limits
 
@@ -286,7 +213,7 @@ def _fit(frame: pd.DataFrame):
     return model
 
 
-def _predict(model, frame: pd.DataFrame) -> np.ndarray:
+def _predict(model: Any, frame: pd.DataFrame) -> np.ndarray:
     from threadpoolctl import threadpool_limits
 
     with threadpool_limits(1):
@@ -301,7 +228,7 @@ def _thin(frame: pd.DataFrame) -> str | None:
     return None
 
 
-def _sample_share(con) -> float:
+def _sample_share(con: duckdb.DuckDBPyConnection) -> float:
     customers = db.scalar(con, "SELECT count(*) FROM customers") or 0
     return 1.0 if customers <= MAX_TRAIN_CUSTOMERS else MAX_TRAIN_CUSTOMERS / customers
 
@@ -312,9 +239,9 @@ def _progress(progress: Callable[[float, str], None] | None, share: float, step:
 
 
 def train(
-    con,
+    con: duckdb.DuckDBPyConnection,
     as_of: date | None = None,
-    settings: dict | None = None,
+    settings: Settings | dict | None = None,
     progress: Callable[[float, str], None] | None = None,
 ) -> TrainedModel:
     """Train the risk model on the history up to `as_of` (default: the last data date) and
@@ -324,12 +251,12 @@ def train(
     `progress(share, step)` is called as it goes (share 0..1; step "features", "backtest",
     "model", "done")."""
     began = time.perf_counter()
-    settings = settings if settings is not None else config.load_settings()
-    horizon = int(warning_settings(settings)["risk_horizon_days"])
-    as_of = as_of or last_data_date(con)
+    settings = config.as_settings(settings)
+    horizon = settings.warnings.risk_horizon_days
+    as_of = as_of or db.last_data_date(con)
     if as_of is None:
         return TrainedModel(as_of=None, trained=False, reason="no_data", horizon_days=horizon)
-    first = db.scalar(con, "SELECT min(order_date) FROM order_days WHERE order_date <= ?", [as_of])
+    first = sql.scalar(con, "risk/first_order_day", {"as_of": as_of})
     if first is None:
         return TrainedModel(as_of=as_of, trained=False, reason="no_data", horizon_days=horizon)
 
@@ -357,7 +284,7 @@ def train(
 
     # A customer with no order for lost_after_days is already lost (domain §4): that it stays
     # away is no prediction, so the backtest scores the customers still active at s_0.
-    test = test[test["days_since_last_order"] < int(warning_settings(settings)["lost_after_days"])]
+    test = test[test["days_since_last_order"] < settings.warnings.lost_after_days]
     if _thin(test):
         result.reason = _thin(test)
         result.seconds = time.perf_counter() - began
@@ -380,7 +307,10 @@ def train(
 
 
 def score(
-    con, model: TrainedModel, as_of: date | None = None, settings: dict | None = None
+    con: duckdb.DuckDBPyConnection,
+    model: TrainedModel,
+    as_of: date | None = None,
+    settings: Settings | dict | None = None,
 ) -> RiskAssessment:
     """Score every customer with an order in the 365 days up to `as_of` (default: the model's
     as_of) with a trained model: the cheap part of the risk score.
@@ -404,9 +334,26 @@ def score(
     return result
 
 
-def assess(con, as_of: date | None = None, settings: dict | None = None) -> RiskAssessment:
+def assess(
+    con: duckdb.DuckDBPyConnection, as_of: date | None = None, settings: Settings | dict | None = None
+) -> RiskAssessment:
     """Train the risk model on the history up to `as_of` (default: the last data date), backtest
     it on the latest snapshot whose outcome is known by as_of, and score every customer with an
     order in the 365 days up to as_of: train() then score(). See the module docstring."""
-    settings = settings if settings is not None else config.load_settings()
+    settings = config.as_settings(settings)
     return score(con, train(con, as_of, settings), None, settings)
+
+
+def ranked_warnings(
+    con: duckdb.DuckDBPyConnection,
+    filters: Filters,
+    as_of: date | None = None,
+    settings: Settings | dict | None = None,
+    include_all: bool = False,
+) -> tuple[pd.DataFrame, RiskAssessment]:
+    """The loss-warning list as of a date ranked with this model's scores (warnings.warning_list
+    given the scores of assess), and the assessment. The one place rules and model meet."""
+    settings = config.as_settings(settings)
+    as_of = as_of or db.last_data_date(con) or date.today()
+    risk = assess(con, as_of, settings)
+    return warnings.warning_list(con, filters, as_of, settings, risk.scores, include_all), risk

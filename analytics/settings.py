@@ -9,11 +9,20 @@ defaults before it is checked: ``config.as_settings``.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    create_model,
+    field_validator,
+    model_validator,
+)
 
-from analytics.domain import CustomerClass, ScoreItem
+from analytics.domain import CLASSES, SCORE_ITEMS, CustomerClass, ScoreItem
 
 
 class Section(BaseModel):
@@ -146,6 +155,148 @@ class Settings(Section):
         """Visit interval of each class, in days."""
         return {str(name): spec.interval_days for name, spec in self.classes.items()}
 
+    def interval_values(self) -> dict[str, list]:
+        """The class intervals as the parameters of ``shared/intervals.sql``."""
+        intervals = self.interval_days()
+        return {"interval_classes": list(intervals), "interval_days": list(intervals.values())}
+
     def as_dict(self) -> dict[str, Any]:
         """Plain nested dicts and lists, as written to TOML."""
         return self.model_dump(mode="json")
+
+
+# ------------------------------------------------------------------ the service standard, as edited
+#
+# The settings page edits the classes' standard, the workload and the scorecard; an edit is
+# checked against the rules below before it is saved. A rule an edit breaks is reported as a
+# `Rule` (a message key of standards.toml and its values), so the page can say what to correct.
+# Field types catch what is missing or not a whole number; the rules that involve several
+# fields are model validators, so one edit reports every rule it breaks at once.
+
+
+def _tidy(value: float) -> int | float:
+    """A whole number as int (TOML writes 15, not 15.0)."""
+    return int(value) if value == int(value) else value
+
+
+Number = Annotated[float, Field(allow_inf_nan=False), PlainSerializer(_tidy, return_type=int | float)]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One rule of the service standard an edit breaks: message key and its values."""
+
+    key: str
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+class BrokenRules(ValueError):
+    """The rules a model validator found broken (pydantic reports it as one value_error)."""
+
+    def __init__(self, rules: list[Rule]) -> None:
+        super().__init__(", ".join(r.key for r in rules))
+        self.rules = rules
+
+
+class _Edit(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+
+class ClassStandardEdit(_Edit):
+    """The service standard of one class as edited (domain guide §3): interval ≥ 1 day;
+    0 ≤ min ≤ max minutes with max > 0; appointment lead ≥ −1 (−1 = none needed);
+    0 ≤ share_min ≤ share_max ≤ 1."""
+
+    interval_days: int
+    min_minutes: Number
+    max_minutes: Number
+    appointment_lead_days: int
+    share_min: Number
+    share_max: Number
+
+    @model_validator(mode="after")
+    def _rules(self) -> ClassStandardEdit:
+        broken = []
+        if self.interval_days < 1:
+            broken.append("interval")
+        if self.min_minutes < 0 or self.max_minutes <= 0:
+            broken.append("minutes_positive")
+        if self.min_minutes > self.max_minutes:
+            broken.append("minutes_order")
+        if self.appointment_lead_days < -1:
+            broken.append("lead")
+        if not (0 <= self.share_min <= 1 and 0 <= self.share_max <= 1):
+            broken.append("share_range")
+        elif self.share_min > self.share_max:
+            broken.append("share_order")
+        if broken:
+            raise BrokenRules([Rule(key) for key in broken])
+        return self
+
+
+class ShareMinimums(_Edit):
+    """The classes' minimum shares: at most 100 % together."""
+
+    core: Number
+    potential: Number
+    regular: Number
+    assist: Number
+
+    @model_validator(mode="after")
+    def _total(self) -> ShareMinimums:
+        if sum(getattr(self, name) for name in CLASSES) > 1 + 1e-9:
+            raise BrokenRules([Rule("share_total")])
+        return self
+
+
+class WorkloadEdit(_Edit):
+    """A manager's workload: 0 < field days a week ≤ 7; customers a field day > 0; coverage
+    window 1–12 whole months; suggested field days Monday (0) to Sunday (6)."""
+
+    field_days_per_week: Annotated[Number, Field(gt=0, le=7)]
+    customers_per_field_day: Annotated[Number, Field(gt=0)]
+    coverage_window_months: Annotated[int, Field(ge=1, le=12)]
+    suggested_weekdays: list[Annotated[int, Field(ge=0, le=6)]] = Field(default_factory=list)
+
+    @field_validator("suggested_weekdays", mode="after")
+    @classmethod
+    def _in_order(cls, days: list[int]) -> list[int]:
+        return sorted(days)
+
+
+# Which rule a workload field breaks, whatever is wrong with it.
+WORKLOAD_RULES = {
+    "field_days_per_week": "field_days",
+    "customers_per_field_day": "per_field_day",
+    "coverage_window_months": "coverage_months",
+    "suggested_weekdays": "weekdays",
+}
+
+
+def _weights_total(self: BaseModel) -> BaseModel:
+    total = sum(getattr(self, item) for item in SCORE_ITEMS)
+    if abs(total - 100) > 1e-6:
+        raise BrokenRules([Rule("weight_sum", {"total": f"{total:g}"})])
+    return self
+
+
+ScoreWeightsEdit = create_model(
+    "ScoreWeightsEdit",
+    __doc__="The scorecard weights: each ≥ 0, 100 together.",
+    __base__=_Edit,
+    __validators__={"_total": model_validator(mode="after")(_weights_total)},
+    **{item: (Annotated[Number, Field(ge=0)], ...) for item in SCORE_ITEMS},
+)
+
+
+class StatusBandsEdit(_Edit):
+    """The scorecard's status bands: 0 ≤ at_risk < on_track ≤ 100."""
+
+    on_track: Number
+    at_risk: Number
+
+    @model_validator(mode="after")
+    def _order(self) -> StatusBandsEdit:
+        if not 0 <= self.at_risk < self.on_track <= 100:
+            raise BrokenRules([Rule("status_bands")])
+        return self

@@ -8,42 +8,32 @@ removes them again, so the preset's values apply.
 
 from __future__ import annotations
 
-import copy
-import math
-import tomllib
+import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from analytics import config
-from analytics.i18n import t
+from pydantic import BaseModel, ValidationError
 
-CLASSES = ("core", "potential", "regular", "assist")
-CLASS_FIELDS = (
-    "interval_days",
-    "min_minutes",
-    "max_minutes",
-    "appointment_lead_days",
-    "share_min",
-    "share_max",
+from analytics import config
+from analytics.domain import CLASSES, SCORE_ITEMS
+from analytics.i18n import t
+from analytics.settings import (
+    WORKLOAD_RULES,
+    BrokenRules,
+    ClassStandardEdit,
+    Settings,
+    ShareMinimums,
+    StatusBandsEdit,
+    WorkloadEdit,
 )
+from analytics.settings import ScoreWeightsEdit as _ScoreWeightsEdit
+
+CLASS_FIELDS = tuple(ClassStandardEdit.model_fields)
 INTEGER_FIELDS = {"interval_days", "appointment_lead_days", "coverage_window_months"}
-WORKLOAD_FIELDS = (
-    "field_days_per_week",
-    "customers_per_field_day",
-    "coverage_window_months",
-    "suggested_weekdays",
-)
-WEIGHT_ITEMS = (
-    "coverage",
-    "frequency_compliance",
-    "duration_compliance",
-    "field_days",
-    "visits_per_field_day",
-    "sales_growth",
-    "target_attainment",
-    "retention",
-)
-STATUS_FIELDS = ("on_track", "at_risk")
+WORKLOAD_FIELDS = tuple(WorkloadEdit.model_fields)
+WEIGHT_ITEMS = SCORE_ITEMS
+STATUS_FIELDS = tuple(StatusBandsEdit.model_fields)
 SECTIONS = ("classes", "workload", "scorecard")
 
 
@@ -63,152 +53,113 @@ class Problem:
         return t(f"standards.problem_{self.key}", lang, **values)
 
 
-def standards_of(settings: dict) -> dict:
+def standards_of(settings: Settings | Mapping[str, Any]) -> dict:
     """The editable part of the settings: classes, workload, scorecard weights and status."""
+    s = config.as_settings(settings)
     return {
-        "classes": {name: {f: settings["classes"][name][f] for f in CLASS_FIELDS} for name in CLASSES},
-        "workload": {f: settings["workload"][f] for f in WORKLOAD_FIELDS},
+        "classes": {name: {f: getattr(s.classes[name], f) for f in CLASS_FIELDS} for name in CLASSES},
+        "workload": {f: getattr(s.workload, f) for f in WORKLOAD_FIELDS},
         "scorecard": {
-            "weights": {i: settings["scorecard"]["weights"].get(i, 0) for i in WEIGHT_ITEMS},
-            "status": {f: settings["scorecard"]["status"][f] for f in STATUS_FIELDS},
+            "weights": {i: s.scorecard.weights.get(i, 0) for i in WEIGHT_ITEMS},
+            "status": {f: getattr(s.scorecard.status, f) for f in STATUS_FIELDS},
         },
     }
+
+
+def weights_total(weights: Mapping[str, Any]) -> float:
+    """The scorecard weights added up (100 when they are right)."""
+    return sum(float(w) for w in weights.values())
 
 
 # ------------------------------------------------------------------ validation
 
 
-def _number(value: Any) -> float | None:
-    """The value as a finite number, or None (empty cell, text, NaN)."""
-    if isinstance(value, bool) or value is None:
-        return None
+def _check(model: type[BaseModel], data: Any) -> tuple[BaseModel | None, list[Any]]:
+    """The model checked from `data` (None when refused) and pydantic's errors."""
     try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return number if math.isfinite(number) else None
+        return model.model_validate(data if isinstance(data, Mapping) else {}), []
+    except ValidationError as error:
+        return None, error.errors()
 
 
-def _check_class(name: str, spec: dict) -> list[Problem]:
-    problems = []
-    values = {f: _number(spec.get(f)) for f in CLASS_FIELDS}
-    for f, v in values.items():
-        if v is None:
-            problems.append(Problem("missing", {"class_name": name, "field": f}))
-        elif f in INTEGER_FIELDS and v != int(v):
-            problems.append(Problem("whole_number", {"class_name": name, "field": f}))
-    if problems:
-        return problems
-    if values["interval_days"] < 1:
-        problems.append(Problem("interval", {"class_name": name}))
-    if values["min_minutes"] < 0 or values["max_minutes"] <= 0:
-        problems.append(Problem("minutes_positive", {"class_name": name}))
-    if values["min_minutes"] > values["max_minutes"]:
-        problems.append(Problem("minutes_order", {"class_name": name}))
-    if values["appointment_lead_days"] < -1:
-        problems.append(Problem("lead", {"class_name": name}))
-    if not (0 <= values["share_min"] <= 1 and 0 <= values["share_max"] <= 1):
-        problems.append(Problem("share_range", {"class_name": name}))
-    elif values["share_min"] > values["share_max"]:
-        problems.append(Problem("share_order", {"class_name": name}))
-    return problems
+def _broken(errors: list) -> list[Problem]:
+    """The rules the model validators found broken, as Problems."""
+    return [
+        Problem(rule.key, dict(rule.values))
+        for e in errors
+        if isinstance(e.get("ctx", {}).get("error"), BrokenRules)
+        for rule in e["ctx"]["error"].rules
+    ]
 
 
-def _check_workload(workload: dict) -> list[Problem]:
-    problems = []
-    days = _number(workload.get("field_days_per_week"))
-    per_day = _number(workload.get("customers_per_field_day"))
-    months = _number(workload.get("coverage_window_months"))
-    if days is None or not 0 < days <= 7:
-        problems.append(Problem("field_days"))
-    if per_day is None or per_day <= 0:
-        problems.append(Problem("per_field_day"))
-    if months is None or months != int(months) or not 1 <= months <= 12:
-        problems.append(Problem("coverage_months"))
-    weekdays = workload.get("suggested_weekdays", [])
-    if not isinstance(weekdays, list | tuple) or any(
-        _number(d) is None or d not in range(7) for d in weekdays
-    ):
-        problems.append(Problem("weekdays"))
-    return problems
+def _class_problems(name: str, spec: Any) -> list[Problem]:
+    """What is missing or not whole in a class's standard; else the rules it breaks."""
+    _, errors = _check(ClassStandardEdit, spec)
+    typed = [
+        Problem(
+            "whole_number" if e["type"] == "int_from_float" else "missing",
+            {"class_name": name, "field": e["loc"][0]},
+        )
+        for e in errors
+        if e["loc"]
+    ]
+    if typed:
+        return typed
+    return [Problem(p.key, {**p.values, "class_name": name}) for p in _broken(errors)]
 
 
-def _check_scorecard(card: dict) -> list[Problem]:
-    problems = []
-    weights = {i: _number(card.get("weights", {}).get(i)) for i in WEIGHT_ITEMS}
-    if any(w is None or w < 0 for w in weights.values()):
-        problems.append(Problem("weight_negative"))
-    else:
-        total = sum(weights.values())
-        if abs(total - 100) > 1e-6:
-            problems.append(Problem("weight_sum", {"total": f"{total:g}"}))
-    on_track = _number(card.get("status", {}).get("on_track"))
-    at_risk = _number(card.get("status", {}).get("at_risk"))
-    if on_track is None or at_risk is None or not (0 <= at_risk < on_track <= 100):
-        problems.append(Problem("status_bands"))
-    return problems
+def _once(keys: list[str]) -> list[Problem]:
+    return [Problem(key) for key in dict.fromkeys(keys)]
 
 
-def validate(standards: dict) -> list[Problem]:
-    """Every reason the edited standard cannot be saved (empty when it is valid).
-
-    Rules: interval ≥ 1 day; 0 ≤ min ≤ max minutes (max > 0); appointment lead ≥ −1 (−1 = none
-    needed); 0 ≤ share_min ≤ share_max ≤ 1 and the classes' minimum shares at most 100 % together;
-    0 < field days a week ≤ 7; customers a field day > 0; coverage window 1–12 whole months;
-    suggested weekdays 0–6; weights ≥ 0 summing to 100; 0 ≤ at_risk < on_track ≤ 100."""
+def validate(standards: Mapping[str, Any]) -> list[Problem]:
+    """Every reason the edited standard cannot be saved (empty when it is valid); the rules are
+    the models' in analytics.settings (ClassStandardEdit, ShareMinimums, WorkloadEdit,
+    ScoreWeightsEdit, StatusBandsEdit)."""
     problems: list[Problem] = []
     classes = standards.get("classes", {})
     for name in CLASSES:
-        problems.extend(_check_class(name, classes.get(name, {})))
-    shares = [_number(classes.get(n, {}).get("share_min")) for n in CLASSES]
-    if all(s is not None for s in shares) and sum(shares) > 1 + 1e-9:
-        problems.append(Problem("share_total"))
-    problems.extend(_check_workload(standards.get("workload", {})))
-    problems.extend(_check_scorecard(standards.get("scorecard", {})))
+        problems.extend(_class_problems(name, classes.get(name, {})))
+    # Only minimum shares that are all numbers are added up.
+    _, errors = _check(ShareMinimums, {n: classes.get(n, {}).get("share_min") for n in CLASSES})
+    problems.extend(_broken(errors))
+    _, errors = _check(WorkloadEdit, standards.get("workload", {}))
+    problems.extend(_once([WORKLOAD_RULES[e["loc"][0]] for e in errors]))
+    card = standards.get("scorecard", {})
+    _, errors = _check(_ScoreWeightsEdit, card.get("weights", {}))
+    problems.extend(_once(["weight_negative"]) if any(e["loc"] for e in errors) else _broken(errors))
+    _, errors = _check(StatusBandsEdit, card.get("status", {}))
+    problems.extend(_once(["status_bands"] if errors else []))
     return problems
 
 
-def _normalised(standards: dict) -> dict:
-    """Numbers as TOML-friendly ints/floats (whole-number fields as int)."""
-    out = copy.deepcopy(standards)
-    for spec in out["classes"].values():
-        for f in CLASS_FIELDS:
-            spec[f] = int(spec[f]) if f in INTEGER_FIELDS else _tidy(spec[f])
-    workload = out["workload"]
-    workload["field_days_per_week"] = _tidy(workload["field_days_per_week"])
-    workload["customers_per_field_day"] = _tidy(workload["customers_per_field_day"])
-    workload["coverage_window_months"] = int(workload["coverage_window_months"])
-    workload["suggested_weekdays"] = sorted(int(d) for d in workload["suggested_weekdays"])
-    card = out["scorecard"]
-    card["weights"] = {i: _tidy(card["weights"][i]) for i in WEIGHT_ITEMS}
-    card["status"] = {f: _tidy(card["status"][f]) for f in STATUS_FIELDS}
-    return out
-
-
-def _tidy(value) -> int | float:
-    number = float(value)
-    return int(number) if number == int(number) else number
+def _normalised(standards: Mapping[str, Any]) -> dict:
+    """A valid standard as TOML-friendly values (whole numbers as int, weekdays in order)."""
+    card = standards["scorecard"]
+    return {
+        "classes": {
+            name: ClassStandardEdit.model_validate(standards["classes"][name]).model_dump()
+            for name in CLASSES
+        },
+        "workload": WorkloadEdit.model_validate(standards["workload"]).model_dump(),
+        "scorecard": {
+            "weights": _ScoreWeightsEdit.model_validate(card["weights"]).model_dump(),
+            "status": StatusBandsEdit.model_validate(card["status"]).model_dump(),
+        },
+    }
 
 
 # ------------------------------------------------------------------ saving
 
 
-def _saved_overlay(path=None) -> dict:
-    file = config.settings_path(path)
-    if not file.exists():
-        return {}
-    with file.open("rb") as fh:
-        return tomllib.load(fh)
-
-
-def save_standards(standards: dict, path=None) -> list[Problem]:
+def save_standards(standards: Mapping[str, Any], path: str | os.PathLike | None = None) -> list[Problem]:
     """Validate and, when valid, save the standard into the settings file. Returns the problems;
     nothing is written when there is any."""
     problems = validate(standards)
     if problems:
         return problems
     clean = _normalised(standards)
-    overlay = _saved_overlay(path)
+    overlay = config.saved_changes(path)
     overlay["classes"] = clean["classes"]
     overlay["workload"] = {**overlay.get("workload", {}), **clean["workload"]}
     card = overlay.setdefault("scorecard", {})
@@ -218,9 +169,9 @@ def save_standards(standards: dict, path=None) -> list[Problem]:
     return []
 
 
-def reset_standards(path=None) -> None:
+def reset_standards(path: str | os.PathLike | None = None) -> None:
     """Back to the preset for classes, workload, weights and status bands (other saved settings stay)."""
-    overlay = _saved_overlay(path)
+    overlay = config.saved_changes(path)
     for section in SECTIONS:
         overlay.pop(section, None)
     if overlay:
@@ -234,6 +185,6 @@ def preset_standards() -> dict:
     return standards_of(config.defaults())
 
 
-def current_standards(path=None) -> dict:
+def current_standards(path: str | os.PathLike | None = None) -> dict:
     """The standard in force: the preset with the saved changes laid over."""
     return standards_of(config.load_settings(path))

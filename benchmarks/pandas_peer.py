@@ -1,8 +1,9 @@
 """The pandas peer: the same figures computed the way a typical Streamlit dashboard does it.
 
 Such a dashboard reads whole tables into pandas (``con.execute("SELECT … FROM orders").df()``,
-usually under ``st.cache_data``; here only the columns the figures need, see COLUMNS) and then filters, groups and sorts in pandas on every filter
-change. The benchmark therefore times two things separately:
+usually under ``st.cache_data``; here only the columns the figures need, see COLUMNS) and then
+filters, groups and sorts in pandas on every filter change. The benchmark therefore times two
+things separately:
 
 - ``load_tables``: the table reads (paid once per data change, on a cache miss);
 - each peer function: the computation on the already loaded frames (paid on every filter change).

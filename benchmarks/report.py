@@ -182,9 +182,11 @@ def _size_section(record: dict, previous_medians: dict) -> list[str]:
             else ("did not finish" if "dnf" in peer and m["metric"] in _peer_names() else "–")
         )
         lines.append(
-            f"| {label} | {m['period']} | {_s(m['first'])} | {_s(m['median'])} | {_s(m['min'])}–{_s(m['max'])} "
+            f"| {label} | {m['period']} | {_s(m['first'])} | {_s(m['median'])} "
+            f"| {_s(m['min'])}–{_s(m['max'])} "
             f"| {m['rss_delta_mb']:.0f} MB | {peer_cell} | {_s(p['with_load']) if p else '–'} "
-            f"| {_x(p['median'] / m['median']) if p else '–'} | {_x(p['with_load'] / m['median']) if p else '–'} "
+            f"| {_x(p['median'] / m['median']) if p else '–'} "
+            f"| {_x(p['with_load'] / m['median']) if p else '–'} "
             f"| {_x(m['median'] / floor['median']) if floor and m['metric'] not in NOT_TIMED else '–'} "
             f"| {_agree(m.get('figures'), p.get('figures')) if p else '–'} | {change} |"
         )
@@ -195,7 +197,8 @@ def _size_section(record: dict, previous_medians: dict) -> list[str]:
     else:
         reads = ", ".join(f"{t} {_s(s)}" for t, s in peer["load_seconds"].items())
         lines.append(
-            f"pandas peer: tables read with `SELECT <needed columns> … .df()` in {_s(peer['load_total'])} ({reads}); "
+            "pandas peer: tables read with `SELECT <needed columns> … .df()` in "
+            f"{_s(peer['load_total'])} ({reads}); "
             f"memory after reading {peer['rss_after_load_mb']:,.0f} MB, peak {peer['peak_rss_mb']:,.0f} MB."
         )
     for name, note in ours.get("skipped", {}).items():
@@ -318,8 +321,9 @@ Streamlit cache. *first* = the first call on a fresh DuckDB connection (DuckDB's
 cold, the operating system's file cache warm); *median* and *min–max* = the further calls in the
 same process. *RSS Δ* = the highest resident memory seen during the first call minus the memory
 before it. *peer* = the same figures in pandas on tables already read (a dashboard's
-`st.cache_data` hit: what each filter change costs); *peer + read* adds the `SELECT <needed columns> … .df()` of
-the tables that figure needs (a cache miss: the first view after a data change). *floor* = one
+`st.cache_data` hit: what each filter change costs); *peer + read* adds the
+`SELECT <needed columns> … .df()` of the tables that figure needs (a cache miss: the first view
+after a data change). *floor* = one
 DuckDB scan of the order lines grouped by customer for the period (`floor_order_days`: the same
 on the pre-aggregated customer-days). *same figures* compares a few figures of ours and of the
 peer (counts, sums, shares). As-of metrics (warnings, risk, overdue) use the last data day.

@@ -3,8 +3,11 @@ undo; blank templates and sample files."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from analytics import importer
 from analytics.normalise import CONTRACT, TABLE_ORDER, map_headers
@@ -26,7 +29,7 @@ def problem_text(exc: Exception) -> str:
 # ------------------------------------------------------------------ one uploaded file
 
 
-def read_upload(upload, sheet: str | None) -> importer.RawFile:
+def read_upload(upload: UploadedFile, sheet: str | None) -> importer.RawFile:
     """The upload read once per file and sheet (kept for the session)."""
     cache = st.session_state.setdefault("_import_raw", {})
     key = (upload.file_id, sheet)
@@ -95,7 +98,9 @@ def show_errors(errors: pd.DataFrame, key: str) -> None:
         st.caption(tr("importer.errors_truncated", shown=importer.MAX_ERRORS))
 
 
-def file_panel(upload, index: int, mode: str, known: frozenset):
+def file_panel(
+    upload: UploadedFile, index: int, mode: str, known: frozenset
+) -> tuple[str, importer.Prepared] | None:
     """Detected settings, mapping and check of one file; returns (table, Prepared) or None."""
     with st.expander(upload.name, expanded=True):
         try:
@@ -151,7 +156,7 @@ def run_imports(checked: list, mode: str) -> None:
     for _table, prepared in ordered:
         bar = st.progress(0.0, text=tr("importer.phase_reading", file=prepared.file_name))
 
-        def progress(fraction: float, phase: str, bar=bar, name=prepared.file_name) -> None:
+        def progress(fraction: float, phase: str, bar: Any = bar, name: str = prepared.file_name) -> None:
             bar.progress(min(max(fraction, 0.0), 1.0), text=tr(f"importer.phase_{phase}", file=name))
 
         try:

@@ -1,46 +1,49 @@
 """Overview: KPI tiles with change and trend, monthly sales by team, the top customers."""
 
+import pandas as pd
 import plotly.express as px
 import streamlit as st
 
 from analytics import overview
 from analytics.db import is_empty
+from analytics.filters import Filters
 from analytics.generator import generate_demo
+from ui import charts, format
 from ui.common import (
     cached,
     clear_caches,
     connection,
     current_filters,
     empty_state,
-    enum_label,
     page_header,
     short_number,
     show_table,
     tr,
 )
 
-PERCENT_TILES = {"visited_share"}
+
+def tile_value(tile: overview.Tile) -> str:
+    if tile.value is None:
+        return format.MISSING
+    if tile.is_share:
+        return format.percent(tile.value)
+    return short_number(tile.value)
 
 
-def tile_value(name: str, value: float | None) -> str:
-    if value is None:
-        return "—"
-    if name in PERCENT_TILES:
-        return f"{value:.1%}"
-    return short_number(value)
+def tile_delta(tile: overview.Tile) -> str | None:
+    """The change against the previous period; a share's in percentage points. Written with an
+    ASCII sign: st.metric colours the delta by its leading "-"."""
+    if tile.share_change is not None:
+        return f"{tile.share_change * 100:+.1f} pp"
+    return None if tile.change is None else f"{tile.change:+.1%}"
 
 
-def draw_tiles(tiles) -> None:
+def draw_tiles(tiles: list[overview.Tile]) -> None:
     for column, tile in zip(st.columns(len(tiles)), tiles, strict=True):
-        change = tile.change
-        if tile.name in PERCENT_TILES and tile.value is not None and tile.previous is not None:
-            delta = f"{(tile.value - tile.previous) * 100:+.1f} pp"
-        else:
-            delta = None if change is None else f"{change:+.1%}"
         column.metric(
             tr(f"overview.tile_{tile.name}"),
-            tile_value(tile.name, tile.value),
-            delta=delta,
+            tile_value(tile),
+            delta=tile_delta(tile),
             help=tr(f"overview.tile_help_{tile.name}"),
             chart_data=list(tile.trend),
             chart_type="line",
@@ -48,7 +51,7 @@ def draw_tiles(tiles) -> None:
         )
 
 
-def draw_sales_by_team(frame) -> None:
+def draw_sales_by_team(frame: pd.DataFrame) -> None:
     st.subheader(tr("overview.sales_by_team"))
     fig = px.bar(
         frame,
@@ -59,13 +62,13 @@ def draw_sales_by_team(frame) -> None:
         labels={"month": tr("common.month"), "sales": tr("overview.axis_sales"), "team": tr("common.team")},
     )
     fig.update_xaxes(dtick="M1", tickformat="%Y-%m")
-    fig.update_layout(height=380, margin=dict(l=10, r=10, t=10, b=10), legend_title_text=tr("common.team"))
+    charts.layout(fig, 380, legend_title=tr("common.team"))
     st.plotly_chart(fig, width="stretch", key="overview-sales-by-team")
 
 
-def draw_top_customers(frame, filters) -> None:
+def draw_top_customers(frame: pd.DataFrame, filters: Filters) -> None:
     st.subheader(tr("overview.top_customers"))
-    table = frame.assign(customer_class=frame["customer_class"].map(lambda c: enum_label("class", c)))
+    table = frame.assign(customer_class=format.labels(frame["customer_class"], "class"))
     table = table.rename(
         columns={
             "rank": tr("overview.col_rank"),

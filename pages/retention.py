@@ -6,19 +6,18 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from analytics import retention
-from ui.common import cached, current_filters, empty_state, enum_label, page_header, settings, show_table, tr
+from analytics.filters import Filters
+from analytics.settings import Settings
+from ui import charts, format
+from ui.common import cached, current_filters, empty_state, page_header, settings, show_table, tr
 
 KEY = "retention"
 
 
-def month_labels(series: pd.Series) -> pd.Series:
-    return pd.to_datetime(series).dt.strftime("%Y-%m")
-
-
-def draw_flow(flow: pd.DataFrame, rs: dict, filters) -> None:
+def draw_flow(flow: pd.DataFrame, s: Settings, filters: Filters) -> None:
     st.subheader(tr("retention.flow_header"))
-    st.caption(tr("retention.flow_help", days=rs["lost_after_days"]))
-    months = month_labels(flow["month"])
+    st.caption(tr("retention.flow_help", days=s.warnings.lost_after_days))
+    months = retention.month_labels(flow["month"])
     fig = go.Figure()
     fig.add_bar(x=months, y=flow["won"], name=tr("retention.col_won"), marker_color="#2e7d32")
     fig.add_bar(
@@ -37,10 +36,10 @@ def draw_flow(flow: pd.DataFrame, rs: dict, filters) -> None:
         yaxis="y2",
         line=dict(color="#1565c0"),
     )
-    fig.update_layout(
+    charts.layout(
+        fig,
+        380,
         barmode="relative",
-        height=380,
-        margin=dict(l=10, r=10, t=10, b=10),
         xaxis=dict(title=tr("common.month"), type="category"),
         yaxis=dict(
             title=f"{tr('retention.col_won')} / {tr('retention.col_lost')} ({tr('common.unit_customers')})"
@@ -75,11 +74,11 @@ def draw_flow(flow: pd.DataFrame, rs: dict, filters) -> None:
     )
 
 
-def draw_loss_rate(flow: pd.DataFrame, rs: dict) -> None:
+def draw_loss_rate(flow: pd.DataFrame, s: Settings) -> None:
     st.subheader(tr("retention.loss_rate_header"))
-    st.caption(tr("retention.loss_rate_help", days=rs["lost_after_days"]))
-    ceiling = float(rs["loss_rate_ceiling"])
-    months = month_labels(flow["month"])
+    st.caption(tr("retention.loss_rate_help", days=s.warnings.lost_after_days))
+    ceiling = s.retention.loss_rate_ceiling
+    months = retention.month_labels(flow["month"])
     fig = go.Figure()
     fig.add_scatter(
         x=months, y=flow["loss_rate"] * 100, mode="lines+markers", name=tr("retention.col_loss_rate")
@@ -89,26 +88,29 @@ def draw_loss_rate(flow: pd.DataFrame, rs: dict) -> None:
         y=[ceiling * 100] * len(months),
         mode="lines",
         line=dict(dash="dash", color="#c62828"),
-        name=tr("retention.ceiling", value=f"{ceiling:.1%}"),
+        name=tr("retention.ceiling", value=format.percent(ceiling)),
     )
-    fig.update_layout(
-        height=320,
-        margin=dict(l=10, r=10, t=10, b=10),
+    charts.layout(
+        fig,
+        320,
         xaxis=dict(title=tr("common.month"), type="category"),
         yaxis=dict(title=tr("retention.axis_loss_rate"), rangemode="tozero"),
         legend=dict(orientation="h", y=1.15),
     )
     st.plotly_chart(fig, width="stretch", key=f"{KEY}-loss-rate-chart")
-    over = int((flow["loss_rate"] > ceiling).sum())
+    over = retention.months_over_ceiling(flow, s)
     if over:
         st.warning(
-            tr("retention.over_ceiling", months=over, ceiling=f"{ceiling:.1%}"), icon=":material/warning:"
+            tr("retention.over_ceiling", months=over, ceiling=format.percent(ceiling)),
+            icon=":material/warning:",
         )
     else:
-        st.success(tr("retention.within_ceiling", ceiling=f"{ceiling:.1%}"), icon=":material/check_circle:")
+        st.success(
+            tr("retention.within_ceiling", ceiling=format.percent(ceiling)), icon=":material/check_circle:"
+        )
 
 
-def draw_cohort(filters, rs: dict) -> None:
+def draw_cohort(filters: Filters, s: Settings) -> None:
     st.subheader(tr("retention.cohort_header"))
     base = (
         st.segmented_control(
@@ -129,25 +131,25 @@ def draw_cohort(filters, rs: dict) -> None:
             "retention.cohort_help",
             start=cohort.base_start,
             end=cohort.base_end,
-            value=f"{rs['cohort_min_monthly_value']:,.0f}",
+            value=format.money(s.retention.cohort_min_monthly_value),
             as_of=cohort.as_of,
-            days=rs["lost_after_days"],
-            months=rs["floor_months"],
-            floor=f"{rs['floor_monthly_value']:,.0f}",
+            days=s.warnings.lost_after_days,
+            months=s.retention.floor_months,
+            floor=format.money(s.retention.floor_monthly_value),
         )
     )
     cells = st.columns(4)
-    cells[0].metric(tr("retention.cohort_size"), f"{cohort.cohort:,}", border=True)
-    cells[1].metric(tr("retention.cohort_lost"), f"{cohort.lost:,}", border=True)
+    cells[0].metric(tr("retention.cohort_size"), format.number(cohort.cohort), border=True)
+    cells[1].metric(tr("retention.cohort_lost"), format.number(cohort.lost), border=True)
     cells[2].metric(
         tr("retention.cohort_retention"),
-        f"{cohort.retention:.1%}",
+        format.percent(cohort.retention),
         delta=f"{(cohort.retention - cohort.base_target) * 100:+.1f} pp",
         border=True,
     )
     cells[3].metric(
         tr("retention.cohort_targets"),
-        f"{cohort.base_target:.0%} / {cohort.challenge_target:.0%}",
+        f"{format.percent(cohort.base_target, 0)} / {format.percent(cohort.challenge_target, 0)}",
         border=True,
     )
     if cohort.meets_challenge:
@@ -163,7 +165,7 @@ def draw_cohort(filters, rs: dict) -> None:
             tr("common.customer_id"): members["customer_id"],
             tr("common.customer_name"): members["customer_name"],
             tr("common.manager"): members["manager_name"].fillna(members["manager_id"]),
-            tr("common.customer_class"): members["customer_class"].map(lambda c: enum_label("class", c)),
+            tr("common.customer_class"): format.labels(members["customer_class"], "class"),
             tr("retention.col_base_value"): members["base_monthly_value"].round(0),
             tr("retention.col_last_order"): pd.to_datetime(members["last_order_date"]).dt.date,
             tr("retention.col_lost_flag"): members["lost"].map(lambda lost: yes if lost else no),
@@ -183,21 +185,19 @@ def draw_cohort(filters, rs: dict) -> None:
     )
 
 
-def draw_heatmap(filters) -> None:
+def draw_heatmap(filters: Filters) -> None:
     st.subheader(tr("retention.heatmap_header"))
     st.caption(tr("retention.heatmap_help"))
     cohorts = cached(retention.first_order_cohorts, filters)
     if cohorts.empty:
         empty_state("retention.heatmap_empty")
         return
-    cohorts = cohorts.assign(cohort=month_labels(cohorts["cohort"]))
-    grid = cohorts.pivot(index="cohort", columns="months_after", values="share")
-    sizes = cohorts.groupby("cohort")["cohort_size"].first().reindex(grid.index)
+    matrix = retention.cohort_matrix(cohorts)
     fig = go.Figure(
         go.Heatmap(
-            z=grid.to_numpy() * 100,
-            x=[str(c) for c in grid.columns],
-            y=[f"{c} ({n})" for c, n in zip(grid.index, sizes, strict=True)],
+            z=matrix.shares.to_numpy() * 100,
+            x=[str(c) for c in matrix.shares.columns],
+            y=matrix.row_labels,
             colorscale="Blues",
             zmin=0,
             zmax=100,
@@ -206,9 +206,9 @@ def draw_heatmap(filters) -> None:
             texttemplate="%{z:.0f}",
         )
     )
-    fig.update_layout(
-        height=max(260, 28 * len(grid) + 120),
-        margin=dict(l=10, r=10, t=10, b=10),
+    charts.layout(
+        fig,
+        charts.rows_height(len(matrix.shares)),
         xaxis=dict(title=tr("retention.axis_months_after")),
         yaxis=dict(
             title=f"{tr('retention.axis_cohort')} ({tr('retention.col_cohort_size')})", autorange="reversed"
@@ -217,7 +217,7 @@ def draw_heatmap(filters) -> None:
     st.plotly_chart(fig, width="stretch", key=f"{KEY}-heatmap")
     table = pd.DataFrame(
         {
-            tr("retention.axis_cohort"): cohorts["cohort"],
+            tr("retention.axis_cohort"): retention.month_labels(cohorts["cohort"]),
             tr("retention.col_cohort_size"): cohorts["cohort_size"],
             tr("retention.axis_months_after"): cohorts["months_after"],
             tr("retention.axis_share"): cohorts["share"],
@@ -236,14 +236,14 @@ def draw_heatmap(filters) -> None:
 
 filters = current_filters()
 page_header("retention.title", "retention.caption")
-rs = retention.retention_settings(settings())
+current = settings()
 flow = cached(retention.monthly_flow, retention.trend_filters(filters))
 if flow.empty:
     empty_state("common.empty_database")
 elif flow["active"].sum() == 0 and flow["lost"].sum() == 0:
     empty_state()
 else:
-    draw_flow(flow, rs, filters)
-    draw_loss_rate(flow, rs)
-    draw_cohort(filters, rs)
+    draw_flow(flow, current, filters)
+    draw_loss_rate(flow, current)
+    draw_cohort(filters, current)
     draw_heatmap(filters)

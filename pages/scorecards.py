@@ -7,11 +7,12 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from analytics import scorecard
+from analytics.filters import Filters
+from ui import charts, format
 from ui.common import (
     cached,
     current_filters,
     empty_state,
-    enum_label,
     export_control,
     page_header,
     settings,
@@ -49,11 +50,11 @@ PERCENT_COLUMNS = {
 STATUS_COLOURS = {"on_track": "#2e7d32", "at_risk": "#ef6c00", "behind": "#c62828"}
 
 
-def status_label(code) -> str:
+def status_label(code: object) -> str:
     return tr(f"scorecard.status_{code}") if isinstance(code, str) and code else "—"
 
 
-def column_formats(columns) -> dict:
+def column_formats(columns: list[str]) -> dict:
     """Streamlit column formats keyed by the translated column names."""
     formats = {}
     for column in columns:
@@ -75,7 +76,7 @@ def figures_table(frame: pd.DataFrame, leading: dict[str, str], columns: list[st
     return table.rename(columns={**leading, **{c: tr(f"scorecard.col_{c}") for c in columns}})
 
 
-def draw_scorecard(card: pd.DataFrame, filters) -> None:
+def draw_scorecard(card: pd.DataFrame, filters: Filters) -> None:
     leading = {
         "manager_id": tr("common.manager_id"),
         "manager_name": tr("common.manager_name"),
@@ -83,9 +84,7 @@ def draw_scorecard(card: pd.DataFrame, filters) -> None:
     }
     # What a supervisor reads first: rank, who, score and status; then the figures behind them.
     first = ["rank", "score", "status"]
-    columns = [c for c in FIGURE_COLUMNS if c != "appointment_compliance" or card[c].notna().any()]
-    columns = first + [c for c in columns if c not in first]
-    card = card.sort_values(["rank", "manager_id"])
+    columns = first + [c for c in scorecard.shown_figures(card, FIGURE_COLUMNS) if c not in first]
     leading = {"rank": tr("scorecard.col_rank"), **leading}
     columns.remove("rank")
     show_table(
@@ -97,12 +96,11 @@ def draw_scorecard(card: pd.DataFrame, filters) -> None:
     )
 
 
-def draw_teams(card: pd.DataFrame, filters) -> None:
+def draw_teams(card: pd.DataFrame, filters: Filters) -> None:
     st.subheader(tr("scorecard.team_averages"))
     st.caption(tr("scorecard.team_averages_help"))
     teams = scorecard.team_averages(card, settings())
-    columns = [c for c in ["managers", *FIGURE_COLUMNS] if c in teams.columns]
-    columns = [c for c in columns if c != "appointment_compliance" or teams[c].notna().any()]
+    columns = scorecard.shown_figures(teams, ["managers", *FIGURE_COLUMNS])
     show_table(
         figures_table(teams, {"team": tr("common.team")}, columns),
         "team-scorecards",
@@ -114,10 +112,9 @@ def draw_teams(card: pd.DataFrame, filters) -> None:
 
 def draw_comparison(card: pd.DataFrame) -> None:
     st.subheader(tr("scorecard.compare"))
-    items = [f"score_{i}" for i in scorecard.ITEMS] + ["score"]
     labels = [tr(f"scorecard.item_{i}") for i in scorecard.ITEMS] + [tr("scorecard.item_composite")]
-    names = card["manager_name"].astype(str) + " (" + card["manager_id"].astype(str) + ")"
-    matrix = card[items].astype("float64").set_axis(labels, axis=1).set_axis(names, axis=0)
+    names = [format.name_with_id(n, m) for n, m in zip(card["manager_name"], card["manager_id"], strict=True)]
+    matrix = scorecard.score_matrix(card).set_axis(labels, axis=1).set_axis(names, axis=0)
     fig = px.imshow(
         matrix,
         zmin=0,
@@ -131,17 +128,21 @@ def draw_comparison(card: pd.DataFrame) -> None:
             "color": tr("scorecard.axis_score"),
         },
     )
-    fig.update_layout(height=max(320, 28 * len(card) + 140), margin=dict(l=10, r=10, t=10, b=10))
+    charts.layout(fig, charts.rows_height(len(card), per_row=28, extra=140, minimum=320))
     st.plotly_chart(fig, width="stretch", key="scorecard-compare")
 
 
-def draw_trend(filters) -> None:
+def draw_trend(filters: Filters) -> None:
     st.subheader(tr("scorecard.trend"))
     trend = cached(scorecard.monthly_scores, filters)
     if trend.empty or trend["score"].isna().all():
         empty_state("scorecard.trend_empty")
         return
-    trend = trend.assign(manager=trend["manager_name"].astype(str) + " (" + trend["manager_id"] + ")")
+    trend = trend.assign(
+        manager=[
+            format.name_with_id(n, m) for n, m in zip(trend["manager_name"], trend["manager_id"], strict=True)
+        ]
+    )
     fig = px.line(
         trend,
         x="month",
@@ -156,14 +157,14 @@ def draw_trend(filters) -> None:
     )
     fig.update_xaxes(dtick="M1", tickformat="%Y-%m")
     fig.update_yaxes(range=[0, 100])
-    fig.update_layout(height=400, margin=dict(l=10, r=10, t=10, b=10))
+    charts.layout(fig, 400)
     st.plotly_chart(fig, width="stretch", key="scorecard-trend")
 
 
 # ------------------------------------------------------------------ one manager
 
 
-def draw_items(filters, manager_id: str) -> None:
+def draw_items(filters: Filters, manager_id: str) -> None:
     st.markdown(f"**{tr('scorecard.items_title')}**")
     items = cached(scorecard.manager_items, filters, manager_id)
     percent = {
@@ -175,10 +176,8 @@ def draw_items(filters, manager_id: str) -> None:
         "retention",
     }
 
-    def shown(item, value):
-        if pd.isna(value):
-            return "—"
-        return f"{value:.1%}" if item in percent else f"{value:.1f}"
+    def shown(item: str, value: float) -> str:
+        return format.percent(value, 1) if item in percent else format.number(value, 1)
 
     table = pd.DataFrame(
         {
@@ -197,7 +196,7 @@ def draw_items(filters, manager_id: str) -> None:
     show_table(table, f"scorecard-{manager_id}", "scorecard-items", filters)
 
 
-def draw_weekdays(filters, manager_id: str) -> None:
+def draw_weekdays(filters: Filters, manager_id: str) -> None:
     days = cached(scorecard.weekday_pattern, filters, manager_id)
     days = days.assign(
         weekday_name=days["weekday"].map(lambda d: tr(f"standards.weekday_{d}")),
@@ -215,18 +214,18 @@ def draw_weekdays(filters, manager_id: str) -> None:
             "kind": "",
         },
     )
-    fig.update_layout(height=320, margin=dict(l=10, r=10, t=30, b=10), title=tr("scorecard.weekdays_title"))
+    charts.layout(fig, 320, title=tr("scorecard.weekdays_title"), top=30)
     st.plotly_chart(fig, width="stretch", key="scorecard-weekdays")
 
 
-def draw_lengths(filters, manager_id: str) -> None:
+def draw_lengths(filters: Filters, manager_id: str) -> None:
     lengths = cached(scorecard.visit_lengths, filters, manager_id)
     if lengths.empty:
         empty_state("scorecard.lengths_empty")
         return
-    order = [c for c in ("core", "potential", "regular", "assist") if c in set(lengths["customer_class"])]
-    lengths = lengths.assign(class_label=lengths["customer_class"].map(lambda c: enum_label("class", c)))
-    labels = [enum_label("class", c) for c in order]
+    ranges = scorecard.length_ranges(lengths)
+    lengths = lengths.assign(class_label=format.labels(lengths["customer_class"], "class"))
+    labels = [format.label("class", r.customer_class) for r in ranges]
     fig = px.box(
         lengths,
         x="class_label",
@@ -234,25 +233,24 @@ def draw_lengths(filters, manager_id: str) -> None:
         category_orders={"class_label": labels},
         labels={"class_label": tr("scorecard.axis_class"), "duration_min": tr("scorecard.axis_minutes")},
     )
-    ranges = lengths.drop_duplicates("customer_class").set_index("customer_class")
-    for i, code in enumerate(order):
-        for bound in ("min_minutes", "max_minutes"):
+    for r in ranges:
+        for bound in (r.min_minutes, r.max_minutes):
             fig.add_shape(
                 type="line",
                 xref="x",
                 yref="y",
-                x0=i - 0.4,
-                x1=i + 0.4,
-                y0=ranges.loc[code, bound],
-                y1=ranges.loc[code, bound],
+                x0=r.position - 0.4,
+                x1=r.position + 0.4,
+                y0=bound,
+                y1=bound,
                 line=dict(dash="dash", color="#c62828", width=1.5),
             )
-    fig.update_layout(height=320, margin=dict(l=10, r=10, t=30, b=10), title=tr("scorecard.lengths_title"))
+    charts.layout(fig, 320, title=tr("scorecard.lengths_title"), top=30)
     st.plotly_chart(fig, width="stretch", key="scorecard-lengths")
 
 
 def overdue_table(frame: pd.DataFrame) -> pd.DataFrame:
-    table = frame.assign(customer_class=frame["customer_class"].map(lambda c: enum_label("class", c)))
+    table = frame.assign(customer_class=format.labels(frame["customer_class"], "class"))
     return table.rename(
         columns={
             "customer_id": tr("common.customer_id"),
@@ -268,7 +266,7 @@ def overdue_table(frame: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def draw_overdue(filters, manager_id: str) -> None:
+def draw_overdue(filters: Filters, manager_id: str) -> None:
     as_of = filters.end
     st.markdown(f"**{tr('scorecard.overdue_title')}**")
     st.caption(tr("scorecard.overdue_help", as_of=as_of))
@@ -289,21 +287,21 @@ def draw_overdue(filters, manager_id: str) -> None:
         export_control(overdue_table(plan), f"visit-plan-{manager_id}", "scorecard-plan", filters)
 
 
-def draw_manager(card: pd.DataFrame, filters) -> None:
+def draw_manager(card: pd.DataFrame, filters: Filters) -> None:
     names = dict(zip(card["manager_id"], card["manager_name"], strict=True))
     manager_id = st.selectbox(
         tr("scorecard.choose_manager"),
         list(names),
         index=None,
-        format_func=lambda m: f"{names[m]} ({m})",
+        format_func=lambda m: format.name_with_id(names[m], m),
         placeholder=tr("scorecard.choose_placeholder"),
         key="scorecard-manager",
     )
     if manager_id is None:
         return
     row = card[card["manager_id"] == manager_id].iloc[0]
-    st.subheader(tr("scorecard.manager_view", name=f"{names[manager_id]} ({manager_id})"))
-    score = "—" if pd.isna(row["score"]) else f"{row['score']:.1f}"
+    st.subheader(tr("scorecard.manager_view", name=format.name_with_id(names[manager_id], manager_id)))
+    score = format.number(row["score"], 1)
     left, middle, right = st.columns(3)
     left.metric(tr("scorecard.col_score"), score, border=True)
     middle.metric(tr("scorecard.col_status"), status_label(row["status"]), border=True)
@@ -319,7 +317,7 @@ def draw_manager(card: pd.DataFrame, filters) -> None:
 
 def status_bar(card: pd.DataFrame) -> None:
     """Composite score per manager, coloured by status."""
-    names = card["manager_name"].astype(str) + " (" + card["manager_id"].astype(str) + ")"
+    names = [format.name_with_id(n, m) for n, m in zip(card["manager_name"], card["manager_id"], strict=True)]
     fig = go.Figure(
         go.Bar(
             x=names,
@@ -329,11 +327,11 @@ def status_bar(card: pd.DataFrame) -> None:
             hoverinfo="x+y+text",
         )
     )
-    fig.update_layout(
-        height=320,
-        margin=dict(l=10, r=10, t=10, b=10),
-        xaxis_title=tr("scorecard.axis_manager"),
-        yaxis_title=tr("scorecard.axis_score"),
+    charts.layout(
+        fig,
+        320,
+        x_title=tr("scorecard.axis_manager"),
+        y_title=tr("scorecard.axis_score"),
         yaxis_range=[0, 100],
     )
     st.plotly_chart(fig, width="stretch", key="scorecard-status-bar")

@@ -1,9 +1,11 @@
 """Service standards: class standards, workload, scorecard weights and status bands, with validation."""
 
+from typing import Any
+
 import streamlit as st
 
 from analytics import standards
-from ui.common import clear_caches, lang, page_header, tr
+from ui.common import clear_caches, labeler, lang, page_header, tr
 
 FORM_KEY = "std"
 FLASH = "std-flash"
@@ -14,7 +16,9 @@ def widget_key(*parts: str) -> str:
     return "-".join((FORM_KEY, *parts))
 
 
-def number(label: str, value, key: str, container, integer: bool = False, fraction: bool = False):
+def number(
+    label: str, value: float, key: str, container: Any, integer: bool = False, fraction: bool = False
+) -> float:
     """A number input without limits: the validation explains what is wrong instead."""
     if integer:
         return container.number_input(label, value=int(value), step=1, key=key)
@@ -72,7 +76,7 @@ def workload_inputs(current: dict) -> dict:
             tr("standards.field_suggested_weekdays"),
             WEEKDAYS,
             default=list(workload["suggested_weekdays"]),
-            format_func=lambda d: tr(f"standards.weekday_{d}"),
+            format_func=labeler("standards.weekday_"),
             key=widget_key("weekdays"),
         ),
     }
@@ -88,7 +92,7 @@ def scorecard_inputs(current: dict) -> dict:
         )
         for i, item in enumerate(standards.WEIGHT_ITEMS)
     }
-    st.caption(tr("standards.weights_total", total=f"{sum(float(w) for w in weights.values()):g}"))
+    st.caption(tr("standards.weights_total", total=f"{standards.weights_total(weights):g}"))
     st.subheader(tr("standards.section_status"))
     left, right, _ = st.columns([1, 1, 2])
     status = current["scorecard"]["status"]

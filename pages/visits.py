@@ -7,13 +7,15 @@ import plotly.express as px
 import streamlit as st
 
 from analytics import visits
-from ui.common import cached, current_filters, empty_state, enum_label, page_header, settings, show_table, tr
+from analytics.filters import Filters
+from ui import charts, format
+from ui.common import cached, current_filters, empty_state, page_header, settings, show_table, tr
 
 
-def draw_compliance(frame: pd.DataFrame, filters) -> None:
+def draw_compliance(frame: pd.DataFrame, filters: Filters) -> None:
     st.subheader(tr("visits.compliance_title"))
     st.caption(tr("visits.compliance_help"))
-    frame = frame.assign(class_label=frame["customer_class"].map(lambda c: enum_label("class", c)))
+    frame = frame.assign(class_label=format.labels(frame["customer_class"], "class"))
     chart = frame[frame["customers"] > 0]
     if not chart.empty:
         fig = px.bar(
@@ -29,7 +31,7 @@ def draw_compliance(frame: pd.DataFrame, filters) -> None:
             },
         )
         fig.update_yaxes(range=[0, 100])
-        fig.update_layout(height=340, margin=dict(l=10, r=10, t=10, b=10))
+        charts.layout(fig, 340)
         st.plotly_chart(fig, width="stretch", key="visits-compliance")
     columns = {
         "team": tr("common.team"),
@@ -61,14 +63,8 @@ def draw_compliance(frame: pd.DataFrame, filters) -> None:
 def draw_calendar(days: pd.DataFrame) -> None:
     """A calendar heatmap: one column per week, one row per weekday."""
     st.subheader(tr("visits.calendar_title"))
-    dates = pd.to_datetime(days["date"])
-    grid = days.assign(
-        week=(dates - pd.to_timedelta(dates.dt.day_of_week, unit="D")).dt.strftime("%Y-%m-%d"),
-        weekday=dates.dt.day_of_week,
-    )
-    matrix = grid.pivot_table(index="weekday", columns="week", values="visits", aggfunc="sum")
-    matrix = matrix.reindex(range(7))
-    matrix.index = [tr(f"standards.weekday_{d}") for d in range(7)]
+    matrix = visits.calendar_grid(days)
+    matrix.index = [tr(f"standards.weekday_{d}") for d in matrix.index]
     fig = px.imshow(
         matrix,
         color_continuous_scale="Blues",
@@ -81,16 +77,18 @@ def draw_calendar(days: pd.DataFrame) -> None:
     )
     # Weeks as ISO dates in both languages (a date axis would print English month names).
     fig.update_xaxes(type="category")
-    fig.update_layout(height=320, margin=dict(l=10, r=10, t=10, b=10))
+    charts.layout(fig, 320)
     st.plotly_chart(fig, width="stretch", key="visits-calendar")
 
 
-def draw_methods(mix: pd.DataFrame, filters) -> None:
+def draw_methods(mix: pd.DataFrame, filters: Filters) -> None:
     st.subheader(tr("visits.methods_title"))
     mix = mix.assign(
-        manager=mix["manager_name"].astype(str) + " (" + mix["manager_id"].astype(str) + ")",
-        method_label=mix["method"].map(
-            lambda m: tr("visits.method_unknown") if m == "unknown" else enum_label("method", m)
+        manager=[
+            format.name_with_id(n, m) for n, m in zip(mix["manager_name"], mix["manager_id"], strict=True)
+        ],
+        method_label=format.labels(mix["method"], "method").where(
+            mix["method"] != "unknown", tr("visits.method_unknown")
         ),
         pct=mix["share"] * 100,
     )
@@ -106,7 +104,7 @@ def draw_methods(mix: pd.DataFrame, filters) -> None:
         },
     )
     fig.update_yaxes(range=[0, 100])
-    fig.update_layout(height=360, margin=dict(l=10, r=10, t=10, b=10), barmode="stack")
+    charts.layout(fig, 360, barmode="stack")
     st.plotly_chart(fig, width="stretch", key="visits-methods")
     table = mix[["manager_id", "manager_name", "method_label", "visits", "share"]].rename(
         columns={
@@ -126,7 +124,7 @@ def draw_methods(mix: pd.DataFrame, filters) -> None:
     )
 
 
-def draw_never_visited(filters) -> None:
+def draw_never_visited(filters: Filters) -> None:
     st.subheader(tr("visits.never_title"))
     start, after = visits.coverage_window(filters.end, settings())
     st.caption(tr("visits.never_help", start=start, end=after - timedelta(days=1)))
@@ -134,7 +132,7 @@ def draw_never_visited(filters) -> None:
     if frame.empty:
         st.success(tr("visits.never_none"), icon=":material/check_circle:")
         return
-    table = frame.assign(customer_class=frame["customer_class"].map(lambda c: enum_label("class", c)))
+    table = frame.assign(customer_class=format.labels(frame["customer_class"], "class"))
     table = table.rename(
         columns={
             "customer_id": tr("common.customer_id"),

@@ -1,17 +1,21 @@
 """Loss warnings: the risk model's backtest, the ranked warning list, follow-ups, counts per manager."""
 
+from datetime import date
+
 import pandas as pd
 import plotly.express as px
 import streamlit as st
 
 from analytics import risk_model, warnings
+from analytics.domain import FOLLOWUP_STATUSES, RULES
+from analytics.filters import Filters
+from ui import charts, format
 from ui.common import (
     cached,
     cached_on_data,
     connection,
     current_filters,
     empty_state,
-    enum_label,
     lang,
     page_header,
     show_table,
@@ -21,13 +25,13 @@ from ui.common import (
 KEY = "warnings"
 
 
-def status_label(status) -> str:
+def status_label(status: object) -> str:
     return (
         tr(f"warnings.status_{status}") if isinstance(status, str) and status else tr("warnings.status_new")
     )
 
 
-def draw_backtest(risk) -> None:
+def draw_backtest(risk: risk_model.RiskAssessment) -> None:
     st.subheader(tr("warnings.model_header"))
     if not risk.trained:
         empty_state("warnings.model_no_data" if risk.reason == "no_data" else "warnings.model_thin")
@@ -40,7 +44,7 @@ def draw_backtest(risk) -> None:
         ("warnings.baseline_top", risk.baseline_top_precision, "warnings.model_help_top", True),
     )
     for cell, (label, value, help_key, percent) in zip(cells, figures, strict=True):
-        shown = "—" if value is None else (f"{value:.1%}" if percent else f"{value:.3f}")
+        shown = "—" if value is None else (format.percent(value) if percent else format.number(value, 3))
         cell.metric(tr(label), shown, help=tr(help_key), border=True)
     st.caption(
         tr(
@@ -48,7 +52,7 @@ def draw_backtest(risk) -> None:
             days=risk.horizon_days,
             snapshot=risk.test_snapshot,
             rows=risk.test_rows,
-            share=f"{(risk.test_positive_share or 0):.1%}",
+            share=format.percent(risk.test_positive_share or 0),
         )
     )
     if risk.beats_baseline:
@@ -57,11 +61,11 @@ def draw_backtest(risk) -> None:
         st.warning(tr("warnings.model_not_better"), icon=":material/info:")
 
 
-def pick_rules() -> list[str]:
+def pick_rules() -> tuple[list[str], bool]:
     left, right = st.columns([3, 2])
     rules = left.multiselect(
         tr("warnings.rule_filter"),
-        list(warnings.RULES),
+        list(RULES),
         key=f"{KEY}-rules",
         format_func=lambda r: tr(f"warnings.rule_{r}"),
         placeholder=tr("common.all"),
@@ -71,14 +75,13 @@ def pick_rules() -> list[str]:
     return rules, include_closed
 
 
-def draw_tiles(listed: pd.DataFrame) -> None:
-    open_rows = listed[listed["open"]]
+def draw_tiles(view: warnings.WarningView) -> None:
     cells = st.columns(3)
-    cells[0].metric(tr("warnings.tiles_warned"), f"{len(listed):,}", border=True)
-    cells[1].metric(tr("warnings.tiles_open"), f"{len(open_rows):,}", border=True)
+    cells[0].metric(tr("warnings.tiles_warned"), format.number(view.warned), border=True)
+    cells[1].metric(tr("warnings.tiles_open"), format.number(view.open), border=True)
     cells[2].metric(
         tr("warnings.tiles_revenue"),
-        f"{open_rows['revenue_at_risk'].sum():,.0f}",
+        format.money(view.revenue_at_risk),
         help=tr("warnings.tiles_help_revenue"),
         border=True,
     )
@@ -92,7 +95,7 @@ def warning_table(listed: pd.DataFrame) -> pd.DataFrame:
             tr("common.customer_id"): listed["customer_id"],
             tr("common.customer_name"): listed["customer_name"],
             tr("common.manager"): listed["manager_name"].fillna(listed["manager_id"]),
-            tr("common.customer_class"): listed["customer_class"].map(lambda c: enum_label("class", c)),
+            tr("common.customer_class"): format.labels(listed["customer_class"], "class"),
             tr("warnings.col_risk"): listed["risk_score"],
             tr("warnings.col_reasons"): reasons,
             tr("warnings.col_revenue_at_risk"): listed["revenue_at_risk"].round(0),
@@ -105,7 +108,7 @@ def warning_table(listed: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def draw_list(listed: pd.DataFrame, filters):
+def draw_list(listed: pd.DataFrame, filters: Filters) -> str | None:
     st.subheader(tr("warnings.list_header"))
     st.caption(tr("warnings.list_sorted"))
     table = warning_table(listed)
@@ -125,7 +128,7 @@ def draw_list(listed: pd.DataFrame, filters):
     return None if row is None else row[tr("common.customer_id")]
 
 
-def draw_followup(listed: pd.DataFrame, selected, as_of) -> None:
+def draw_followup(listed: pd.DataFrame, selected: str | None, as_of: date) -> None:
     names = dict(zip(listed["customer_id"], listed["customer_name"].fillna(""), strict=True))
     options = list(names)
     picker = f"{KEY}-fu-customer"
@@ -140,18 +143,18 @@ def draw_followup(listed: pd.DataFrame, selected, as_of) -> None:
         options,
         key=picker,
         **default,
-        format_func=lambda c: f"{names.get(c, '')} ({c})",
+        format_func=lambda c: format.name_with_id(names.get(c, ""), c),
         placeholder=tr("warnings.followup_pick"),
     )
     if customer is None:
         st.caption(tr("warnings.followup_pick"))
         return
-    label = f"{names.get(customer, '')} ({customer})"
+    label = format.name_with_id(names.get(customer, ""), customer)
     st.subheader(tr("warnings.followup_header", customer=label))
     with st.form(f"{KEY}-fu-form", clear_on_submit=True):
         status = st.selectbox(
             tr("warnings.followup_status"),
-            list(warnings.STATUSES),
+            list(FOLLOWUP_STATUSES),
             key=f"{KEY}-fu-status",
             format_func=status_label,
         )
@@ -180,15 +183,14 @@ def draw_followup(listed: pd.DataFrame, selected, as_of) -> None:
     show_table(shown, "warning-followups", f"{KEY}-history")
 
 
-def draw_counts(counts: pd.DataFrame, filters) -> None:
+def draw_counts(counts: pd.DataFrame, filters: Filters) -> None:
     st.subheader(tr("warnings.by_manager_header"))
     if counts.empty:
         empty_state()
         return
     by_manager, by_team = st.tabs([tr("warnings.tab_managers"), tr("warnings.tab_teams")])
     with by_manager:
-        named = counts.assign(manager=counts["manager_name"].fillna(counts["manager_id"]))
-        top = named[named["open_warnings"] > 0].head(30)
+        top = warnings.top_open_managers(counts)
         if not top.empty:
             fig = px.bar(
                 top,
@@ -201,9 +203,7 @@ def draw_counts(counts: pd.DataFrame, filters) -> None:
                     "team": tr("common.team"),
                 },
             )
-            fig.update_layout(
-                height=340, margin=dict(l=10, r=10, t=10, b=10), legend_title_text=tr("common.team")
-            )
+            charts.layout(fig, 340, legend_title=tr("common.team"))
             st.plotly_chart(fig, width="stretch", key=f"{KEY}-by-manager-chart")
         show_table(
             pd.DataFrame(
@@ -252,12 +252,11 @@ else:
     draw_backtest(risk)
     facts = cached(warnings.warning_facts, filters, as_of)
     rules, include_closed = pick_rules()
-    warned = warnings.filter_by_rules(warnings.rank(facts, risk), tuple(rules))
-    listed = warned if include_closed else warned[warned["open"]].reset_index(drop=True)
-    if listed.empty:
+    view = warnings.warning_view(facts, risk.scores, rules, include_closed)
+    if view.rows.empty:
         empty_state("warnings.no_warnings")
     else:
-        draw_tiles(warned)
-        selected = draw_list(listed, filters)
-        draw_followup(listed, selected, as_of)
+        draw_tiles(view)
+        selected = draw_list(view.rows, filters)
+        draw_followup(view.rows, selected, as_of)
     draw_counts(warnings.count_by_manager(facts), filters)

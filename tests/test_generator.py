@@ -67,7 +67,8 @@ def test_stats_and_progress(demo):
     assert db.get_meta(con, "demo") == "1"
     assert db.scalar(con, "SELECT count(*) FROM customer_keys") == db.scalar(
         con,
-        "SELECT count(DISTINCT customer_id) FROM (SELECT customer_id FROM orders UNION ALL SELECT customer_id FROM visits)",
+        "SELECT count(DISTINCT customer_id) FROM "
+        "(SELECT customer_id FROM orders UNION ALL SELECT customer_id FROM visits)",
     )
     assert_customer_numbers_hold(con)
 
@@ -146,7 +147,8 @@ def _recommended_class_sql() -> str:
     """Domain §3 rules as of END, precedence assist > core > potential > regular."""
     return """CASE
         WHEN low_income OR disabled OR violation_date > DATE '2025-09-30' THEN 'assist'
-        WHEN market_type = 'city' AND retail_format IN ('mall', 'supermarket', 'tobacco_liquor', 'convenience')
+        WHEN market_type = 'city'
+             AND retail_format IN ('mall', 'supermarket', 'tobacco_liquor', 'convenience')
              AND tier >= 25 AND modern_terminal IN ('built', 'building') THEN 'core'
         WHEN market_type IN ('town', 'rural')
              AND retail_format IN ('mall', 'supermarket', 'tobacco_liquor', 'convenience', 'grocery')
@@ -221,8 +223,10 @@ def test_recent_churners_fade_before_they_stop(demo):
         """
         WITH last AS (SELECT customer_id, max(order_date) AS last_day FROM order_days GROUP BY 1),
         churners AS (SELECT customer_id, last_day FROM last JOIN customers USING (customer_id)
-                     WHERE status = 'active' AND last_day BETWEEN ? - INTERVAL 56 DAY AND ? - INTERVAL 28 DAY),
-        phases AS (SELECT sum(o.amount) FILTER (WHERE o.order_date > c.last_day - INTERVAL 56 DAY) / 8 AS late,
+                     WHERE status = 'active'
+                       AND last_day BETWEEN ? - INTERVAL 56 DAY AND ? - INTERVAL 28 DAY),
+        phases AS (SELECT sum(o.amount) FILTER (WHERE o.order_date > c.last_day - INTERVAL 56 DAY) / 8
+                              AS late,
                           sum(o.amount) FILTER (WHERE o.order_date <= c.last_day - INTERVAL 168 DAY)
                             / ((max(c.last_day) - DATE '2024-01-01' - 168) / 7) AS early
                    FROM churners c JOIN order_days o USING (customer_id))

@@ -330,7 +330,7 @@ def test_a_failure_in_the_middle_leaves_the_database_unchanged(con, tmp_path, mo
         raise RuntimeError("disk full")
 
     # After the order lines are inserted, creating the unknown customers fails.
-    monkeypatch.setattr(importer, "_create_unknown_customers", explode)
+    monkeypatch.setattr(importer.write, "_create_unknown_customers", explode)
     with pytest.raises(RuntimeError):
         importer.import_file(con, write(tmp_path, "b.csv", ORDERS_B.replace("C2", "C9")))
     after = (
@@ -582,7 +582,7 @@ def sorted_orders_text(count: int, duplicate_of: dict[int, float] | None = None)
 
 @pytest.mark.parametrize("where", ["inside a chunk", "across chunks", "at the end"])
 def test_duplicates_in_sorted_files_count_once(con, tmp_path, monkeypatch, where):
-    monkeypatch.setattr(importer, "CSV_BLOCK_BYTES", 1 << 10)  # 1 KiB: a few dozen lines per chunk
+    monkeypatch.setattr(importer.read, "CSV_BLOCK_BYTES", 1 << 10)  # 1 KiB: a few dozen lines per chunk
     plain = write(tmp_path, "plain.csv", sorted_orders_text(300))
     last_of_first_chunk = next(importer.read_table_file(plain).chunks()).table.column(0)[-1].as_py()
     repeated = {"inside a chunk": 5, "across chunks": int(last_of_first_chunk[1:]), "at the end": 299}[where]
@@ -623,7 +623,7 @@ def test_ascending_runs_with_disjoint_ranges_prove_distinct_keys():
     assert key_runs(day_2, day_1).distinct()
     assert key_runs(day_2, day_1).bounds() == (("D1-01", "利群"), ("D2-02", "中华"))  # the file's id range
     # The same line twice: next to each other, or in two runs whose ranges then overlap.
-    assert not key_runs(day_2 + [day_2[-1]] + day_1).distinct()
+    assert not key_runs([*day_2, day_2[-1], *day_1]).distinct()
     assert not key_runs(day_2 + day_1 + [("D2-01", "玉溪")]).distinct()
     assert not key_runs(day_2, day_1, [("D1-01", "利群")]).distinct()
     # Overlapping ranges without a repeated key prove nothing either (a hash check decides).
@@ -637,7 +637,7 @@ def test_ascending_runs_with_disjoint_ranges_prove_distinct_keys():
 
 
 def test_an_unsorted_file_gives_up_the_run_proof(monkeypatch):
-    monkeypatch.setattr(importer, "MAX_KEY_RUNS", 3)
+    monkeypatch.setattr(importer.stage, "MAX_KEY_RUNS", 3)
     descending = [(f"O{i}", "x") for i in range(5, 0, -1)]  # five runs of one key each
     assert key_runs(descending[:3]).distinct()
     runs = key_runs(descending[:3], descending[3:])
@@ -645,7 +645,7 @@ def test_an_unsorted_file_gives_up_the_run_proof(monkeypatch):
 
 
 def test_a_file_by_day_with_a_line_repeated_on_another_day_counts_it_once(con, tmp_path, monkeypatch):
-    monkeypatch.setattr(importer, "CSV_BLOCK_BYTES", 1 << 10)
+    monkeypatch.setattr(importer.read, "CSV_BLOCK_BYTES", 1 << 10)
     lines = ["order_id,customer_id,order_date,product,quantity,amount"]
     for day in (3, 2, 1):  # newest day first, order numbers ascending within a day
         lines += [f"D{day}-{i:03d},C{i % 4},2025-06-0{day},P,1,{day * 100 + i}" for i in range(40)]
@@ -657,8 +657,8 @@ def test_a_file_by_day_with_a_line_repeated_on_another_day_counts_it_once(con, t
 
 
 def test_a_large_file_spills_its_rows_to_a_temporary_table(con, tmp_path, monkeypatch):
-    monkeypatch.setattr(importer, "CSV_BLOCK_BYTES", 1 << 10)
-    monkeypatch.setattr(importer, "STAGE_MEMORY_BYTES", 2_000)  # past this, rows leave memory
+    monkeypatch.setattr(importer.read, "CSV_BLOCK_BYTES", 1 << 10)
+    monkeypatch.setattr(importer.stage, "STAGE_MEMORY_BYTES", 2_000)  # past this, rows leave memory
     text = sorted_orders_text(200, duplicate_of={50: 999.0}) + "N000007,C1,2025-06-08,P,1,7\n"
     result = importer.import_file(con, write(tmp_path, "big.csv", text), mode="valid-only")
     assert (result.added, result.unchanged) == (200, 2)
@@ -745,7 +745,7 @@ def test_aggregates_when_new_days_fall_in_known_months(con, tmp_path):
 def test_progress_is_reported_from_the_callers_thread(con, tmp_path, monkeypatch):
     import threading
 
-    monkeypatch.setattr(importer, "CSV_BLOCK_BYTES", 1 << 10)
+    monkeypatch.setattr(importer.read, "CSV_BLOCK_BYTES", 1 << 10)
     seen = []
     path = write(tmp_path, "o.csv", sorted_orders_text(200) + "N999999,C1\n")
     result = importer.import_raw(
@@ -763,7 +763,7 @@ def test_progress_is_reported_from_the_callers_thread(con, tmp_path, monkeypatch
 
 
 def test_a_bad_byte_after_the_sample_stops_the_import_and_writes_nothing(con, tmp_path, monkeypatch):
-    monkeypatch.setattr(importer, "CSV_BLOCK_BYTES", 1 << 16)
+    monkeypatch.setattr(importer.read, "CSV_BLOCK_BYTES", 1 << 16)
     good = "".join(f"O{i},C1,2025-06-01,1\n" for i in range(70_000))  # > the 1 MiB encoding sample
     path = tmp_path / "o.csv"
     path.write_bytes(f"order_id,customer_id,order_date,amount\n{good}".encode() + b"O9,C\xff1,2025-06-01,1\n")

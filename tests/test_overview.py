@@ -172,3 +172,11 @@ def overview_teams(path):
     from analytics import db
 
     return [r[0] for r in db.rows(db.connect(path), "SELECT DISTINCT team FROM managers")]
+
+
+def test_a_share_tile_changes_in_points(book):
+    tiles = {t.name: t for t in overview.overview_tiles(book, MARCH)}
+    share = tiles["visited_share"]
+    assert share.is_share and not tiles["sales"].is_share
+    assert share.share_change == pytest.approx(share.value - share.previous)
+    assert tiles["sales"].share_change is None

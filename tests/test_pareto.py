@@ -5,7 +5,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from analytics import pareto
+from analytics import pareto, sql
 from analytics.__main__ import main as cli_main
 from analytics.filters import Filters
 from tests.conftest import insert
@@ -168,8 +168,17 @@ def test_day_aggregate_for_part_of_a_month(book):
     assert summary.top20_share == pytest.approx(500 / 700)
     assert summary.gini == pytest.approx((-200 + 500) / (2 * 700))
     assert summary.non_buyers == 5  # c, d, e, g, h (open, no positive value)
-    assert pareto._source(EARLY_MARCH.start, EARLY_MARCH.end)[0] == "order_days"
-    assert pareto._source(MARCH.start, MARCH.end)[0] == "order_months"
+    assert not pareto.whole_months(EARLY_MARCH.start, EARLY_MARCH.end)  # reads order_days
+    assert pareto.whole_months(MARCH.start, MARCH.end)  # reads order_months
+
+
+def test_value_in_range_reads_months_for_whole_months():
+    months = sql.render("pareto/customer_values", filters=MARCH, months=True, metric="profit")
+    days = sql.render("pareto/customer_values", filters=EARLY_MARCH, months=False)
+    assert "FROM order_months o WHERE o.month BETWEEN $start AND $end" in months
+    assert "sum(o.amount - o.cost)" in months and "order_days" not in months
+    assert "FROM order_days o WHERE o.order_date BETWEEN $start AND $end" in days
+    assert "sum(o.amount)" in days and "order_months" not in days
 
 
 def test_ties_are_broken_by_customer_id_and_exact_80_percent(con):
@@ -352,6 +361,24 @@ def test_lost_value_of_a_customer_falling_from_a_to_b(con):
     assert matrix.loc[("A", "A"), "lost_value"] == 0.0
 
 
+def test_migration_overview_grid_and_cell(book):
+    overview = pareto.migration_overview(book, MARCH, settings=SETTINGS)
+    assert (overview.lost_value, overview.fell_from_a) == (600.0, 1)  # g: A -> none
+    counts = overview.counts
+    assert counts.index.tolist() == counts.columns.tolist() == ["A", "B", "C", "none"]
+    assert counts.loc["A", "none"] == 1 and counts.loc["C", "A"] == 1 and counts.loc["B", "B"] == 0
+    assert int(counts.to_numpy().sum()) == 6 and counts.dtypes.eq(int).all()
+    assert pareto.cell_transitions(book, MARCH, "A", "none", settings=SETTINGS)["customer_id"].tolist() == [
+        "g"
+    ]
+    assert pareto.cell_transitions(book, MARCH, "B", "B", settings=SETTINGS).empty
+
+
+def test_migration_counts_of_no_cells():
+    empty = pd.DataFrame({"previous_abc": [], "current_abc": [], "customers": []})
+    assert pareto.migration_counts(empty).to_numpy().sum() == 0
+
+
 # ------------------------------------------------------------------ products
 
 
@@ -402,6 +429,11 @@ def test_big_customers_previous_calendar_year(year_book):
     assert in_cartons["customer_id"].tolist() == ["big", "over"]
     lower = pareto.big_customers(year_book, MARCH, threshold=100_000, settings=settings)
     assert lower["customer_id"].tolist() == ["big", "over", "edge"]
+
+
+def test_big_customer_year_is_the_year_before_the_period_ends():
+    assert pareto.big_customer_year(MARCH) == 2024
+    assert pareto.big_customer_year(Filters()) == date.today().year - 1
 
 
 # ------------------------------------------------------------------ detail and chart helpers

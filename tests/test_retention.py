@@ -210,3 +210,21 @@ def test_first_order_cohorts_by_hand(flow_book):
         "2025-06": [1],
     }
     assert frame.groupby("cohort")["cohort_size"].first().tolist() == [1, 1, 1, 1]
+
+
+def test_months_over_the_ceiling(flow_book):
+    frame = retention.monthly_flow(flow_book, H1, config.defaults())
+    # Loss rates 100 %, 0, 0, 0, 25 %, 67 % against the 3 % ceiling.
+    assert retention.months_over_ceiling(frame, config.defaults()) == 3
+    settings = config.defaults()
+    settings["retention"]["loss_rate_ceiling"] = 0.5
+    assert retention.months_over_ceiling(frame, settings) == 2
+    assert retention.months_over_ceiling(frame.assign(loss_rate=float("nan")), config.defaults()) == 0
+
+
+def test_cohort_matrix(flow_book):
+    matrix = retention.cohort_matrix(retention.first_order_cohorts(flow_book, H1))
+    assert matrix.shares.index.tolist() == ["2025-01", "2025-02", "2025-03", "2025-06"]
+    assert matrix.shares.loc["2025-01"].tolist() == [1, 1, 1, 0, 0, 0]
+    assert pd.isna(matrix.shares.loc["2025-06", 1])
+    assert matrix.row_labels == ["2025-01 (1)", "2025-02 (1)", "2025-03 (1)", "2025-06 (1)"]

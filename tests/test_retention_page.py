@@ -34,9 +34,7 @@ def test_page_on_the_demo_database(demo_db_path, lang):
     assert at.title[0].value == TITLES[lang]
     assert len(at.get("plotly_chart")) == 3  # flow, loss rate, cohort heatmap
     monthly = at.dataframe[0].value
-    month, active, loss_rate = {"zh": ("月份", "活跃客户", "流失率"), "en": ("Month", "Active", "Loss rate")}[
-        lang
-    ]
+    active, loss_rate = {"zh": ("活跃客户", "流失率"), "en": ("Active", "Loss rate")}[lang]
     assert len(monthly) == 12 and monthly[active].gt(0).all()
     assert monthly[loss_rate].dropna().between(0, 1).all()
     metrics = {m.label: m.value for m in at.metric}

@@ -126,7 +126,7 @@ def test_thin_data_is_reported_instead_of_a_model(con):
     load(con, 15)
     risk = risk_model.assess(con, D, config.defaults())
     assert not risk.trained and risk.reason == "thin_data" and risk.scores.empty
-    ranked = warnings.warning_list(con, Filters(), D, config.defaults(), risk=risk, include_all=True)
+    ranked = warnings.warning_list(con, Filters(), D, config.defaults(), scores=risk.scores, include_all=True)
     assert ranked["risk_score"].isna().all()
 
 

@@ -11,6 +11,7 @@ import pytest
 from analytics import config, scorecard
 from analytics.__main__ import main as cli_main
 from analytics.filters import Filters
+from analytics.scorecard import figures as scorecard_figures
 from tests.conftest import insert
 
 MARCH = Filters(start=date(2025, 3, 1), end=date(2025, 3, 31))  # 31 days
@@ -434,19 +435,15 @@ def test_period_inside_one_month(book, settings):
 
 
 def test_periods_split_into_groups_give_the_same_figures(book, settings, monkeypatch):
-    periods = tuple((date(2025, m, 1), date(2025, m, 28)) for m in range(1, 4)) + (
+    periods = (
+        *((date(2025, m, 1), date(2025, m, 28)) for m in range(1, 4)),
         (date(2024, 12, 15), date(2025, 3, 19)),
     )
     whole = scorecard.period_figures(book, MARCH, periods, settings)
-    monkeypatch.setattr(scorecard, "_MASK_MONTHS", 13)  # every period in its own group
-    assert (
-        len(
-            scorecard._mask_chunks(
-                [scorecard._period_row(i, s, e, settings) for i, (s, e) in enumerate(periods)]
-            )
-        )
-        == 4
-    )
+    monkeypatch.setattr(scorecard_figures, "_MASK_MONTHS", 13)  # every period in its own group
+    typed = config.as_settings(settings)
+    dates = [scorecard_figures._period_dates(i, s, e, typed) for i, (s, e) in enumerate(periods)]
+    assert len(scorecard_figures._mask_chunks(dates)) == 4
     pd.testing.assert_frame_equal(scorecard.period_figures(book, MARCH, periods, settings), whole)
 
 
@@ -535,3 +532,43 @@ def test_at_risk_and_lost_come_from_one_pass_of_the_warnings(book, settings):
         full.drop(columns=["at_risk_customers"]), without.drop(columns=["at_risk_customers"])
     )
     assert full.set_index("manager_id").loc["M1", "lost_customers"] == 2
+
+
+# ------------------------------------------------------------------ what the page reads
+
+
+def test_score_matrix_and_shown_figures(book, settings):
+    card = scorecard.scorecard(book, MARCH, settings)
+    matrix = scorecard.score_matrix(card)
+    assert matrix.index.tolist() == card["manager_id"].tolist()
+    assert matrix.columns.tolist() == [*scorecard.ITEMS, "score"]
+    assert matrix.loc["M2", "sales_growth"] == pytest.approx(80)
+    assert scorecard.shown_figures(card, ["visits", "appointment_compliance", "nothing"]) == [
+        "visits",
+        "appointment_compliance",
+    ]
+    no_booking = card.assign(appointment_compliance=None)
+    assert scorecard.shown_figures(no_booking, ["visits", "appointment_compliance"]) == ["visits"]
+
+
+def test_length_ranges_in_class_order(book, settings):
+    lengths = scorecard.visit_lengths(book, MARCH, "M1", settings)
+    ranges = scorecard.length_ranges(lengths)
+    assert [(r.position, r.customer_class) for r in ranges] == [(0, "core"), (1, "regular")]
+    assert (ranges[0].min_minutes, ranges[0].max_minutes) == (15, 20)
+
+
+def test_shared_lost_rule(con):
+    from analytics import sql
+
+    text = sql._ENV.from_string(
+        '{% import "shared/lost.sql" as lost %}'
+        "SELECT {{ lost.is_lost('s', 'd') }} FROM (VALUES ('closed', NULL), (NULL, DATE '2025-01-09'),"
+        " ('active', DATE '2025-01-10'), ('active', NULL)) t(s, d)"
+    ).render()
+    lost = [r[0] for r in con.execute(text, {"lost_cutoff": date(2025, 1, 10)}).fetchall()]
+    # closed; last order the day before the cutoff; on the cutoff; never ordered
+    assert [bool(x) for x in lost] == [True, True, False, False]
+    context, values = scorecard.lost_values(date(2025, 5, 30), 91)
+    assert context == {"lost_months": True, "lost_parts": 1}
+    assert values["lost_cutoff"] == date(2025, 3, 1) and values["lost_months_to"] == date(2025, 4, 1)

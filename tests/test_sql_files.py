@@ -47,4 +47,4 @@ def test_scope_binds_only_the_filters_set(con):
     assert ids(Filters(teams=("T1",), classes=("core",))) == ["c1"]
     assert ids(Filters(regions=("R1",), managers=("M2",))) == ["c2"]
     _, values = sql.prepare("shared/customers_in_scope", filters=Filters(teams=("T1",)))
-    assert values == {"teams": ["T1"]}
+    assert values == {"teams_0": "T1"}

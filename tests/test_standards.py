@@ -124,3 +124,21 @@ def test_reset_without_other_settings_removes_the_file(preset, settings_file):
     assert settings_file.exists()
     standards.reset_standards()
     assert not settings_file.exists()
+
+
+def test_weights_total(preset):
+    assert standards.weights_total(preset["scorecard"]["weights"]) == 100
+    assert standards.weights_total({"coverage": 30, "retention": "12.5"}) == 42.5
+
+
+def test_saved_standard_is_written_tidy(preset, settings_file):
+    edited = copy.deepcopy(preset)
+    edited["workload"]["suggested_weekdays"] = [3, 0, 2]
+    edited["classes"]["core"]["min_minutes"] = 15.5
+    assert standards.save_standards(edited) == []
+    with settings_file.open("rb") as fh:
+        saved = tomllib.load(fh)
+    assert saved["workload"]["suggested_weekdays"] == [0, 2, 3]
+    assert saved["classes"]["core"]["min_minutes"] == 15.5
+    assert isinstance(saved["classes"]["core"]["max_minutes"], int)
+    assert isinstance(saved["scorecard"]["weights"]["coverage"], int)

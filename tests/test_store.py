@@ -1,6 +1,6 @@
 """The store: schema creation, migration from an older release, transactions, paths."""
 
-from datetime import date
+from datetime import date, datetime
 
 import duckdb
 import pandas as pd
@@ -31,7 +31,7 @@ def test_new_database_has_every_contract_table(con):
 def test_database_of_version_1_is_migrated_and_keeps_its_rows(tmp_path):
     path = tmp_path / "old.duckdb"
     raw = duckdb.connect(str(path))
-    for ddl in db._SCHEMA_V1:
+    for ddl in db.schema_statements(1):
         raw.execute(ddl)
     raw.execute("INSERT INTO meta VALUES ('schema_version', '1')")
     raw.execute("INSERT INTO orders VALUES ('o1', 'c1', DATE '2025-03-01', 'A', 2, 100.0, NULL)")
@@ -109,6 +109,15 @@ def test_aggregates_follow_the_order_lines(con):
         ("c2", date(2025, 2, 1), 1.0, 1, 1, date(2025, 2, 1), date(2025, 2, 1)),
     ]
     assert db.data_range(con) == (date(2025, 1, 3), date(2025, 2, 1))
+    assert db.last_data_date(con) == date(2025, 2, 1)
+
+
+def test_an_empty_store_has_no_data_range(con):
+    assert db.data_range(con) is None
+    assert db.last_data_date(con) is None
+    visit = {"customer_id": "c1", "manager_id": "M1", "visit_date": datetime(2025, 3, 4, 9, 30)}
+    insert(con, "visits", [visit])
+    assert db.data_range(con) == (date(2025, 3, 4), date(2025, 3, 4))
 
 
 def reopened_as_version(path, version: int, *undo: str):

@@ -84,10 +84,23 @@ def test_month_split_and_order_amounts(book):
         [date(2025, 1, 1), date(2025, 2, 1)],
         [],
     )
-    sql, params = visits.order_amounts_sql(date(2025, 1, 5), date(2025, 3, 19))
-    sums = book.execute(
-        f"SELECT customer_id, sum(amount) FROM ({sql}) GROUP BY 1 ORDER BY 1", params
-    ).fetchall()
-    assert sums == [("a", 110.0), ("b", 40.0), ("e", 200.0)]  # a's Mar 20 is after the end
-    sql, params = visits.order_amounts_sql(None, date(2025, 3, 19))
-    assert book.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0] == 0
+    sums = visits.customer_amounts(book, date(2025, 1, 5), date(2025, 3, 19))
+    assert list(sums.itertuples(index=False, name=None)) == [("a", 110.0), ("b", 40.0), ("e", 200.0)]
+    # a's Mar 20 is after the end
+    assert visits.customer_amounts(book, None, date(2025, 3, 19)).empty
+    context, _ = visits.range_values(date(2025, 1, 5), date(2025, 3, 19), "amounts")
+    assert context == {"amounts_months": True, "amounts_parts": 2}
+
+
+def test_calendar_grid():
+    days = pd.DataFrame(
+        {"date": pd.to_datetime(["2025-03-02", "2025-03-03", "2025-03-05"]), "visits": [1, 2, 3]}
+    )
+    grid = visits.calendar_grid(days)
+    # Mar 2 is a Sunday (week of Feb 24), Mar 3 a Monday and Mar 5 a Wednesday (week of Mar 3)
+    assert grid.index.tolist() == list(range(7))
+    assert grid.columns.tolist() == ["2025-02-24", "2025-03-03"]
+    assert (
+        grid.loc[6, "2025-02-24"] == 1 and grid.loc[0, "2025-03-03"] == 2 and grid.loc[2, "2025-03-03"] == 3
+    )
+    assert pd.isna(grid.loc[1, "2025-03-03"]) and pd.isna(grid.loc[0, "2025-02-24"])

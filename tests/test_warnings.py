@@ -399,7 +399,11 @@ def test_order_dates_and_gaps_at_the_window_edges(con, settings):
     )
     # e ordered on the as-of day: the cadence rule cannot fire, so its median gap is not worked out
     assert e["orders_365"] == 4 and pd.isna(e["median_gap"])
-    anytime = {**settings, "warnings": {**settings["warnings"], "cadence_min_days": -1}}
+    # cadence_min_days -1 (below what a supervisor may set): every customer is a cadence candidate.
+    checked = config.as_settings(settings)
+    anytime = checked.model_copy(
+        update={"warnings": checked.warnings.model_copy(update={"cadence_min_days": -1})}
+    )
     assert fired(con, anytime).loc["e", "median_gap"] == 10
     assert e["value_ly"] == 1000 and e["revenue_at_risk"] == 1000
     assert (o["first_order_date"], o["last_order_date"]) == (
@@ -474,3 +478,76 @@ def test_months_read_day_by_day_are_those_a_window_cuts():
     assert warnings._day_month_ranges(
         (date(2025, 1, 15), date(2025, 2, 10), date(2025, 3, 16)), date(2025, 3, 15)
     ) == [(date(2025, 1, 1), date(2025, 3, 31))]
+
+
+def view_facts() -> pd.DataFrame:
+    """Five customers by hand: revenue at risk, the rules that fired, whether still open."""
+    rows = [
+        ("a", 1000.0, ("cadence",), True),
+        ("b", 400.0, ("cadence", "decline_yoy"), True),
+        ("c", 3000.0, ("visit_overdue",), False),  # closed by its follow-up
+        ("d", 800.0, (), False),  # not warned
+        ("e", 700.0, ("decline_yoy",), True),
+    ]
+    return pd.DataFrame(
+        [
+            {
+                "customer_id": cid,
+                "revenue_at_risk": revenue,
+                **{rule: rule in fired for rule in warnings.RULES},
+                "rules": ";".join(fired),
+                "open": still_open,
+            }
+            for cid, revenue, fired, still_open in rows
+        ]
+    )
+
+
+def test_warning_view_ranks_filters_and_sums_the_tiles():
+    scores = pd.DataFrame({"customer_id": ["a", "b", "c", "d"], "risk_score": [0.5, 0.9, 0.2, 0.99]})
+    # Priorities: c 3000 x 0.2 = 600, a 1000 x 0.5 = 500, b 400 x 0.9 = 360, e (no score:
+    # 1 rule of 7) 700 / 7 = 100; d is not warned.
+    view = warnings.warning_view(view_facts(), scores)
+    assert view.rows["customer_id"].tolist() == ["a", "b", "e"]  # c is closed
+    assert view.rows["priority"].tolist() == pytest.approx([500, 360, 100])
+    assert (view.warned, view.open, view.revenue_at_risk) == (4, 3, 1000 + 400 + 700)
+    shown = warnings.warning_view(view_facts(), scores, include_closed=True)
+    assert shown.rows["customer_id"].tolist() == ["c", "a", "b", "e"]
+    assert (shown.warned, shown.open, shown.revenue_at_risk) == (4, 3, 2100)
+    cadence = warnings.warning_view(view_facts(), scores, ["cadence"])
+    assert cadence.rows["customer_id"].tolist() == ["a", "b"]
+    assert (cadence.warned, cadence.open, cadence.revenue_at_risk) == (2, 2, 1400)
+    overdue = warnings.warning_view(view_facts(), scores, ("visit_overdue",))
+    assert overdue.rows.empty and (overdue.warned, overdue.open, overdue.revenue_at_risk) == (1, 0, 0)
+    # Without a model: the share of rules fired. c 3000 / 7, a 1000 / 7, b 400 x 2 / 7, e 700 / 7.
+    unscored = warnings.warning_view(view_facts(), None, include_closed=True)
+    assert unscored.rows["customer_id"].tolist() == ["c", "a", "b", "e"]
+    assert unscored.rows["risk_score"].isna().all()
+    assert unscored.rows["priority"].tolist() == pytest.approx([3000 / 7, 1000 / 7, 800 / 7, 100])
+
+
+def test_top_open_managers_names_them_and_keeps_those_with_open_warnings():
+    counts = pd.DataFrame(
+        {
+            "manager_id": ["M3", "M1", "M2", "M4"],
+            "manager_name": ["张", None, "李", "赵"],
+            "team": ["East", "East", "West", "West"],
+            "open_warnings": [5, 3, 1, 0],
+        }
+    )
+    top = warnings.top_open_managers(counts)
+    assert top[["manager", "open_warnings"]].to_dict("records") == [
+        {"manager": "张", "open_warnings": 5},
+        {"manager": "M1", "open_warnings": 3},
+        {"manager": "李", "open_warnings": 1},
+    ]
+    assert warnings.top_open_managers(counts, limit=2)["manager_id"].tolist() == ["M3", "M1"]
+
+
+def test_the_warnings_never_import_the_risk_model():
+    import subprocess
+    import sys
+
+    code = "import sys, analytics.warnings; print('analytics.risk_model' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"

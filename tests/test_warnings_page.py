@@ -5,7 +5,8 @@ import shutil
 import pytest
 import streamlit as st
 
-from analytics import db, warnings
+from analytics import db
+from analytics.domain import FOLLOWUP_STATUSES
 from tests.conftest import app_test
 
 PAGE = "pages/warnings.py"
@@ -83,7 +84,7 @@ def test_followup_is_recorded_and_shown(demo_copy, lang):
     at.selectbox(key="warnings-fu-customer").set_value(customer_id).run()
     assert not at.exception
     # By position: AppTest formats option labels outside the session, in the default language.
-    at.selectbox(key="warnings-fu-status").select_index(warnings.STATUSES.index("contacted"))
+    at.selectbox(key="warnings-fu-status").select_index(FOLLOWUP_STATUSES.index("contacted"))
     at.text_area(key="warnings-fu-note").input("电话联系，店主下周补货")
     at.button[
         [b.label for b in at.button].index({"zh": "保存跟进", "en": "Save follow-up"}[lang])
@@ -111,7 +112,7 @@ def assert_lost_followup_closes_the_warning(at):
     customer_id = warning_list(at).iloc[0]["Customer ID"]
     open_before = next(m.value for m in at.metric if m.label == "Open warnings")
     at.selectbox(key="warnings-fu-customer").set_value(customer_id).run()
-    at.selectbox(key="warnings-fu-status").select_index(warnings.STATUSES.index("lost"))
+    at.selectbox(key="warnings-fu-status").select_index(FOLLOWUP_STATUSES.index("lost"))
     at.button[[b.label for b in at.button].index("Save follow-up")].click().run()
     assert not at.exception
     assert customer_id not in set(warning_list(at)["Customer ID"])

@@ -10,14 +10,17 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+import duckdb
 import pandas as pd
 import streamlit as st
 
 from analytics import config, db
-from analytics.export import to_csv_bytes, to_xlsx_bytes
+from analytics.export import XLSX_MAX_ROWS, to_csv_bytes, to_xlsx_bytes
 from analytics.filters import Filters
 from analytics.i18n import LANGUAGES, language_from_locale, t
 from analytics.i18n import short_number as i18n_short_number
+from analytics.settings import Settings
+from ui.format import label as format_label
 
 # ------------------------------------------------------------------ navigation
 
@@ -52,7 +55,7 @@ def lang() -> str:
     return language_from_locale(locale)
 
 
-def tr(key: str, **values) -> str:
+def tr(key: str, **values: Any) -> str:
     """The message `key` in the current language."""
     return t(key, lang(), **values)
 
@@ -67,13 +70,8 @@ def labeler(prefix: str) -> Callable[[Any], str]:
 
 
 def enum_label(kind: str, code: Any) -> str:
-    """Label of an enum code, e.g. enum_label("class", "core") -> "核心客户"."""
-    if code is None or (isinstance(code, float) and pd.isna(code)) or code is pd.NA:
-        return tr(f"common.{kind}_unknown") if kind == "class" else ""
-    try:
-        return tr(f"common.{kind}_{code}")
-    except KeyError:
-        return str(code)
+    """Label of an enum code, e.g. enum_label("class", "core") -> "核心客户" (see ui.format.label)."""
+    return format_label(kind, code, lang())
 
 
 # ------------------------------------------------------------------ data access
@@ -83,7 +81,7 @@ def db_path() -> str:
     return str(db.resolve_db_path(os.environ.get("DASHBOARD_DB")))
 
 
-def _is_open(con) -> bool:
+def _is_open(con: duckdb.DuckDBPyConnection) -> bool:
     """False once the connection was closed (e.g. db.close_all()), so it is opened again."""
     try:
         con.cursor().close()
@@ -97,12 +95,12 @@ def _connection(path: str):
     return db.connect(path)
 
 
-def connection():
+def connection() -> duckdb.DuckDBPyConnection:
     """The process-wide DuckDB connection (analytics take a cursor per query)."""
     return _connection(db_path())
 
 
-def settings() -> dict:
+def settings() -> Settings:
     return config.load_settings()
 
 
@@ -118,7 +116,7 @@ def _cached_call(fn_path: str, path: str, versions: tuple, settings_key: str, ar
     return fn(_connection(path), *args, **dict(kwargs))
 
 
-def cached(fn: Callable, *args, **kwargs):
+def cached(fn: Callable, *args: Any, **kwargs: Any) -> Any:
     """Call analytics `fn(connection, *args, **kwargs)`, cached by its arguments,
     the data version (changes on every import), the follow-up version and the settings.
 
@@ -134,7 +132,7 @@ def cached(fn: Callable, *args, **kwargs):
     )
 
 
-def cached_on_data(fn: Callable, *args, **kwargs):
+def cached_on_data(fn: Callable, *args: Any, **kwargs: Any) -> Any:
     """Like cached(), for figures that do not read follow-ups (e.g. the risk model):
     a supervisor's follow-up note does not recompute them."""
     return _cached_call(
@@ -181,30 +179,31 @@ def filters_note(filters: Filters) -> list[str]:
 
 
 def export_control(df: pd.DataFrame, name: str, key: str, filters: Filters | None = None) -> None:
-    """CSV (UTF-8 with BOM) and XLSX download buttons for the table as shown."""
+    """CSV (UTF-8 with BOM) and XLSX download buttons for the table as shown.
+
+    The files are built only when a button is clicked (Streamlit calls `data` then, on its own
+    thread): a page run never pays for an export nobody asked for."""
     notes = filters_note(filters) if filters is not None else []
     stamp = date.today().isoformat()
     left, right, info = st.columns([1, 1, 3])
     left.download_button(
         tr("common.export_csv"),
-        data=to_csv_bytes(df),
+        data=lambda: to_csv_bytes(df),
         file_name=f"{name}-{stamp}.csv",
         mime="text/csv",
         key=f"{key}-csv",
         icon=":material/download:",
+        on_click="ignore",
     )
-    try:
-        xlsx = to_xlsx_bytes(df, sheet_name=name, notes=notes)
-    except ValueError:  # more rows than an Excel sheet holds: CSV only
-        xlsx = None
-    if xlsx is not None:
+    if len(df) + len(notes) + 3 <= XLSX_MAX_ROWS:  # more rows than an Excel sheet holds: CSV only
         right.download_button(
             tr("common.export_xlsx"),
-            data=xlsx,
+            data=lambda: to_xlsx_bytes(df, sheet_name=name, notes=notes),
             file_name=f"{name}-{stamp}.xlsx",
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             key=f"{key}-xlsx",
             icon=":material/table_view:",
+            on_click="ignore",
         )
     info.caption(tr("common.export_rows", rows=len(df)))
 
@@ -217,7 +216,7 @@ def show_table(
     column_config: dict | None = None,
     height: int | str = "auto",
     selectable: bool = False,
-):
+) -> pd.Series | None:
     """A sortable table with a search box and the export control under it.
 
     Returns the selection event when `selectable` (single row), else None."""

@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import date
+from typing import TextIO
 
+import duckdb
 import pandas as pd
 
 from analytics import db
@@ -36,7 +38,7 @@ def filter_parent() -> argparse.ArgumentParser:
     return parent
 
 
-def filters_from_args(args: argparse.Namespace, con=None) -> Filters:
+def filters_from_args(args: argparse.Namespace, con: duckdb.DuckDBPyConnection | None = None) -> Filters:
     """Filters from the options; a missing --start/--end becomes the whole data's span."""
     start, end = getattr(args, "start", None), getattr(args, "end", None)
     if (start is None or end is None) and con is not None:
@@ -54,10 +56,10 @@ def filters_from_args(args: argparse.Namespace, con=None) -> Filters:
     )
 
 
-def open_db(args: argparse.Namespace):
+def open_db(args: argparse.Namespace) -> duckdb.DuckDBPyConnection:
     return db.connect(args.db)
 
 
-def print_csv(df: pd.DataFrame, out=None) -> None:
+def print_csv(df: pd.DataFrame, out: TextIO | None = None) -> None:
     """CSV to stdout: UTF-8, header row, ISO dates, ratios as they are."""
     (out or sys.stdout).write(df.to_csv(index=False, date_format="%Y-%m-%d"))

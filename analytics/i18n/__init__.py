@@ -34,7 +34,7 @@ def catalog() -> dict[str, dict[str, str]]:
     return messages
 
 
-def t(key: str, lang: str = DEFAULT_LANGUAGE, **values) -> str:
+def t(key: str, lang: str = DEFAULT_LANGUAGE, **values: object) -> str:
     """The message `key` in `lang`, with placeholders filled. Unknown keys raise KeyError."""
     text = catalog()[key][lang if lang in LANGUAGES else DEFAULT_LANGUAGE]
     return text.format(**values) if values else text

@@ -8,7 +8,8 @@ through Jinja, so no text a user typed ever becomes SQL.
 
 Callers pass every value they have; only the parameters the rendered text names are bound
 (DuckDB rejects unused ones). ``filters=`` adds the Filters to the template and binds its
-lists ($managers, $teams, $regions, $classes) and period ($start, $end).
+lists ($managers, $teams, … and one parameter per value, see filter_values) and
+period ($start, $end).
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from typing import Any
 import duckdb
 import jinja2
 import pandas as pd
+
+from analytics import fetch
 
 ROOT = Path(__file__).resolve().parent
 
@@ -86,15 +89,14 @@ def bind(sql: str, values: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def filter_values(filters: Any) -> dict[str, Any]:
-    """The Filters' scope and period as parameter values."""
-    return {
-        "managers": list(filters.managers),
-        "teams": list(filters.teams),
-        "regions": list(filters.regions),
-        "classes": list(filters.classes),
-        "start": filters.start,
-        "end": filters.end,
-    }
+    """The Filters' scope and period as parameter values: each list also one value per
+    parameter ($teams_0, $teams_1, …) for the IN lists of ``shared/scope.sql``."""
+    values: dict[str, Any] = {"start": filters.start, "end": filters.end}
+    for name in ("managers", "teams", "regions", "classes"):
+        items = list(getattr(filters, name))
+        values[name] = items
+        values.update({f"{name}_{i}": item for i, item in enumerate(items)})
+    return values
 
 
 def prepare(
@@ -117,11 +119,9 @@ def query(
     filters: Any = None,
     **context: Any,
 ) -> pd.DataFrame:
-    """Run the read query ``name`` on its own cursor; a DataFrame (see ``db.query``)."""
-    from analytics import db
-
+    """Run the read query ``name`` on its own cursor; a DataFrame (see ``fetch.query``)."""
     sql, values = prepare(name, params, filters, **context)
-    return db.query(con, sql, values)
+    return fetch.query(con, sql, values)
 
 
 def rows(
@@ -132,10 +132,8 @@ def rows(
     **context: Any,
 ) -> list[tuple]:
     """Run the read query ``name``; its rows as tuples."""
-    from analytics import db
-
     sql, values = prepare(name, params, filters, **context)
-    return db.rows(con, sql, values)
+    return fetch.rows(con, sql, values)
 
 
 def scalar(

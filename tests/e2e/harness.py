@@ -259,8 +259,9 @@ def wait_idle(page, timeout: float = LOAD_TIMEOUT_MS) -> None:
             const app = document.querySelector('[data-testid="stApp"]');
             const state = app && app.getAttribute('data-test-script-state');
             const indicator = document.querySelector(status);
+            const shown = indicator && indicator.offsetParent !== null;
             const running = state !== 'notRunning'
-                || (indicator && indicator.offsetParent !== null && /running/i.test(indicator.innerText || ''));
+                || (shown && /running/i.test(indicator.innerText || ''));
             // Stale: drawn by the previous run. Skeleton: a widget whose script is still loading.
             const busy = document.querySelector('[data-stale="true"], [data-testid="stSkeleton"]');
             return !running && !busy;

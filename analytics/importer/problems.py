@@ -1,0 +1,25 @@
+"""What every step of an import shares: the problems that stop a file, the modes for bad rows,
+and the progress callback."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from analytics.i18n import t
+
+MODES = ("strict", "valid-only")  # strict: any bad row rejects the file; valid-only: bad rows skipped
+MAX_ERRORS = 10_000  # bad cells kept for the report; bad rows are always counted
+
+Progress = Callable[[float, str], None]  # (fraction done, phase: reading, writing, aggregates, done)
+
+
+class ImportProblem(Exception):
+    """A file (or an undo) that cannot go ahead; `code` + `params` render in either language."""
+
+    def __init__(self, code: str, **params: object) -> None:
+        super().__init__(code, params)
+        self.code = code
+        self.params = params
+
+    def message(self, lang: str = "en") -> str:
+        return t(f"importer.problem_{self.code}", lang, **self.params)

@@ -1,0 +1,2 @@
+{#- The generated managers (registered as demo_batch). -#}
+INSERT INTO managers SELECT * FROM demo_batch

@@ -1,0 +1,2 @@
+{#- The columns of customers or managers (name, type, …). -#}
+DESCRIBE {{ table | default("customers") }}

@@ -1,0 +1,8 @@
+{#- The file's rows of new keys inserted (the key and the columns the file maps). -#}
+{% set table, key = table | default("customers"), key | default("customer_id") %}
+{% set columns = [key] + (values | default(["customer_name"]) | list) %}
+INSERT INTO {{ table }} ({{ columns | join(", ") }})
+SELECT {% for c in columns %}s.{{ c }}{% if not loop.last %}, {% endif %}{% endfor %}
+
+FROM import_first s
+WHERE NOT EXISTS (SELECT 1 FROM {{ table }} t WHERE t.{{ key }} = s.{{ key }})
