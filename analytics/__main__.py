@@ -10,9 +10,6 @@ import sys
 from analytics import commands
 from analytics.commands.common import db_parent, filter_parent
 
-# Areas whose commands still live in the library module (moving to analytics/commands/).
-LEGACY_MODULES = []
-
 
 def command_modules() -> list[str]:
     """Every module of analytics/commands/ that adds commands, in name order."""
@@ -28,7 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m analytics", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     parents = {"db": db_parent(), "filters": filter_parent()}
-    for name in [*LEGACY_MODULES, *command_modules()]:
+    for name in command_modules():
         module = importlib.import_module(name)
         if hasattr(module, "add_commands"):
             module.add_commands(sub, parents)

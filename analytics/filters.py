@@ -118,52 +118,6 @@ def latest_full_month(last_data_day: date) -> tuple[date, date]:
     return prev, month_end(prev)
 
 
-def customer_scope_sql(filters: Filters, alias: str = "c") -> tuple[str, list]:
-    """SQL condition on the customers table (aliased `alias`) and its bound parameters.
-
-    Team is the team of the customer's manager. Returns ("TRUE", []) with no filter.
-    The column names are fixed here; only values are parameters."""
-    clauses: list[str] = []
-    params: list = []
-    if filters.managers:
-        clauses.append(f"{alias}.manager_id IN ({_marks(filters.managers)})")
-        params.extend(filters.managers)
-    if filters.teams:
-        clauses.append(
-            f"{alias}.manager_id IN (SELECT manager_id FROM managers WHERE team IN ({_marks(filters.teams)}))"
-        )
-        params.extend(filters.teams)
-    if filters.regions:
-        clauses.append(f"{alias}.region IN ({_marks(filters.regions)})")
-        params.extend(filters.regions)
-    if filters.classes:
-        clauses.append(f"{alias}.customer_class IN ({_marks(filters.classes)})")
-        params.extend(filters.classes)
-    return (" AND ".join(clauses) or "TRUE"), params
-
-
-def manager_scope_sql(filters: Filters, alias: str = "m") -> tuple[str, list]:
-    """SQL condition on the managers table for the team/manager/region filters.
-
-    Region is the manager's region here; class does not restrict managers."""
-    clauses: list[str] = []
-    params: list = []
-    if filters.managers:
-        clauses.append(f"{alias}.manager_id IN ({_marks(filters.managers)})")
-        params.extend(filters.managers)
-    if filters.teams:
-        clauses.append(f"{alias}.team IN ({_marks(filters.teams)})")
-        params.extend(filters.teams)
-    if filters.regions:
-        clauses.append(f"{alias}.region IN ({_marks(filters.regions)})")
-        params.extend(filters.regions)
-    return (" AND ".join(clauses) or "TRUE"), params
-
-
-def _marks(values: tuple) -> str:
-    return ", ".join("?" for _ in values)
-
-
 def filter_options(con: duckdb.DuckDBPyConnection) -> dict[str, list]:
     """Values offered in the sidebar: teams, managers (id, name, team), regions, classes."""
     from analytics import sql

@@ -8,7 +8,6 @@ defaults before it is checked: ``config.as_settings``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
@@ -26,37 +25,10 @@ from analytics.domain import CLASSES, SCORE_ITEMS, CustomerClass, ScoreItem
 
 
 class Section(BaseModel):
-    """A frozen part of the settings. Read by attribute; the mapping methods serve code that
-    still reads settings as nested dicts (``settings["abc"]["a_share"]``)."""
+    """A frozen part of the settings, read by attribute. Keys the model does not know (from a
+    settings file of another release) are ignored."""
 
-    model_config = ConfigDict(frozen=True, extra="allow")
-
-    def __getitem__(self, key: str) -> Any:
-        try:
-            return getattr(self, key)
-        except AttributeError:
-            raise KeyError(key) from None
-
-    def get(self, key: str, default: Any = None) -> Any:
-        return getattr(self, key, default)
-
-    def keys(self) -> list[str]:
-        return [*type(self).model_fields, *(self.model_extra or {})]
-
-    def items(self) -> list[tuple[str, Any]]:
-        return [(key, self[key]) for key in self.keys()]
-
-    def values(self) -> list[Any]:
-        return [self[key] for key in self.keys()]
-
-    def __contains__(self, key: object) -> bool:
-        return isinstance(key, str) and key in self.keys()
-
-    def __iter__(self) -> Iterator[str]:  # type: ignore[override]
-        return iter(self.keys())
-
-    def __len__(self) -> int:
-        return len(self.keys())
+    model_config = ConfigDict(frozen=True, extra="ignore")
 
 
 class ClassStandard(Section):
@@ -112,6 +84,8 @@ class Warnings(Section):
     risk_horizon_days: int = Field(ge=1)
     tier_window_days: int = Field(ge=1)
     recovered_hold_days: int = Field(ge=0)
+    action_list_per_manager: int = Field(ge=0)
+    action_list_min_loss: float = Field(ge=0)
 
 
 class Retention(Section):

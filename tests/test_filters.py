@@ -2,8 +2,8 @@
 
 from datetime import date
 
-from analytics import db
-from analytics.filters import Filters, customer_scope_sql, latest_full_month, period_dates
+from analytics import sql
+from analytics.filters import Filters, latest_full_month, period_dates
 from tests.conftest import insert
 
 
@@ -55,10 +55,7 @@ def test_customer_scope_by_team_manager_region_class(con):
     )
 
     def ids(filters):
-        where, params = customer_scope_sql(filters, "c")
-        return sorted(
-            r[0] for r in db.rows(con, f"SELECT customer_id FROM customers c WHERE {where}", params)
-        )
+        return sorted(r[0] for r in sql.rows(con, "shared/customers_in_scope", filters=filters))
 
     assert ids(Filters()) == ["a", "b", "c"]
     assert ids(Filters(teams=("West",))) == ["b", "c"]

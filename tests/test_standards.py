@@ -109,9 +109,9 @@ def test_save_then_reset_keeps_other_settings(preset, settings_file):
     edited["scorecard"]["weights"]["retention"] = 0
     assert standards.save_standards(edited) == []
     loaded = config.load_settings()
-    assert loaded["classes"]["core"]["interval_days"] == 7
-    assert loaded["scorecard"]["weights"]["coverage"] == 30
-    assert loaded["warnings"]["lost_after_days"] == 60
+    assert loaded.classes["core"].interval_days == 7
+    assert loaded.scorecard.weights["coverage"] == 30
+    assert loaded.warnings.lost_after_days == 60
     assert standards.current_standards() != standards.preset_standards()
     standards.reset_standards()
     assert standards.current_standards() == standards.preset_standards()
