@@ -1,4 +1,5 @@
-"""Loss warnings: the risk model's backtest, the ranked warning list, follow-ups, counts per manager."""
+"""Loss warnings: the action list, its backtest, follow-ups and their effect, the risk ranking's
+candidates, counts per manager."""
 
 from datetime import date
 
@@ -6,18 +7,20 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from analytics import risk_model, warnings
+from analytics import audit, risk, warnings
 from analytics.domain import FOLLOWUP_STATUSES, RULES
 from analytics.filters import Filters
 from ui import charts, format
 from ui.common import (
     cached,
-    cached_on_data,
     connection,
+    current_account,
     current_filters,
     empty_state,
     lang,
     page_header,
+    record,
+    settings,
     show_table,
     tr,
 )
@@ -31,38 +34,24 @@ def status_label(status: object) -> str:
     )
 
 
-def draw_backtest(risk: risk_model.RiskAssessment) -> None:
-    st.subheader(tr("warnings.model_header"))
-    if not risk.trained:
-        empty_state("warnings.model_no_data" if risk.reason == "no_data" else "warnings.model_thin")
-        return
-    cells = st.columns(4)
-    figures = (
-        ("warnings.model_auc", risk.auc, "warnings.model_help_auc", False),
-        ("warnings.model_top", risk.top_precision, "warnings.model_help_top", True),
-        ("warnings.baseline_auc", risk.baseline_auc, "warnings.model_help_auc", False),
-        ("warnings.baseline_top", risk.baseline_top_precision, "warnings.model_help_top", True),
-    )
-    for cell, (label, value, help_key, percent) in zip(cells, figures, strict=True):
-        shown = "—" if value is None else (format.percent(value) if percent else format.number(value, 3))
-        cell.metric(tr(label), shown, help=tr(help_key), border=True)
-    st.caption(
-        tr(
-            "warnings.model_explain",
-            days=risk.horizon_days,
-            snapshot=risk.test_snapshot,
-            rows=risk.test_rows,
-            share=format.percent(risk.test_positive_share or 0),
-        )
-    )
-    if risk.beats_baseline:
-        st.success(tr("warnings.model_beats"), icon=":material/check_circle:")
-    else:
-        st.warning(tr("warnings.model_not_better"), icon=":material/info:")
+def load_ranking(as_of: date) -> risk.RiskRanking:
+    """The stored ranking, trained here with a progress bar on first need."""
+    found = risk.find_stored(connection(), as_of, settings())
+    if found is not None:
+        return found
+    with st.status(tr("warnings.training"), expanded=True) as status:
+        bar = st.progress(0.0)
+
+        def progress(share: float, step: str) -> None:
+            bar.progress(min(max(share, 0.0), 1.0), text=tr("warnings.risk_training_step", step=step))
+
+        ranking = risk.stored_ranking(connection(), as_of, settings(), progress=progress)
+        status.update(state="complete", expanded=False)
+    return ranking
 
 
-def pick_rules() -> tuple[list[str], bool]:
-    left, right = st.columns([3, 2])
+def pick_options() -> tuple[list[str], bool, bool]:
+    left, middle, right = st.columns([3, 1, 1])
     rules = left.multiselect(
         tr("warnings.rule_filter"),
         list(RULES),
@@ -70,16 +59,24 @@ def pick_rules() -> tuple[list[str], bool]:
         format_func=lambda r: tr(f"warnings.rule_{r}"),
         placeholder=tr("common.all"),
     )
+    middle.write("")
+    show_all = middle.toggle(tr("warnings.show_all"), key=f"{KEY}-show-all")
     right.write("")
-    include_closed = right.checkbox(tr("warnings.show_closed"), key=f"{KEY}-closed")
-    return rules, include_closed
+    include_closed = right.checkbox(tr("warnings.show_closed"), key=f"{KEY}-closed", disabled=not show_all)
+    return rules, show_all, include_closed and show_all
 
 
 def draw_tiles(view: warnings.WarningView) -> None:
-    cells = st.columns(3)
-    cells[0].metric(tr("warnings.tiles_warned"), format.number(view.warned), border=True)
-    cells[1].metric(tr("warnings.tiles_open"), format.number(view.open), border=True)
+    cells = st.columns(4)
+    cells[0].metric(tr("warnings.tiles_open"), format.number(view.open), border=True)
+    cells[1].metric(tr("warnings.tiles_listed"), format.number(view.listed), border=True)
     cells[2].metric(
+        tr("warnings.tiles_expected_loss"),
+        format.money(view.expected_loss),
+        help=tr("warnings.tiles_help_expected_loss"),
+        border=True,
+    )
+    cells[3].metric(
         tr("warnings.tiles_revenue"),
         format.money(view.revenue_at_risk),
         help=tr("warnings.tiles_help_revenue"),
@@ -88,32 +85,38 @@ def draw_tiles(view: warnings.WarningView) -> None:
 
 
 def warning_table(listed: pd.DataFrame) -> pd.DataFrame:
-    """The list as shown and exported, with labels in the current language."""
-    reasons = warnings.explain(listed, lang())
+    """The list as shown and exported, key columns first, labels in the current language."""
     return pd.DataFrame(
         {
             tr("common.customer_id"): listed["customer_id"],
             tr("common.customer_name"): listed["customer_name"],
             tr("common.manager"): listed["manager_name"].fillna(listed["manager_id"]),
-            tr("common.customer_class"): format.labels(listed["customer_class"], "class"),
+            tr("warnings.col_expected_loss"): listed["expected_loss"].round(0),
+            tr("warnings.col_reasons"): warnings.explain(listed, lang()),
+            tr("warnings.col_status"): listed["followup_status"].map(status_label),
             tr("warnings.col_risk"): listed["risk_score"],
-            tr("warnings.col_reasons"): reasons,
             tr("warnings.col_revenue_at_risk"): listed["revenue_at_risk"].round(0),
             tr("warnings.col_last_order"): pd.to_datetime(listed["last_order_date"]).dt.date,
             tr("warnings.col_last_visit"): pd.to_datetime(listed["last_visit_date"]).dt.date,
             tr("warnings.col_days_since_order"): listed["days_since_last_order"],
-            tr("warnings.col_status"): listed["followup_status"].map(status_label),
+            tr("common.customer_class"): format.labels(listed["customer_class"], "class"),
             tr("warnings.col_rules"): listed["rules"],
         }
     )
 
 
-def draw_list(listed: pd.DataFrame, filters: Filters) -> str | None:
-    st.subheader(tr("warnings.list_header"))
-    st.caption(tr("warnings.list_sorted"))
-    table = warning_table(listed)
+def draw_list(listed: pd.DataFrame, filters: Filters, show_all: bool) -> str | None:
+    st.subheader(tr("warnings.list_header") if show_all else tr("warnings.action_header"))
+    ws = settings().warnings
+    st.caption(
+        tr(
+            "warnings.action_caption",
+            n=ws.action_list_per_manager,
+            floor=format.money(ws.action_list_min_loss),
+        )
+    )
     row = show_table(
-        table,
+        warning_table(listed),
         "loss-warnings",
         f"{KEY}-list",
         filters,
@@ -122,14 +125,43 @@ def draw_list(listed: pd.DataFrame, filters: Filters) -> str | None:
             tr("warnings.col_risk"): st.column_config.ProgressColumn(
                 format="percent", min_value=0.0, max_value=1.0
             ),
+            tr("warnings.col_expected_loss"): st.column_config.NumberColumn(format="%.0f"),
             tr("warnings.col_revenue_at_risk"): st.column_config.NumberColumn(format="%.0f"),
         },
     )
     return None if row is None else row[tr("common.customer_id")]
 
 
-def draw_followup(listed: pd.DataFrame, selected: str | None, as_of: date) -> None:
+def draw_list_backtest(ranking: risk.RiskRanking) -> None:
+    figures = ranking.list_figures()
+    if figures.empty:
+        return
+    st.markdown(f"**{tr('warnings.list_backtest_header')}**")
+    st.caption(tr("warnings.list_backtest_caption", days=ranking.horizon_days))
+    shown = pd.DataFrame(
+        {
+            tr("warnings.col_test_date"): figures["test_date"],
+            tr("warnings.col_listed"): figures["listed"],
+            tr("warnings.col_precision"): figures["precision"].map(format.percent),
+            tr("warnings.col_value_recall"): figures["value_recall"].map(format.percent),
+        }
+    )
+    st.dataframe(shown, hide_index=True, key=f"{KEY}-list-backtest")
+
+
+def followup_by() -> str | None:
+    """Who makes the follow-up: the signed-in account (shown, not typed: nobody writes another's
+    name), or a free text field while the dashboard has no accounts."""
+    account = current_account()
+    if account is not None:
+        st.caption(tr("warnings.followup_by_account", name=account.display_name))
+        return account.display_name
+    return st.text_input(tr("warnings.followup_by"), key=f"{KEY}-fu-by", max_chars=80)
+
+
+def draw_followup(listed: pd.DataFrame, selected: str | None, as_of: date, filters: Filters) -> None:
     names = dict(zip(listed["customer_id"], listed["customer_name"].fillna(""), strict=True))
+    current = dict(zip(listed["customer_id"], listed["followup_status"], strict=True))
     options = list(names)
     picker = f"{KEY}-fu-customer"
     if selected is not None and selected != st.session_state.get(f"{KEY}-fu-last-selected"):
@@ -151,21 +183,30 @@ def draw_followup(listed: pd.DataFrame, selected: str | None, as_of: date) -> No
         return
     label = format.name_with_id(names.get(customer, ""), customer)
     st.subheader(tr("warnings.followup_header", customer=label))
-    with st.form(f"{KEY}-fu-form", clear_on_submit=True):
+    status_now = current.get(customer)
+    # The form opens on the warning's current status (a new warning: the first status).
+    start = FOLLOWUP_STATUSES.index(status_now) if status_now in FOLLOWUP_STATUSES else 0
+    with st.form(f"{KEY}-fu-form-{customer}", clear_on_submit=True):
         status = st.selectbox(
             tr("warnings.followup_status"),
             list(FOLLOWUP_STATUSES),
+            index=start,
             key=f"{KEY}-fu-status",
             format_func=status_label,
         )
+        by = followup_by()
         note = st.text_area(tr("warnings.followup_note"), key=f"{KEY}-fu-note", max_chars=500)
         if st.form_submit_button(tr("warnings.followup_save"), type="primary"):
-            warnings.record_followup(connection(), customer, status, note, as_of)
+            warnings.record_followup(connection(), customer, status, note, as_of, by, filters=filters)
+            record(
+                audit.AuditAction.FOLLOWUP,
+                {"customer_id": customer, "status": status, "warned_on": str(as_of)},
+            )
             st.session_state[f"{KEY}-saved"] = tr(
                 "warnings.followup_saved", customer=label, status=status_label(status)
             )
             st.rerun()
-    history = cached(warnings.followups, (customer,), None, True)
+    history = cached(warnings.followups, (customer,), None, True, filters)
     st.markdown(f"**{tr('warnings.followup_history')}**")
     if history.empty:
         st.caption(tr("warnings.followup_none"))
@@ -176,11 +217,70 @@ def draw_followup(listed: pd.DataFrame, selected: str | None, as_of: date) -> No
                 "%Y-%m-%d %H:%M"
             ),
             tr("warnings.col_status"): history["recorded_status"].map(status_label),
+            tr("warnings.col_made_by"): history["made_by"],
             tr("warnings.col_note"): history["note"],
             tr("warnings.col_warned_on"): pd.to_datetime(history["warned_on"]).dt.date,
         }
     )
     show_table(shown, "warning-followups", f"{KEY}-history")
+
+
+def draw_ranking(ranking: risk.RiskRanking) -> None:
+    st.subheader(tr("warnings.ranking_header"))
+    if not ranking.trained:
+        empty_state("warnings.model_no_data")
+        return
+    name = tr(f"warnings.candidate_{ranking.chosen}")
+    auc = "—" if ranking.auc is None else format.number(ranking.auc, 3)
+    st.success(tr(f"warnings.{ranking.chosen_reason}", name=name, auc=auc), icon=":material/check_circle:")
+    st.caption(
+        tr(
+            "warnings.ranking_caption",
+            dates=len(ranking.test_dates),
+            days=ranking.horizon_days,
+            rows=format.number(ranking.test_rows),
+            share=format.percent(ranking.test_positive_share or 0),
+        )
+    )
+    table = ranking.backtest()
+    shown = pd.DataFrame(
+        {tr("warnings.col_candidate"): [tr(f"warnings.candidate_{c}") for c in table["candidate"]]}
+    )
+    shown[tr("warnings.col_used")] = table["chosen"].map(lambda used: "✓" if used else "")
+    for d in ranking.test_dates:
+        column = f"auc_{d.isoformat()}"
+        values = table[column] if column in table else pd.Series([None] * len(table))
+        shown[tr("warnings.col_auc_on", date=d.isoformat())] = values.map(lambda v: format.number(v, 3))
+    shown[tr("warnings.col_mean_auc")] = table["mean_auc"].map(lambda v: format.number(v, 3))
+    shown[tr("warnings.col_top_precision")] = table["top_precision"].map(format.percent)
+    shown[tr("warnings.col_why_not")] = table["reason"].map(lambda r: tr(f"warnings.{r}") if r else "")
+    st.dataframe(shown, hide_index=True, key=f"{KEY}-candidates")
+    for message in ranking.messages:
+        if message.startswith("risk_note_"):
+            st.caption(tr(f"warnings.{message}"))
+
+
+def draw_effect(effect: pd.DataFrame, horizon: int) -> None:
+    st.subheader(tr("warnings.effect_header"))
+    st.caption(tr("warnings.effect_caption", days=horizon))
+    if effect.empty:
+        empty_state()
+        return
+    names = effect["manager_name"].fillna(effect["manager_id"]).fillna(tr("warnings.all_managers"))
+    shown = pd.DataFrame(
+        {
+            tr("common.manager"): names,
+            tr("warnings.col_opened"): effect["opened"],
+            tr("warnings.col_followed_up"): effect["followed_up"],
+            tr("warnings.col_followed_up_back"): effect["followed_up_back"],
+            tr("warnings.col_back_followed"): effect["back_share_followed_up"].map(format.percent),
+            tr("warnings.col_not_followed_up"): effect["not_followed_up"],
+            tr("warnings.col_not_followed_up_back"): effect["not_followed_up_back"],
+            tr("warnings.col_back_not"): effect["back_share_not_followed_up"].map(format.percent),
+            tr("warnings.col_pending"): effect["pending"],
+        }
+    )
+    show_table(shown, "followup-effect", f"{KEY}-effect")
 
 
 def draw_counts(counts: pd.DataFrame, filters: Filters) -> None:
@@ -247,16 +347,17 @@ else:
     saved = st.session_state.pop(f"{KEY}-saved", None)
     if saved:
         st.toast(saved, icon=":material/check:")
-    with st.spinner(tr("warnings.training")):  # seconds on a large store, once per data version
-        risk = cached_on_data(risk_model.assess, as_of)
-    draw_backtest(risk)
+    ranking = load_ranking(as_of)
     facts = cached(warnings.warning_facts, filters, as_of)
-    rules, include_closed = pick_rules()
-    view = warnings.warning_view(facts, risk.scores, rules, include_closed)
+    rules, show_all, include_closed = pick_options()
+    view = warnings.warning_view(facts, ranking.scores, rules, include_closed, show_all, settings())
     if view.rows.empty:
         empty_state("warnings.no_warnings")
     else:
         draw_tiles(view)
-        selected = draw_list(view.rows, filters)
-        draw_followup(view.rows, selected, as_of)
+        selected = draw_list(view.rows, filters, show_all)
+        draw_list_backtest(ranking)
+        draw_followup(view.rows, selected, as_of, filters)
+    draw_ranking(ranking)
+    draw_effect(cached(warnings.followup_effect, filters, as_of), ranking.horizon_days)
     draw_counts(warnings.count_by_manager(facts), filters)

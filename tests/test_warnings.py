@@ -350,11 +350,16 @@ def test_cli_prints_warned_customers_and_all(con, settings, capsys, tmp_path):
     assert main(["warnings", "--db", db_file, "--as-of", "2025-06-30"]) == 0
     lines = capsys.readouterr().out.strip().splitlines()
     assert lines[0] == (
-        "customer_id,customer_name,manager_id,customer_class,risk_score,rules,revenue_at_risk,"
+        "customer_id,customer_name,manager_id,customer_class,risk_score,expected_loss,rules,revenue_at_risk,"
         "days_since_last_order,last_order_date,last_visit_date"
     )
-    assert len(lines) == 2 and lines[1].startswith("a,a店,M1,regular,,cadence,")
+    # Two customers: no backtest, so days since last order uncalibrated: 46 / (46 + 90).
+    assert len(lines) == 2 and lines[1].startswith(f"a,a店,M1,regular,{round(46 / 136, 4)},")
+    assert ",cadence," in lines[1]
     assert ",46,2025-05-15," in lines[1]
+    assert main(["warnings", "--db", db_file, "--as-of", "2025-06-30", "--open"]) == 0
+    rows = capsys.readouterr().out.strip().splitlines()[1:]
+    assert [r.split(",")[0] for r in rows] == ["a"]
     assert main(["warnings", "--db", db_file, "--as-of", "2025-06-30", "--all"]) == 0
     rows = capsys.readouterr().out.strip().splitlines()[1:]
     assert sorted(r.split(",")[0] for r in rows) == ["a", "b"]
@@ -493,6 +498,7 @@ def view_facts() -> pd.DataFrame:
         [
             {
                 "customer_id": cid,
+                "manager_id": "M1",
                 "revenue_at_risk": revenue,
                 **{rule: rule in fired for rule in warnings.RULES},
                 "rules": ";".join(fired),
@@ -505,25 +511,32 @@ def view_facts() -> pd.DataFrame:
 
 def test_warning_view_ranks_filters_and_sums_the_tiles():
     scores = pd.DataFrame({"customer_id": ["a", "b", "c", "d"], "risk_score": [0.5, 0.9, 0.2, 0.99]})
-    # Priorities: c 3000 x 0.2 = 600, a 1000 x 0.5 = 500, b 400 x 0.9 = 360, e (no score:
-    # 1 rule of 7) 700 / 7 = 100; d is not warned.
+    # Expected losses: a 1000 x 0.5 = 500, b 400 x 0.9 = 360; e (no score: 1 loss signal of 6)
+    # 700 / 6; c has only a service gap (visit overdue): no warning; d is not warned.
     view = warnings.warning_view(view_facts(), scores)
-    assert view.rows["customer_id"].tolist() == ["a", "b", "e"]  # c is closed
-    assert view.rows["priority"].tolist() == pytest.approx([500, 360, 100])
-    assert (view.warned, view.open, view.revenue_at_risk) == (4, 3, 1000 + 400 + 700)
+    assert view.rows["customer_id"].tolist() == ["a", "b", "e"]
+    assert len(warnings.LOSS_SIGNALS) == 6
+    assert view.rows["priority"].tolist() == pytest.approx([500, 360, 700 / 6])
+    assert view.rows["expected_loss"].iloc[:2].tolist() == pytest.approx([500, 360])
+    assert (view.warned, view.open, view.revenue_at_risk) == (3, 3, 1000 + 400 + 700)
+    assert view.expected_loss == pytest.approx(860)
     shown = warnings.warning_view(view_facts(), scores, include_closed=True)
-    assert shown.rows["customer_id"].tolist() == ["c", "a", "b", "e"]
-    assert (shown.warned, shown.open, shown.revenue_at_risk) == (4, 3, 2100)
+    assert shown.rows["customer_id"].tolist() == ["a", "b", "e"]
     cadence = warnings.warning_view(view_facts(), scores, ["cadence"])
     assert cadence.rows["customer_id"].tolist() == ["a", "b"]
     assert (cadence.warned, cadence.open, cadence.revenue_at_risk) == (2, 2, 1400)
     overdue = warnings.warning_view(view_facts(), scores, ("visit_overdue",))
-    assert overdue.rows.empty and (overdue.warned, overdue.open, overdue.revenue_at_risk) == (1, 0, 0)
-    # Without a model: the share of rules fired. c 3000 / 7, a 1000 / 7, b 400 x 2 / 7, e 700 / 7.
+    assert overdue.rows.empty and (overdue.warned, overdue.open, overdue.revenue_at_risk) == (0, 0, 0)
+    # Without a ranking: revenue x the share of loss signals fired. a 1000 / 6, b 400 x 2 / 6, e 700 / 6.
     unscored = warnings.warning_view(view_facts(), None, include_closed=True)
-    assert unscored.rows["customer_id"].tolist() == ["c", "a", "b", "e"]
+    assert unscored.rows["customer_id"].tolist() == ["a", "b", "e"]
     assert unscored.rows["risk_score"].isna().all()
-    assert unscored.rows["priority"].tolist() == pytest.approx([3000 / 7, 1000 / 7, 800 / 7, 100])
+    assert unscored.rows["priority"].tolist() == pytest.approx([1000 / 6, 800 / 6, 700 / 6])
+    # The action list with at most 2 per manager: a and b.
+    listed = warnings.warning_view(
+        view_facts(), scores, show_all=False, settings={"warnings": {"action_list_per_manager": 2}}
+    )
+    assert listed.rows["customer_id"].tolist() == ["a", "b"] and listed.listed == 2
 
 
 def test_top_open_managers_names_them_and_keeps_those_with_open_warnings():
@@ -544,10 +557,83 @@ def test_top_open_managers_names_them_and_keeps_those_with_open_warnings():
     assert warnings.top_open_managers(counts, limit=2)["manager_id"].tolist() == ["M3", "M1"]
 
 
-def test_the_warnings_never_import_the_risk_model():
+def test_the_warnings_and_the_stored_ranking_never_import_the_heavy_libraries():
+    """The rules and the stored list load neither scikit-learn nor scipy (a second of start-up
+    the `warnings` command does not need when the ranking is stored)."""
     import subprocess
     import sys
 
-    code = "import sys, analytics.warnings; print('analytics.risk_model' in sys.modules)"
+    code = (
+        "import sys, analytics.warnings, analytics.risk; "
+        "print([m for m in ('sklearn', 'scipy') if m in sys.modules])"
+    )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert done.stdout.strip() == "False"
+    assert done.stdout.strip() == "[]"
+
+
+def receivable(invoice, cid, due, amount, paid=0.0):
+    return {
+        "invoice_id": invoice,
+        "customer_id": cid,
+        "invoice_date": due - timedelta(days=30),
+        "due_date": due,
+        "amount": amount,
+        "paid_amount": paid,
+    }
+
+
+def test_overdue_payment_opens_a_warning_with_its_amount(con, settings):
+    # Every customer orders every month (no other rule fires); as of 30 June:
+    # late owes 6,000 - 1,000 paid + 2,500 = 7,500 overdue; small owes 800 (not above the 1,000
+    # floor); not_due's invoice falls due after 30 June; other (team West) owes 9,000.
+    book(
+        con,
+        [customer(c) for c in ("late", "small", "not_due")] + [customer("other", manager="M2")],
+        [order(c, date(2025, m, 10)) for c in ("late", "small", "not_due", "other") for m in range(1, 7)],
+    )
+    before = warnings.warning_counts(con, ALL, D, settings)
+    assert before["warned"].sum() == 0
+    insert(
+        con,
+        "receivables",
+        [
+            receivable("i1", "late", date(2025, 5, 31), 6000, paid=1000),
+            receivable("i2", "late", date(2025, 6, 15), 2500),
+            receivable("i3", "small", date(2025, 6, 1), 800),
+            receivable("i4", "not_due", date(2025, 7, 15), 50000),
+            receivable("i5", "other", date(2025, 4, 30), 9000),
+        ],
+    )
+    facts = fired(con, settings)
+    assert facts["overdue_payment"].to_dict() == {
+        "late": True,
+        "not_due": False,
+        "other": True,
+        "small": False,
+    }
+    assert facts.loc["late", "overdue_total"] == 7500 and facts.loc["late", "rules"] == "overdue_payment"
+    assert warnings.reason(facts.loc["late"], "overdue_payment", "zh", settings) == "回款逾期 7,500 元"
+    assert (
+        warnings.reason(facts.loc["late"], "overdue_payment", "en", settings) == "7,500 overdue on payments"
+    )
+    from ui import format
+
+    assert format.money(7500, "zh") == format.money(7500, "en") == "7,500"
+    listed = warnings.warning_list(con, ALL, D, settings)
+    assert sorted(listed["customer_id"]) == ["late", "other"]
+    counts = warnings.warning_counts(con, ALL, D, settings).set_index("manager_id")
+    assert counts["warned"].to_dict() == {"M1": 1, "M2": 1}
+    # The scope holds: team East's list has no warning of West's customer.
+    east = Filters(allowed_teams=("East",))
+    assert fired(con, settings, filters=east)["overdue_payment"].sum() == 1
+    # Payments arrive: the signal goes.
+    con.execute("UPDATE receivables SET paid_amount = amount")
+    assert not fired(con, settings)["overdue_payment"].any()
+
+
+def test_no_receivables_table_means_no_overdue_signal(con, settings):
+    book(con, [customer("a")], [order("a", date(2025, 6, 10))])
+    con.execute("DROP TABLE receivables")
+    facts = fired(con, settings)
+    assert not facts.loc["a", "overdue_payment"] and pd.isna(facts.loc["a", "overdue_total"])
+    assert warnings.warning_counts(con, ALL, D, settings)["warned"].tolist() == [0]

@@ -48,27 +48,40 @@ def test_page_on_the_demo_database(demo_db_path, lang):
     at = app_test(PAGE, demo_db_path, lang)
     assert not at.exception
     assert at.title[0].value == TITLES[lang]
-    labels = [m.label for m in at.metric]
-    auc_label = {"zh": "模型 AUC", "en": "Model ROC AUC"}[lang]
-    baseline_label = {"zh": "仅按未订货天数 AUC", "en": "Days since last order: ROC AUC"}[lang]
-    assert auc_label in labels and baseline_label in labels
-    auc = next(m.value for m in at.metric if m.label == auc_label)
-    assert 0.5 < float(auc) <= 1.0
     table = warning_list(at)
     assert table is not None and len(table) > 0
+    manager = {"zh": "客户经理", "en": "Manager"}[lang]
+    expected = {"zh": "预计损失", "en": "Expected loss"}[lang]
+    # The action list: at most 5 per manager (none of the demo's losses reaches the floor),
+    # key columns first.
+    assert table.groupby(manager).size().max() <= 5
+    assert list(table.columns[2:6]) == [
+        manager,
+        expected,
+        {"zh": "预警原因", "en": "Reasons"}[lang],
+        {"zh": "跟进状态", "en": "Follow-up"}[lang],
+    ]
     reasons = table[{"zh": "预警原因", "en": "Reasons"}[lang]]
     assert reasons.str.len().gt(0).all()
     risk = table[{"zh": "流失风险", "en": "Risk"}[lang]]
     assert risk.between(0, 1).all()
+    in_use = {"zh": "采用", "en": "In use"}[lang]
+    candidates = next(f.value for f in at.dataframe if in_use in f.value.columns)
+    assert len(candidates) == 5 and (candidates[in_use] == "✓").sum() == 1
+    recall = {"zh": "金额召回", "en": "Value recall"}[lang]
+    assert any(recall in f.value.columns for f in at.dataframe)
     downloads = [b.proto.label for b in at.get("download_button")]
     assert {"zh": "下载 CSV", "en": "Download CSV"}[lang] in downloads
     assert {"zh": "下载 Excel", "en": "Download Excel"}[lang] in downloads
     assert at.get("plotly_chart")
 
 
-def test_rule_filter_keeps_only_that_rule(demo_db_path):
+def test_rule_filter_and_show_all(demo_db_path):
     at = app_test(PAGE, demo_db_path, "en")
+    listed = len(warning_list(at))
+    at.toggle(key="warnings-show-all").set_value(True).run()
     everything = len(warning_list(at))
+    assert everything > listed
     at.multiselect(key="warnings-rules").set_value(["Cadence broken"]).run()  # labels, as shown
     assert not at.exception
     table = warning_list(at)
@@ -85,14 +98,22 @@ def test_followup_is_recorded_and_shown(demo_copy, lang):
     assert not at.exception
     # By position: AppTest formats option labels outside the session, in the default language.
     at.selectbox(key="warnings-fu-status").select_index(FOLLOWUP_STATUSES.index("contacted"))
+    at.text_input(key="warnings-fu-by").input("张主管")
     at.text_area(key="warnings-fu-note").input("电话联系，店主下周补货")
     at.button[
         [b.label for b in at.button].index({"zh": "保存跟进", "en": "Save follow-up"}[lang])
     ].click().run()
     assert not at.exception
-    stored = db.query(db.connect(demo_copy), "SELECT customer_id, status, note FROM warning_followups")
+    stored = db.query(
+        db.connect(demo_copy), "SELECT customer_id, status, note, made_by FROM warning_followups"
+    )
     assert stored.to_dict("records") == [
-        {"customer_id": customer_id, "status": "contacted", "note": "电话联系，店主下周补货"}
+        {
+            "customer_id": customer_id,
+            "status": "contacted",
+            "note": "电话联系，店主下周补货",
+            "made_by": "张主管",
+        }
     ]
     followed_up = {"zh": "跟进时间", "en": "Followed up"}[lang]
     history = next(frame.value for frame in at.dataframe if followed_up in frame.value.columns)
@@ -103,6 +124,8 @@ def test_followup_is_recorded_and_shown(demo_copy, lang):
     )
     row = warning_list(at).set_index({"zh": "客户编码", "en": "Customer ID"}[lang]).loc[customer_id]
     assert row[{"zh": "跟进状态", "en": "Follow-up"}[lang]] == {"zh": "已联系", "en": "Contacted"}[lang]
+    # The form opens on the warning's current status.
+    assert at.selectbox(key="warnings-fu-status").value == "contacted"
     if lang == "en":
         # A fresh session: AppTest re-formats the old status value in the default language.
         assert_lost_followup_closes_the_warning(app_test(PAGE, demo_copy, "en"))
@@ -118,6 +141,39 @@ def assert_lost_followup_closes_the_warning(at):
     assert customer_id not in set(warning_list(at)["Customer ID"])
     open_after = next(m.value for m in at.metric if m.label == "Open warnings")
     assert int(open_after.replace(",", "")) == int(open_before.replace(",", "")) - 1
+    at.toggle(key="warnings-show-all").set_value(True).run()
     at.checkbox(key="warnings-closed").check().run()
     shown = warning_list(at).set_index("Customer ID")
     assert shown.loc[customer_id, "Follow-up"] == "Lost"
+
+
+def test_a_signed_in_followup_names_its_account_and_is_audited(demo_copy, monkeypatch):
+    import time
+
+    from argon2 import PasswordHasher
+
+    from analytics import accounts, audit
+    from ui import login
+
+    monkeypatch.setattr(accounts, "_HASHER", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    con = db.connect(demo_copy)
+    accounts.add_user(con, "boss", "admin", "Correct-Horse-42", display_name="王主任")
+    at = app_test(None, demo_copy, "en")
+    at.session_state["account"] = accounts.get_account(con, "boss")
+    at.session_state[login.LAST_SEEN] = time.time()
+    at.switch_page(PAGE)
+    at.run()
+    customer_id = warning_list(at).iloc[0]["Customer ID"]
+    at.selectbox(key="warnings-fu-customer").set_value(customer_id).run()
+    assert not [w for w in at.text_input if w.key == "warnings-fu-by"]  # nobody types another's name
+    assert "By: 王主任" in [c.value for c in at.caption]
+    # By position: AppTest formats option labels outside the session, in the default language.
+    at.selectbox(key="warnings-fu-status").select_index(FOLLOWUP_STATUSES.index("acknowledged"))
+    at.button[[b.label for b in at.button].index("Save follow-up")].click().run()
+    assert not at.exception
+    stored = db.query(con, "SELECT customer_id, made_by FROM warning_followups")
+    assert stored.to_dict("records") == [{"customer_id": customer_id, "made_by": "王主任"}]
+    log = audit.read(con)
+    entry = log[log["action"] == "followup"]
+    assert entry["user_name"].tolist() == ["boss"]
+    assert f'"customer_id": "{customer_id}"' in entry["detail"].iloc[0]

@@ -1,12 +1,12 @@
-"""The ``warnings`` command: loss warnings as of a date, ranked with the risk model (CSV)."""
+"""The ``warnings`` command: the action list as of a date (CSV); --open every open warning,
+--all every customer with an order in the year, each with its risk and expected loss."""
 
 from __future__ import annotations
 
 import argparse
-from datetime import date
 from typing import Any
 
-from analytics.commands.common import filters_from_args, open_db, print_csv
+from analytics.commands.common import day, filters_from_args, open_db, print_csv
 
 CLI_COLUMNS = [
     "customer_id",
@@ -14,6 +14,7 @@ CLI_COLUMNS = [
     "manager_id",
     "customer_class",
     "risk_score",
+    "expected_loss",
     "rules",
     "revenue_at_risk",
     "days_since_last_order",
@@ -26,34 +27,40 @@ def add_commands(subparsers: Any, parents: dict[str, argparse.ArgumentParser]) -
     cmd = subparsers.add_parser(
         "warnings",
         parents=[parents["db"], parents["filters"]],
-        help="loss warnings as of a date: fired rules, risk score, revenue at risk",
+        help="the action list of loss warnings as of a date: risk, expected loss, reasons",
     )
     cmd.add_argument(
         "--as-of",
         dest="as_of",
-        type=date.fromisoformat,
+        type=day,
         help="as-of date, YYYY-MM-DD (default: the last data date)",
     )
-    cmd.add_argument(
+    shown = cmd.add_mutually_exclusive_group()
+    shown.add_argument(
         "--all",
         dest="include_all",
         action="store_true",
         help="every customer with an order on or before the as-of date, warned or not",
     )
+    shown.add_argument("--open", dest="open_only", action="store_true", help="every open warning")
     cmd.set_defaults(handler=_cmd_warnings)
 
 
 def _cmd_warnings(args: argparse.Namespace) -> int:
-    # The model (and scikit-learn) only when the command runs: --help stays quick.
-    from analytics import config, risk_model
+    # The ranking (and scikit-learn) only when the command runs: --help stays quick.
+    from analytics import config, risk, warnings
 
     con = open_db(args)
     filters = filters_from_args(args, con)
-    frame, _ = risk_model.ranked_warnings(
-        con, filters, args.as_of, config.load_settings(), include_all=args.include_all
-    )
+    settings = config.load_settings()
+    frame, _ = risk.ranked_warnings(con, filters, args.as_of, settings, include_all=args.include_all)
+    if not args.include_all:
+        frame = frame[frame["open"]].reset_index(drop=True)
+        if not args.open_only:
+            frame = warnings.action_list(frame, settings)
     out = frame[CLI_COLUMNS].copy()
     out["risk_score"] = out["risk_score"].round(4)
+    out["expected_loss"] = out["expected_loss"].round(2)
     out["revenue_at_risk"] = out["revenue_at_risk"].round(2)
     out["days_since_last_order"] = out["days_since_last_order"].astype("Int64")
     print_csv(out)

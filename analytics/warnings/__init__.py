@@ -3,6 +3,10 @@
 Everything is computed *as of* a date d and uses only data dated on or before d (orders with
 order_date <= d, visits with visit_date on or before d, follow-ups warned on or before d).
 
+Loss signals (cadence, decline_yoy, decline_prev, low_value, tier_drop) open a warning; service
+gaps (visit_overdue, class_mismatch) only add reasons to one (``action``). The action list holds
+per manager the open warnings with the highest expected_loss = risk x revenue_at_risk.
+
 Who can be warned: open customers (status not closed) with at least one order in the 12 months
 up to d. Closed customers are already lost and are never warned; customers with no order for a
 whole year have nothing left at risk (they show as lost on the retention page).
@@ -31,13 +35,16 @@ The rules (domain guide §4), each with its thresholds in settings [warnings]:
 
 The parts: ``rules`` (the facts and fired rules, SQL in ``analytics/sql/warnings/``),
 ``reasons`` (the words), ``followup`` (the supervisor's follow-ups, open or closed),
-``ranking`` (the list, ranked with the risk model's scores, which the caller passes as a table)
-and ``counts`` (per manager and team). The risk model lives in ``analytics.risk_model``; this
+``ranking`` (the list, ranked with the risk ranking's scores, which the caller passes as a
+table), ``action`` (the action list and its backtest), ``effect`` (the follow-up effect),
+``schema`` (the tables beyond the base schema) and ``counts`` (per manager and team). The risk
+ranking lives in ``analytics.risk``; this
 package never imports it.
 """
 
-from analytics.domain import CLOSING_STATUSES, FOLLOWUP_STATUSES, RULES
+from analytics.domain import CLOSING_STATUSES, FOLLOWUP_STATUSES, LOSS_SIGNALS, RULES, SERVICE_GAPS
 from analytics.filters import shift_years
+from analytics.warnings.action import action_list, list_backtest, loss_signalled
 from analytics.warnings.counts import (
     count_by_manager,
     open_warnings_by_manager,
@@ -45,6 +52,7 @@ from analytics.warnings.counts import (
     top_open_managers,
     warning_counts,
 )
+from analytics.warnings.effect import followup_effect
 from analytics.warnings.followup import followups, record_followup, warning_facts, with_followups
 from analytics.warnings.ranking import WarningView, filter_by_rules, rank, warning_list, warning_view
 from analytics.warnings.reasons import explain, reason
@@ -59,14 +67,20 @@ from analytics.warnings.rules import (
 __all__ = [
     "CLOSING_STATUSES",
     "FOLLOWUP_STATUSES",
+    "LOSS_SIGNALS",
     "RULES",
+    "SERVICE_GAPS",
     "WarningView",
     "_day_month_ranges",
+    "action_list",
     "as_of_date",
     "count_by_manager",
     "explain",
     "filter_by_rules",
+    "followup_effect",
     "followups",
+    "list_backtest",
+    "loss_signalled",
     "open_warnings_by_manager",
     "open_warnings_by_team",
     "rank",

@@ -10,7 +10,8 @@ import pandas as pd
 from analytics import config, db, sql
 from analytics.filters import Filters
 from analytics.settings import Settings
-from analytics.warnings.rules import rule_parameters
+from analytics.warnings.rules import overdue_values, rule_parameters
+from analytics.warnings.schema import ensure
 
 
 def open_warnings_by_manager(
@@ -43,8 +44,10 @@ def warning_counts(
     count_by_manager(warning_facts(...)), counted in the database (no row per customer leaves it)."""
     settings = config.as_settings(settings)
     as_of = as_of or db.last_data_date(con) or date.today()
+    ensure(con)
     values, cut_months = rule_parameters(as_of, settings)
     ws = settings.warnings
+    values.update(overdue_values(con, filters, as_of, settings))
     values["recovered_hold_days"] = ws.recovered_hold_days
     values["lost_before"] = as_of - timedelta(days=ws.lost_after_days - 1)
     return sql.query(con, "warnings/counts", values, filters=filters, cut_months=cut_months)

@@ -9,9 +9,10 @@ from datetime import date
 import duckdb
 import pandas as pd
 
-from analytics.domain import RULES
+from analytics.domain import LOSS_SIGNALS
 from analytics.filters import Filters
 from analytics.settings import Settings
+from analytics.warnings.action import action_list, loss_signalled
 from analytics.warnings.followup import warning_facts
 
 
@@ -23,29 +24,32 @@ def warning_list(
     scores: pd.DataFrame | None = None,
     include_all: bool = False,
 ) -> pd.DataFrame:
-    """The loss-warning list as of a date: rule facts, fired rules, follow-up and risk score,
-    sorted by revenue at risk x risk (see rank).
+    """The loss-warning list as of a date: rule facts, fired rules, follow-up, risk score and
+    expected_loss, sorted by expected loss (see rank).
 
     `scores` is the risk model's table for the same as-of date (customer_id, risk_score; None or
-    empty: no score). Without include_all only warned customers; with it every customer with an
-    order on or before as_of."""
+    empty: no score). Without include_all only warned customers (a loss signal fired); with it
+    every customer with an order on or before as_of."""
     return rank(warning_facts(con, filters, as_of, settings), scores, include_all)
 
 
 def rank(frame: pd.DataFrame, scores: pd.DataFrame | None = None, include_all: bool = False) -> pd.DataFrame:
-    """Join the risk scores (customer_id, risk_score) to rule facts and sort by revenue at risk x
-    risk, then by revenue at risk. The risk is the model's score, or where there is none (no
-    model could be trained) the share of rules fired."""
+    """Join the risk scores (customer_id, risk_score) to rule facts, add expected_loss = risk x
+    revenue at risk, and sort by `priority` (the expected loss), then by revenue at risk. Where
+    there is no risk score (no ranking: an empty backtest) the priority is revenue at risk x the
+    share of loss signals fired, and expected_loss is empty. Without include_all only warnings
+    (a loss signal fired)."""
     if scores is not None and not scores.empty:
         out = frame.merge(scores[["customer_id", "risk_score"]], on="customer_id", how="left")
     else:
         out = frame.assign(risk_score=float("nan"))
     out["risk_score"] = out["risk_score"].astype("float64")
-    fired = out[list(RULES)].sum(axis=1) if not out.empty else pd.Series([], dtype="float64")
-    weight = out["risk_score"].fillna(fired / len(RULES))
-    out["priority"] = out["revenue_at_risk"].astype("float64") * weight
+    revenue = out["revenue_at_risk"].astype("float64")
+    out["expected_loss"] = out["risk_score"] * revenue
+    fired = out[list(LOSS_SIGNALS)].sum(axis=1) if not out.empty else pd.Series([], dtype="float64")
+    out["priority"] = out["expected_loss"].fillna(revenue * fired / len(LOSS_SIGNALS))
     if not include_all:
-        out = out[out["rules"] != ""]
+        out = out[loss_signalled(out)] if not out.empty else out
     return out.sort_values(
         ["priority", "revenue_at_risk", "customer_id"], ascending=[False, False, True], ignore_index=True
     )
@@ -62,14 +66,17 @@ def filter_by_rules(frame: pd.DataFrame, rules: Sequence[str]) -> pd.DataFrame:
 class WarningView:
     """The warning list as the page shows it, and its tiles.
 
-    rows: the ranked warnings of the rules asked for, open ones only unless closed ones are
-    asked for too. warned: the warnings of those rules, closed or not; open: those still open;
-    revenue_at_risk: the revenue at risk of the open ones."""
+    rows: the action list of the rules asked for (or, with show_all, every open warning; with
+    include_closed the closed ones too). warned: the warnings of those rules, closed or not;
+    open: those still open; listed: those on the action list; revenue_at_risk and expected_loss:
+    of the open ones."""
 
     rows: pd.DataFrame
     warned: int
     open: int
     revenue_at_risk: float
+    listed: int = 0
+    expected_loss: float = 0.0
 
 
 def warning_view(
@@ -77,14 +84,21 @@ def warning_view(
     scores: pd.DataFrame | None = None,
     rules: Sequence[str] = (),
     include_closed: bool = False,
+    show_all: bool = True,
+    settings: Settings | dict | None = None,
 ) -> WarningView:
-    """The ranked list of warning_facts (see rank) for the rules asked for (all when none), with
-    the closed warnings only when include_closed, and the figures of its tiles."""
+    """The ranked list of warning_facts (see rank) for the rules asked for (all when none): the
+    action list (see action.action_list) unless show_all, the closed warnings only when
+    include_closed, and the figures of its tiles."""
     warned = filter_by_rules(rank(facts, scores), tuple(rules))
-    open_rows = warned[warned["open"]]
+    open_rows = warned[warned["open"]].reset_index(drop=True)
+    listed = action_list(open_rows, settings)
+    rows = listed if not show_all else warned if include_closed else open_rows
     return WarningView(
-        rows=warned if include_closed else open_rows.reset_index(drop=True),
+        rows=rows,
         warned=len(warned),
         open=len(open_rows),
         revenue_at_risk=float(open_rows["revenue_at_risk"].sum()),
+        listed=len(listed),
+        expected_loss=float(open_rows["expected_loss"].sum()) if len(open_rows) else 0.0,
     )

@@ -22,19 +22,10 @@ def reason(row: Any, rule: str, lang: str, settings: Settings | dict | None = No
             days=int(row["days_since_last_order"]),
             gap=_number(row["median_gap"]),
         )
-    if rule == "decline_yoy":
+    if rule in ("decline_yoy", "decline_prev"):
+        before = row["value_ly"] if rule == "decline_yoy" else row["value_prev"]
         return t(
-            "warnings.reason_decline_yoy",
-            lang,
-            days=ws.decline_window_days,
-            pct=_drop(row["value_last"], row["value_ly"]),
-        )
-    if rule == "decline_prev":
-        return t(
-            "warnings.reason_decline_prev",
-            lang,
-            days=ws.decline_window_days,
-            pct=_drop(row["value_last"], row["value_prev"]),
+            f"warnings.reason_{rule}", lang, days=ws.decline_window_days, pct=_drop(row["value_last"], before)
         )
     if rule == "low_value":
         return t(
@@ -57,6 +48,8 @@ def reason(row: Any, rule: str, lang: str, settings: Settings | dict | None = No
         return t("warnings.reason_tier_drop", lang, now=now)
     if rule == "class_mismatch":
         return t("warnings.reason_class_mismatch", lang, date=_iso(row["violation_date"]))
+    if rule == "overdue_payment":
+        return t("warnings.reason_overdue_payment", lang, amount=_money(row["overdue_total"]))
     raise ValueError(f"unknown rule {rule!r}")
 
 
@@ -78,6 +71,12 @@ def _drop(value: Any, base: Any) -> int:
 def _number(value: Any) -> str:
     value = float(value)
     return f"{value:,.0f}" if value >= 100 or value == int(value) else f"{value:.1f}"
+
+
+def _money(value: Any) -> str:
+    """Whole yuan with separators, as ui.format.money writes them in both languages (analytics
+    does not import ui)."""
+    return f"{float(value):,.0f}"
 
 
 def _iso(value: Any) -> str:

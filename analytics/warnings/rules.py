@@ -13,7 +13,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from analytics import config, db, sql
+from analytics import collections, config, db, sql
 from analytics.domain import RULES
 from analytics.filters import Filters, add_months, month_end, shift_years
 from analytics.settings import Settings
@@ -106,24 +106,44 @@ def rule_parameters(as_of: date, settings: Settings) -> tuple[dict[str, Any], in
     return values, len(ranges)
 
 
+def overdue_values(
+    con: duckdb.DuckDBPyConnection, filters: Filters, as_of: date, settings: Settings
+) -> dict[str, list]:
+    """The overdue_payment signal's customers as of a date, as the lists ``warnings/fired.sql``
+    binds ($overdue_ids, $overdue_totals; both empty without receivables)."""
+    overdue = collections.overdue_payment_customers(con, filters, as_of, settings)
+    return {
+        "overdue_ids": overdue["customer_id"].astype(str).tolist(),
+        "overdue_totals": overdue["overdue_total"].astype("float64").tolist(),
+    }
+
+
 def rule_facts(
     con: duckdb.DuckDBPyConnection,
     filters: Filters,
     as_of: date | None = None,
     settings: Settings | dict | None = None,
+    sample: dict[str, Any] | None = None,
 ) -> pd.DataFrame:
     """One row per customer in scope with an order on or before the as-of date: the facts behind
     each rule and one boolean column per rule code (see ``analytics.warnings``).
 
+    `sample`: only the customers of the risk backtest's sample (the values of
+    ``analytics.risk.features.Sample``); their ABC classes are ranked within the sample.
+
     Columns: customer_id, customer_name, manager_id, manager_name, team, customer_class, status,
     first_order_date, last_order_date, days_since_last_order, orders_365, median_gap, value_last,
     value_prev, value_ly, revenue_at_risk, months_at_floor, last_visit_date, days_since_last_visit,
-    interval_days, previous_abc, current_abc, violation_date, eligible, the RULES, and rules (the
-    codes of those that fired, joined with ';')."""
+    interval_days, previous_abc, current_abc, violation_date, overdue_total (receivables overdue,
+    where above collections.overdue_floor), eligible, the RULES, and rules (the codes of those that
+    fired, joined with ';')."""
     settings = config.as_settings(settings)
     as_of = as_of or db.last_data_date(con) or date.today()
     values, cut_months = rule_parameters(as_of, settings)
-    frame = sql.query(con, "warnings/rules", values, filters=filters, cut_months=cut_months)
+    sampled = sample is not None
+    values.update(sample or {})
+    values.update(overdue_values(con, filters, as_of, settings))
+    frame = sql.query(con, "warnings/rules", values, filters=filters, cut_months=cut_months, sampled=sampled)
     for rule in RULES:
         frame[rule] = frame[rule].astype(bool)
     if frame.empty:

@@ -2,8 +2,9 @@
     days on or before the snapshot (x = those after the first one), and the days from the first
     to the last order day (t_x_days) and to the snapshot (age_days). Months wholly before a
     snapshot's month are read from order_months (their order days, first and last day), the
-    snapshot's own month day by day. With `sampled`, only the customers whose hash falls below
-    $sample_threshold (of 1000003), the same sample as risk/features. -#}
+    snapshot's own month day by day. With `sampled`, only the customers of the backtest's sample
+    (risk/sample.sql), as in risk/features. -#}
+{% import "risk/sample.sql" as sample %}
 {% set sampled = sampled | default(false) %}
 WITH snaps AS (
     SELECT CAST(unnest(CAST($snapshots AS DATE[])) AS DATE) AS s
@@ -13,14 +14,14 @@ pieces AS (
     FROM snaps n JOIN order_months m ON m.month < date_trunc('month', n.s)
     WHERE m.month <= CAST($last AS DATE)
     {% if sampled %}
-      AND hash(m.customer_id) % 1000003 < $sample_threshold
+      AND m.customer_no IN ({{ sample.customer_nos() }})
     {% endif %}
     UNION ALL
     SELECT n.s, o.customer_no, 1, o.order_date, o.order_date
     FROM snaps n JOIN order_days o ON o.order_date >= date_trunc('month', n.s) AND o.order_date <= n.s
     WHERE o.order_date >= date_trunc('month', CAST($first AS DATE)) AND o.order_date <= CAST($last AS DATE)
     {% if sampled %}
-      AND hash(o.customer_id) % 1000003 < $sample_threshold
+      AND o.customer_no IN ({{ sample.customer_nos() }})
     {% endif %}
 ),
 summary AS (

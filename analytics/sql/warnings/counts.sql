@@ -11,9 +11,10 @@ current_followup AS (
 ),
 judged AS (
     SELECT f.manager_id, f.manager_name, f.team,
+           -- Loss signals open a warning; service gaps (visit_overdue, class_mismatch) never alone.
            (coalesce(cadence, FALSE) OR coalesce(decline_yoy, FALSE) OR coalesce(decline_prev, FALSE)
-            OR coalesce(low_value, FALSE) OR coalesce(visit_overdue, FALSE) OR coalesce(tier_drop, FALSE)
-            OR coalesce(class_mismatch, FALSE)) AS warned,
+            OR coalesce(low_value, FALSE) OR coalesce(tier_drop, FALSE)
+            OR coalesce(overdue_payment, FALSE)) AS warned,
            coalesce(cf.status = 'lost' OR (cf.status = 'recovered'
                     AND CAST($as_of AS DATE) - cf.recovered_on <= CAST($recovered_hold_days AS INTEGER)),
                     FALSE) AS closed

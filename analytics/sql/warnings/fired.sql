@@ -20,26 +20,35 @@
     the day before $last_start; ly (the same days a year earlier) = $ly_start .. $ly_end;
     12 months = after $year_ago .. $as_of; tier_prev = $tier_start .. the day before
     $last_start; low-value months = the months $low_from .. $low_to; violations from
-    $violation_from. $first_month: the first month any window needs. -#}
+    $violation_from. $first_month: the first month any window needs.
+    overdue_payment: the customers of $overdue_ids, whose receivables overdue ($overdue_totals, the
+    same order) are above the floor (analytics.collections.overdue_payment_customers). -#}
 {% import "shared/scope.sql" as scope %}
 {% import "shared/customers.sql" as customers %}
 {% import "shared/abc.sql" as abc %}
 {% import "shared/intervals.sql" as intervals %}
+{% import "risk/sample.sql" as sample %}
 
 {#- The months read day by day, as one condition on `column`. -#}
 {% macro cut(column, cut_months) -%}
 {% for i in range(cut_months) %}{% if not loop.first %} OR {% endif %}{{ column }} BETWEEN CAST($cut_from_{{ i }} AS DATE) AND CAST($cut_to_{{ i }} AS DATE){% else %}FALSE{% endfor %}
 {%- endmacro %}
 
-{% macro fired(filters, cut_months=0) -%}
+{% macro fired(filters, cut_months=0, sampled=false) -%}
 {#- With no filter every customer is in scope: no pre-filter of order_days (a semi-join over
-    millions of rows); the join to `scope` further down still applies. -#}
-{% set prefilter = "AND o.customer_no IN (SELECT customer_no FROM scope)" if filters.scoped else "" %}
+    millions of rows); the join to `scope` further down still applies. `sampled` (the risk
+    ranking's backtest): only the customers of risk/sample.sql; ABC is then ranked within it. -#}
+{% set prefilter = "AND o.customer_no IN (SELECT customer_no FROM scope)" if filters.scoped or sampled else "" %}
+{% set visit_filter = "AND v.customer_no IN (SELECT customer_no FROM scope)" if sampled else "" %}
+{% set month_filter = "AND m.customer_no IN (SELECT customer_no FROM scope)" if sampled else "" %}
 WITH scope AS (
     SELECT c.customer_id, k.customer_no, c.customer_name, c.manager_id, c.customer_class, c.status,
            c.violation_date
     FROM customers c LEFT JOIN customer_keys k ON k.customer_id = c.customer_id
     WHERE {{ scope.customers(filters, "c") }}
+    {% if sampled %}
+      AND k.customer_no IN ({{ sample.customer_nos() }})
+    {% endif %}
 ),
 class_intervals AS ({{ intervals.class_intervals() }}),
 pieces AS (
@@ -133,14 +142,18 @@ low AS (
     SELECT m.customer_no, count(*) AS months_at_floor
     FROM order_months m
     WHERE m.month BETWEEN CAST($low_from AS DATE) AND CAST($low_to AS DATE)
-      AND m.amount >= CAST($low_value_floor AS DOUBLE)
+      AND m.amount >= CAST($low_value_floor AS DOUBLE) {{ month_filter }}
     GROUP BY m.customer_no
 ),
 seen AS (
     SELECT v.customer_no, max(v.visit_date)::DATE AS last_visit_date
     FROM visits v
-    WHERE v.visit_date < CAST($as_of AS DATE) + INTERVAL 1 DAY
+    WHERE v.visit_date < CAST($as_of AS DATE) + INTERVAL 1 DAY {{ visit_filter }}
     GROUP BY v.customer_no
+),
+overdue AS (
+    SELECT unnest(CAST($overdue_ids AS VARCHAR[])) AS customer_id,
+           unnest(CAST($overdue_totals AS DOUBLE[])) AS overdue_total
 ),
 any_visit AS (
     SELECT EXISTS (SELECT 1 FROM visits WHERE visit_date < CAST($as_of AS DATE) + INTERVAL 1 DAY) AS has_visits
@@ -154,7 +167,7 @@ facts AS (
            h.value_12m / 4.0 AS revenue_at_risk,
            coalesce(l.months_at_floor, 0) AS months_at_floor,
            v.last_visit_date, CAST($as_of AS DATE) - v.last_visit_date AS days_since_last_visit,
-           i.interval_days, a.previous_abc, a.current_abc,
+           i.interval_days, a.previous_abc, a.current_abc, od.overdue_total,
            {{ customers.is_open("h") }} AND h.last_order_date > CAST($year_ago AS DATE) AS eligible,
            any_visit.has_visits
     FROM history h
@@ -164,6 +177,7 @@ facts AS (
     LEFT JOIN low l ON l.customer_no = h.customer_no
     LEFT JOIN seen v ON v.customer_no = h.customer_no
     LEFT JOIN class_intervals i ON i.customer_class = h.customer_class
+    LEFT JOIN overdue od ON od.customer_id = h.customer_id
 ),
 fired AS (
     SELECT *,
@@ -177,7 +191,8 @@ fired AS (
                AND coalesce(days_since_last_visit > interval_days, has_visits) AS visit_overdue,
            eligible AND previous_abc = 'A' AND current_abc <> 'A' AS tier_drop,
            eligible AND violation_date BETWEEN CAST($violation_from AS DATE) AND CAST($as_of AS DATE)
-               AND coalesce(customer_class, '') <> 'assist' AS class_mismatch
+               AND coalesce(customer_class, '') <> 'assist' AS class_mismatch,
+           eligible AND overdue_total IS NOT NULL AS overdue_payment
     FROM facts
 )
 {%- endmacro %}
