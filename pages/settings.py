@@ -1,11 +1,12 @@
-"""Service standards: class standards, workload, scorecard weights and status bands, with validation."""
+"""Service standards: class standards, workload, scorecard weights and status bands, with validation.
+Admin only once accounts exist; every saved change is in the audit log with its old and new value."""
 
 from typing import Any
 
 import streamlit as st
 
-from analytics import standards
-from ui.common import clear_caches, labeler, lang, page_header, tr
+from analytics import audit, standards
+from ui.common import clear_caches, labeler, lang, page_header, record, require_role, tr
 
 FORM_KEY = "std"
 FLASH = "std-flash"
@@ -107,6 +108,24 @@ def scorecard_inputs(current: dict) -> dict:
     }
 
 
+def setting_changes(old: Any, new: Any, path: str = "") -> dict[str, list]:
+    """Every setting whose value differs, as {"classes.core.interval_days": [old, new]}."""
+    if isinstance(old, dict) and isinstance(new, dict):
+        changes: dict[str, list] = {}
+        for key in sorted(set(old) | set(new), key=str):
+            changes.update(setting_changes(old.get(key), new.get(key), f"{path}.{key}" if path else str(key)))
+        return changes
+    if isinstance(old, tuple | list) and isinstance(new, tuple | list) and list(old) == list(new):
+        return {}
+    return {} if old == new else {path: [old, new]}
+
+
+def record_changes(before: dict, after: dict, change: str) -> None:
+    changes = setting_changes(before, after)
+    if changes:
+        record(audit.AuditAction.SETTING_CHANGED, {"change": change, "settings": changes})
+
+
 def forget_widgets() -> None:
     for key in [k for k in st.session_state if str(k).startswith(f"{FORM_KEY}-")]:
         del st.session_state[key]
@@ -118,6 +137,7 @@ def show_flash() -> None:
         st.success(tr(message), icon=":material/check_circle:")
 
 
+require_role("can_edit_settings")
 page_header("standards.title", "standards.caption", show_period=False)
 show_flash()
 current = standards.current_standards()
@@ -145,12 +165,14 @@ if submitted:
             icon=":material/error:",
         )
     else:
+        record_changes(current, standards.current_standards(), "saved")
         clear_caches()
         st.session_state[FLASH] = "standards.saved"
         st.rerun()
 
 if st.button(tr("standards.reset"), key="standards-reset", icon=":material/restart_alt:", disabled=is_preset):
     standards.reset_standards()
+    record_changes(current, standards.current_standards(), "reset")
     clear_caches()
     forget_widgets()
     st.session_state[FLASH] = "standards.reset_done"
