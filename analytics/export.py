@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 from datetime import date, datetime
 
@@ -15,8 +16,10 @@ def neutralise(value: object) -> object:
     """Prefix a text cell that a spreadsheet would run as a formula with a quote.
 
     Only text is touched: the number -5 stays a number, the text "-5" or "=SUM(A1)"
-    becomes "'-5" / "'=SUM(A1)". Tab and carriage-return prefixes are neutralised too."""
-    if isinstance(value, str) and value and (value[0] in FORMULA_PREFIXES or value[0] in "\t\r"):
+    becomes "'-5" / "'=SUM(A1)". Tab and carriage-return prefixes are neutralised too, and so is
+    text that already starts with quotes before such a sign ("'=x" becomes "''=x"), so the
+    importer, which takes one quote off, reads back what was exported."""
+    if isinstance(value, str) and value and value.lstrip("'")[:1] in (*FORMULA_PREFIXES, "\t", "\r"):
         return "'" + value
     return value
 
@@ -37,15 +40,41 @@ def safe_frame(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def to_csv_bytes(df: pd.DataFrame) -> bytes:
-    """UTF-8 with BOM, so Excel recognises Chinese text."""
-    return safe_frame(df).to_csv(index=False).encode("utf-8-sig")
+    """UTF-8 with BOM, so Excel recognises Chinese text. Every text field is quoted (numbers are
+    not): a line break, a lone carriage return, a tab or a quote inside a text stays in its cell."""
+    return safe_frame(df).to_csv(index=False, quoting=csv.QUOTE_NONNUMERIC).encode("utf-8-sig")
+
+
+XLSX_CELL_CHARS = 32_767  # Excel's limit on the text of one cell
+CUT_MARK = " …[文本过长，已截断，完整内容请导出 CSV / text too long, cut: export CSV for all of it]"
+
+
+def _xlsx_text(value: object) -> object:
+    """Text as an Excel cell holds it: line breaks as LF (a CR would be written as _x000D_), and
+    text beyond the cell limit cut with a visible mark instead of silently."""
+    if not isinstance(value, str):
+        return value
+    if "\r" in value:
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
+    if len(value) > XLSX_CELL_CHARS:
+        value = value[: XLSX_CELL_CHARS - len(CUT_MARK)] + CUT_MARK
+    return value
+
+
+def _xlsx_frame(df: pd.DataFrame) -> pd.DataFrame:
+    frame = _dates_without_time(safe_frame(df))
+    for position in range(frame.shape[1]):
+        series = frame.iloc[:, position]
+        if series.dtype == object or pd.api.types.is_string_dtype(series):
+            frame.isetitem(position, series.map(_xlsx_text))
+    return frame
 
 
 def to_xlsx_bytes(df: pd.DataFrame, sheet_name: str = "data", notes: list[str] | None = None) -> bytes:
     """One sheet: bold frozen header, widths fitted to content, dates as Excel dates.
 
     `notes` (e.g. the filters on screen) go below the table, separated by an empty row."""
-    frame = _dates_without_time(safe_frame(df))
+    frame = _xlsx_frame(df)
     if len(frame) + len(notes or []) + 3 > XLSX_MAX_ROWS:
         raise ValueError(f"{len(frame)} rows do not fit in one Excel sheet; export as CSV")
     buffer = io.BytesIO()
@@ -54,7 +83,15 @@ def to_xlsx_bytes(df: pd.DataFrame, sheet_name: str = "data", notes: list[str] |
         engine="xlsxwriter",
         datetime_format="yyyy-mm-dd hh:mm",
         date_format="yyyy-mm-dd",
-        engine_kwargs={"options": {"nan_inf_to_errors": True}},
+        # Plain strings: no text turned into a link, a formula or a number.
+        engine_kwargs={
+            "options": {
+                "nan_inf_to_errors": True,
+                "strings_to_urls": False,
+                "strings_to_formulas": False,
+                "strings_to_numbers": False,
+            }
+        },
     ) as writer:
         sheet_name = sheet_name[:31] or "data"
         frame.to_excel(writer, index=False, sheet_name=sheet_name)

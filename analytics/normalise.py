@@ -28,7 +28,18 @@ class Field:
     required: bool = False
 
 
-TABLE_ORDER = ("managers", "customers", "targets", "visits", "orders")
+# The order files are imported in: managers before the customers naming them, customers before
+# the rows of the tables that need a known customer (stock checks, complaints, receivables).
+TABLE_ORDER = (
+    "managers",
+    "customers",
+    "targets",
+    "visits",
+    "orders",
+    "stock_checks",
+    "complaints",
+    "receivables",
+)
 
 CONTRACT: dict[str, tuple[Field, ...]] = {
     "managers": (
@@ -77,6 +88,30 @@ CONTRACT: dict[str, tuple[Field, ...]] = {
         Field("manager_id", "id", ("客户经理编码", "客户经理工号", "工号"), True),
         Field("month", "month", ("月份",), True),
         Field("sales_target", "number", ("销售目标", "目标金额"), True),
+    ),
+    "stock_checks": (
+        Field("customer_id", "id", ("客户编码", "客户编号", "零售户编码"), True),
+        Field("check_date", "date", ("盘点日期", "检查日期", "盘点时间"), True),
+        Field("product", "text", ("卷烟名称", "品规", "商品名称", "品牌"), True),
+        Field("stock_qty", "number", ("库存量(条)", "库存量", "库存", "库存(条)"), True),
+    ),
+    "complaints": (
+        Field("complaint_id", "id", ("投诉编号", "投诉单号"), True),
+        Field("customer_id", "id", ("客户编码", "客户编号", "零售户编码"), True),
+        Field("received_at", "datetime", ("受理时间", "受理日期", "投诉时间"), True),
+        Field("first_contact_at", "datetime", ("首次联系时间", "联系时间")),
+        Field("replied_at", "datetime", ("答复时间", "回复时间", "办结时间")),
+        Field("category", "text", ("投诉类别", "投诉类型")),
+        Field("note", "text", ("备注", "投诉内容")),
+    ),
+    "receivables": (
+        Field("invoice_id", "id", ("单据编号", "发票号", "发票号码", "单据号"), True),
+        Field("customer_id", "id", ("客户编码", "客户编号", "零售户编码"), True),
+        Field("invoice_date", "date", ("开票日期", "单据日期"), True),
+        Field("due_date", "date", ("到期日", "到期日期", "应收日期"), True),
+        Field("amount", "number", ("应收金额", "金额", "金额(元)"), True),
+        Field("paid_amount", "number", ("已收金额", "回款金额", "实收金额")),
+        Field("paid_date", "date", ("回款日期", "收款日期")),
     ),
 }
 
@@ -258,18 +293,21 @@ def parse_month(text: str) -> str | None:
     return f"{moment.year:04d}-{moment.month:02d}" if moment else None
 
 
-_NUMBER_NOISE = re.compile(r"[,\s¥$元档条]|RMB|CNY", re.IGNORECASE)
+# The forms an export really writes: an optional currency before, an optional unit after, and a
+# number whose thousands (if grouped) are separated by commas, in threes. Not "1 2 3", not "1_000"
+# (Python's float would read both as a number).
+_NUMBER_UNIT = re.compile(r"^(?:[¥$]|RMB|CNY)\s*|\s*(?:元|档|条|RMB|CNY)$", re.IGNORECASE)
+_NUMBER_FORM = re.compile(r"[+-]?(?:(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
 
 
 def parse_number(text: str) -> float | None:
-    """1,234.50 / ¥1200 / ￥1200元 / full-width digits; None when it is not a finite number."""
-    value = _NUMBER_NOISE.sub("", unicodedata.normalize("NFKC", text))
-    if value.endswith("%"):
+    """1,234.50 / ¥1200 / ￥1200元 / full-width digits; None when it is not a finite number in one
+    of those forms."""
+    value = unicodedata.normalize("NFKC", text).strip()
+    value = _NUMBER_UNIT.sub("", _NUMBER_UNIT.sub("", value, count=1), count=1)
+    if not _NUMBER_FORM.fullmatch(value):
         return None
-    try:
-        number = float(value)
-    except ValueError:
-        return None
+    number = float(value.replace(",", ""))
     return number if np.isfinite(number) else None
 
 
@@ -296,10 +334,11 @@ _DATETIME_FAST = r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$"
 
 
 def clean_text(column: pa.Array) -> pa.Array:
-    """Trimmed text, empty -> null, and an export's formula guard (a leading ') removed."""
+    """Trimmed text, empty -> null, and an export's formula guard (one leading ' before quotes
+    and a sign) removed."""
     text = pc.utf8_trim_whitespace(column.cast(pa.string()))
     if pc.any(pc.starts_with(text, "'")).as_py():
-        text = pc.replace_substring_regex(text, r"^'([=+\-@])", r"\1")
+        text = pc.replace_substring_regex(text, r"^'('*[=+\-@])", r"\1")
     empty = pc.equal(pc.binary_length(text), 0)
     if pc.any(empty).as_py():
         text = pc.if_else(empty, pa.scalar(None, pa.string()), text)

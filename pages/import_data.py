@@ -9,9 +9,24 @@ import pandas as pd
 import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
-from analytics import importer
+from analytics import audit, importer
 from analytics.normalise import CONTRACT, TABLE_ORDER, map_headers
-from ui.common import cached, clear_caches, connection, lang, page_header, show_table, tr
+from ui.common import (
+    auto_backup,
+    cached,
+    clear_caches,
+    connection,
+    current_filters,
+    lang,
+    page_header,
+    record,
+    require_role,
+    show_table,
+    tr,
+)
+from ui.errors import read_only_notice
+
+require_role("can_import")
 
 NOT_MAPPED = "—"
 
@@ -30,21 +45,35 @@ def problem_text(exc: Exception) -> str:
 
 
 def read_upload(upload: UploadedFile, sheet: str | None) -> importer.RawFile:
-    """The upload read once per file and sheet (kept for the session)."""
+    """The upload, written to a temporary file once (checked and imported from there), read once
+    per file and sheet (kept for the session; the temporary file goes with the upload)."""
+    spooled = st.session_state.setdefault("_import_spooled", {})
+    if upload.file_id not in spooled:
+        spooled[upload.file_id] = importer.SpooledUpload(upload, upload.name)
     cache = st.session_state.setdefault("_import_raw", {})
     key = (upload.file_id, sheet)
     if key not in cache:
-        cache[key] = importer.read_table_file(upload.getvalue(), upload.name, sheet=sheet)
+        cache[key] = importer.read_table_file(spooled[upload.file_id].path, upload.name, sheet=sheet)
     return cache[key]
 
 
+def forget_other_uploads(uploads: list[UploadedFile]) -> None:
+    """Release the temporary files and readings of uploads no longer in the uploader."""
+    current = {upload.file_id for upload in uploads}
+    importer.keep_current(st.session_state.setdefault("_import_spooled", {}), current)
+    cache = st.session_state.setdefault("_import_raw", {})
+    for key in [k for k in cache if k[0] not in current]:
+        del cache[key]
+
+
 def prepare_file(raw: importer.RawFile, table: str, mapping: list, known: frozenset) -> importer.Prepared:
+    """The file checked (counts and bad rows only: its rows are read again when imported)."""
     cache = st.session_state.setdefault("_import_prepared", {})
     key = (raw.sha256, raw.sheet, table, tuple(mapping), known)
     if key not in cache:
         if len(cache) > 20:
             cache.clear()
-        cache[key] = importer.prepare(raw, table, mapping, lang(), known_managers=set(known))
+        cache[key] = importer.prepare(raw, table, mapping, lang(), known_managers=set(known), keep_rows=False)
     return cache[key]
 
 
@@ -100,8 +129,8 @@ def show_errors(errors: pd.DataFrame, key: str) -> None:
 
 def file_panel(
     upload: UploadedFile, index: int, mode: str, known: frozenset
-) -> tuple[str, importer.Prepared] | None:
-    """Detected settings, mapping and check of one file; returns (table, Prepared) or None."""
+) -> tuple[str, importer.Prepared, importer.RawFile] | None:
+    """Detected settings, mapping and check of one file; returns (table, Prepared, file) or None."""
     with st.expander(upload.name, expanded=True):
         try:
             raw = read_upload(upload, None)
@@ -135,7 +164,7 @@ def file_panel(
                 st.success(tr("importer.check_ok", rows=prepared.rows))
             with st.popover(tr("importer.preview_title")):
                 st.dataframe(raw.preview(20), hide_index=True, width="stretch")
-            return table, prepared
+            return table, prepared, raw
         except Exception as exc:  # bad input never breaks the page
             st.error(tr("importer.import_failed", file=upload.name, message=problem_text(exc)))
             return None
@@ -153,17 +182,37 @@ def run_imports(checked: list, mode: str) -> None:
     """Each file in its own transaction, managers first so customers can name them."""
     con = connection()
     ordered = sorted(checked, key=lambda item: TABLE_ORDER.index(item[0]))
-    for _table, prepared in ordered:
+    for table, prepared, raw in ordered:
         bar = st.progress(0.0, text=tr("importer.phase_reading", file=prepared.file_name))
 
         def progress(fraction: float, phase: str, bar: Any = bar, name: str = prepared.file_name) -> None:
             bar.progress(min(max(fraction, 0.0), 1.0), text=tr(f"importer.phase_{phase}", file=name))
 
         try:
-            result = importer.import_prepared(con, prepared, mode=mode, progress=progress)
+            result = importer.import_raw(
+                con,
+                raw,
+                table,
+                prepared.mapping,
+                mode=mode,
+                progress=progress,
+                allowed_teams=current_filters().allowed_teams,
+            )
         except Exception as exc:
             st.error(tr("importer.import_failed", file=prepared.file_name, message=problem_text(exc)))
             continue
+        if result.status == "imported":
+            record(
+                audit.AuditAction.IMPORT,
+                {
+                    "file": result.file_name,
+                    "table": result.table,
+                    "import_id": result.import_id,
+                    "added": result.added,
+                    "updated": result.updated,
+                    "rejected": result.rejected,
+                },
+            )
         report(result)
     clear_caches()
 
@@ -179,10 +228,16 @@ def report(result: importer.ImportResult) -> None:
         rejected=result.rejected,
         created=result.created_customers,
     )
+    # Rows the store ruled out at import (another team's, an unknown customer's) are only known now.
+    found = result.errors[result.errors["code"].isin(("scope", "customer"))]
     if result.status == "rejected":
         st.error(text, icon=":material/block:")
+    else:
+        st.success(text, icon=":material/check_circle:")
+    if len(found):
+        show_errors(found, key=f"imp-result-errors-{result.file_name}")
+    if result.status == "rejected":
         return
-    st.success(text, icon=":material/check_circle:")
     if result.created_customers:
         st.warning(tr("importer.created_warning", count=result.created_customers))
     if result.seen_before:
@@ -202,6 +257,7 @@ def import_tab() -> None:
     mode = st.radio(
         tr("importer.mode_label"), importer.MODES, horizontal=True, key="imp-mode", format_func=labels.get
     )
+    forget_other_uploads(uploads or [])
     if not uploads:
         return
     known = set(cached(importer.known_manager_ids))
@@ -234,6 +290,8 @@ def import_tab() -> None:
 
 
 def log_tab() -> None:
+    """The import log (every import: file names and counts, no customer data, so a supervisor
+    sees it whole) and the undo, asked first."""
     flash = st.session_state.pop("_import_flash", None)
     if flash:
         st.success(flash)
@@ -277,19 +335,46 @@ def log_tab() -> None:
         label_visibility="collapsed",
     )
     if right.button(tr("importer.undo_button"), key="imp-undo", icon=":material/undo:"):
-        try:
-            done = importer.undo_import(connection(), chosen)
-        except Exception as exc:
-            st.error(problem_text(exc))
-            return
-        clear_caches()
-        st.session_state["_import_flash"] = tr(
-            "importer.undo_done",
-            import_id=done["import_id"],
-            removed=done["removed"],
-            restored=done["restored"],
-        )
-        st.rerun()
+        st.session_state["_import_undo"] = chosen
+    pending = st.session_state.get("_import_undo")
+    if pending in labels:
+        row = open_imports[open_imports["import_id"] == pending].iloc[0]
+        confirm_undo(int(pending), str(row["file_name"]), str(row["table_name"]))
+
+
+def confirm_undo(import_id: int, file_name: str, table: str) -> None:
+    """Asked first; on confirming: an automatic backup, the undo, the audit log."""
+    with st.container(border=True):
+        st.warning(tr("accounts.confirm_undo_import", file=file_name), icon=":material/undo:")
+        ok, cancel = st.columns(2)
+        confirmed = ok.button(tr("accounts.confirm"), key="imp-undo-confirm", type="primary")
+        if cancel.button(tr("accounts.cancel"), key="imp-undo-cancel"):
+            st.session_state.pop("_import_undo", None)
+            st.rerun()
+    if not confirmed:
+        return
+    st.session_state.pop("_import_undo", None)
+    con, teams = connection(), current_filters().allowed_teams
+    try:
+        outside = importer.rows_outside(con, import_id, table, teams)  # refused before any backup
+        if outside:
+            raise importer.ImportProblem("undo_out_of_scope", import_id=import_id, rows=outside)
+        copy = auto_backup(con, "undo_import")
+        done = importer.undo_import(con, import_id, allowed_teams=teams)
+    except Exception as exc:
+        st.error(problem_text(exc))
+        return
+    record(
+        audit.AuditAction.UNDO_IMPORT, {"import_id": import_id, "file": file_name, "backup": str(copy or "")}
+    )
+    clear_caches()
+    flash = tr(
+        "importer.undo_done", import_id=done["import_id"], removed=done["removed"], restored=done["restored"]
+    )
+    if copy is not None:
+        flash += " " + tr("accounts.auto_backup_done", file=getattr(copy, "name", copy))
+    st.session_state["_import_flash"] = flash
+    st.rerun()
 
 
 # ------------------------------------------------------------------ templates and samples
@@ -333,7 +418,8 @@ tab_import, tab_log, tab_templates = st.tabs(
     [tr("importer.tab_import"), tr("importer.tab_log"), tr("importer.tab_templates")]
 )
 with tab_import:
-    import_tab()
+    if not read_only_notice(connection()):
+        import_tab()
 with tab_log:
     log_tab()
 with tab_templates:

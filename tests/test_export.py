@@ -31,7 +31,7 @@ def test_frames_keep_numbers_and_guard_text_and_categories():
     assert frame["s"].tolist() == ["=1+1", "ok"]  # the input is not changed
     text = to_csv_bytes(frame)
     assert text.startswith(b"\xef\xbb\xbf")
-    assert "-5.0,'=1+1,'@a" in text.decode("utf-8-sig")
+    assert '-5.0,"\'=1+1","\'@a"' in text.decode("utf-8-sig")
 
 
 def test_xlsx_header_bold_frozen_dates_and_notes():

@@ -29,14 +29,14 @@ from analytics.importer.read import (
     TEXT_SUFFIXES,
     Chunk,
     RawFile,
-    cell_text,
     detect_delimiter,
     detect_encoding,
     read_table_file,
 )
+from analytics.importer.spool import SpooledUpload, keep_current
 from analytics.importer.stage import IDENTITIES, _KeyRuns
 from analytics.importer.templates import measure_import, sample_files, template_bytes, write_orders_csv
-from analytics.importer.undo import import_log, undo_import
+from analytics.importer.undo import import_log, rows_outside, undo_import
 from analytics.importer.write import (
     ImportResult,
     import_file,
@@ -44,6 +44,7 @@ from analytics.importer.write import (
     import_raw,
     known_manager_ids,
 )
+from analytics.importer.xlsx import cell_text
 from analytics.normalise import detect_table
 
 __all__ = [
@@ -60,6 +61,7 @@ __all__ = [
     "PreparedChunk",
     "Progress",
     "RawFile",
+    "SpooledUpload",
     "_KeyRuns",
     "allowed_values",
     "cell_text",
@@ -71,6 +73,7 @@ __all__ = [
     "import_log",
     "import_prepared",
     "import_raw",
+    "keep_current",
     "known_manager_ids",
     "measure_import",
     "prepare",
@@ -78,6 +81,7 @@ __all__ = [
     "prepared_manager_ids",
     "read_table_file",
     "render_errors",
+    "rows_outside",
     "sample_files",
     "template_bytes",
     "undo_import",

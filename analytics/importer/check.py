@@ -7,13 +7,14 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from analytics import config
 from analytics.i18n import t
 from analytics.importer.problems import MAX_ERRORS, ImportProblem, Progress
 from analytics.importer.read import Chunk, RawFile
@@ -26,6 +27,7 @@ from analytics.normalise import (
     parse_column,
     to_numpy_mask,
 )
+from analytics.settings import ImportBounds
 
 PREPARE_AHEAD = 2  # chunks normalised at the same time while the next one is read
 
@@ -76,7 +78,7 @@ def _cell_errors(
         {
             "row": int(rows[i]),
             "column": header,
-            "value": v if v is not None else "",
+            "value": v[:200] if v is not None else "",
             "code": code,
             "params": params,
         }
@@ -95,14 +97,17 @@ def prepare_chunk(
     headers: list[str],
     known_managers: set[str] | None = None,
     error_room: int = MAX_ERRORS,
+    bounds: ImportBounds | None = None,
 ) -> PreparedChunk:
     """Normalise and check one chunk: typed contract columns, which rows are bad and why."""
+    bounds = bounds or config.load_settings().imports
     data, rows = _drop_blank_rows(chunk)
     n = data.num_rows
     bad = np.zeros(n, dtype=bool)
     manager_bad = np.zeros(n, dtype=bool)
     errors: list[dict] = []
     columns: dict[str, pa.Array] = {}
+    written: dict[str, tuple[pa.Array, str]] = {}  # each mapped column's text and header
     by_name = {name: i for i, name in enumerate(mapping) if name}
     for spec in CONTRACT[table]:
         if spec.name not in by_name:
@@ -112,6 +117,7 @@ def prepare_chunk(
         raw = data.column(index).combine_chunks() if n else pa.array([], pa.string())
         values, text = parse_column(raw, spec)
         header = headers[index]
+        written[spec.name] = (text, header)
         checks = []
         if spec.kind not in ("text", "id"):  # text is never unparseable
             checks.append(
@@ -121,8 +127,9 @@ def prepare_chunk(
             checks.append((pc.is_null(text), "required", {}))
         if spec.name == "tier":
             checks.append((pc.or_(pc.less(values, 1), pc.greater(values, 30)), "tier", {}))
-        if spec.name in ("quantity", "duration_min"):
+        if spec.name in ("quantity", "duration_min", "stock_qty"):
             checks.append((pc.less(values, 0), "negative", {}))
+        checks += plausible(spec, values, text, bounds)
         if spec.name == "manager_id" and table == "customers" and known_managers is not None:
             known = pa.array(sorted(known_managers), pa.string())
             checks.append(
@@ -137,19 +144,85 @@ def prepare_chunk(
                     bad |= mask
                 errors += _cell_errors(mask, rows, text, header, code, params, error_room - len(errors))
         columns[spec.name] = values
+    for mask_array, name, code in row_rules(table, columns):
+        if n and pc.any(mask_array).as_py():
+            mask = to_numpy_mask(mask_array)
+            bad |= mask
+            text, header = written[name]
+            errors += _cell_errors(mask, rows, text, header, code, {}, error_room - len(errors))
     for problem in chunk.problems:
+        code = problem.get("code", "columns")
+        width = {"expected": len(headers), "actual": problem.get("actual")}
         errors.append(
             {
                 "row": problem["row"],
-                "column": "",
+                "column": problem.get("column", ""),
                 "value": (problem["text"] or "")[:200],
-                "code": "columns",
-                "params": {"expected": len(headers), "actual": problem["actual"]},
+                "code": code,
+                "params": width if code == "columns" else {},
             }
         )
     columns["_row"] = pa.array(rows, pa.int64())
     typed = pa.table(columns)
     return PreparedChunk(typed, bad | manager_bad, errors, n + len(chunk.problems), parse_bad=bad)
+
+
+# An ID Excel showed as a number and the export wrote so: 3.30102E+11 (digits lost) or 330102000001.0.
+_EXCEL_ID = r"^\d(\.\d+)?E\+\d+$|^\d+\.0+$"
+_BOUNDED = {
+    "amount": "max_amount",
+    "cost": "max_amount",
+    "sales_target": "max_amount",
+    "quantity": "max_quantity",
+    "duration_min": "max_duration_min",
+    "paid_amount": "max_amount",
+    "stock_qty": "max_quantity",
+}
+
+
+def row_rules(table: str, columns: dict[str, pa.Array]) -> list[tuple[pa.Array, str, str]]:
+    """(mask, column, reason) of the rules between a row's values: an invoice's amount is positive,
+    what was paid lies between 0 and the amount, it falls due on or after its date; a complaint is
+    contacted and replied to after it was received. A missing value breaks no rule."""
+    if table == "receivables":
+        amount, paid = columns["amount"], columns["paid_amount"]
+        return [
+            (pc.less_equal(amount, 0), "amount", "not_positive"),
+            (pc.or_(pc.less(paid, 0), pc.greater(paid, amount)), "paid_amount", "paid_amount"),
+            (pc.less(columns["due_date"], columns["invoice_date"]), "due_date", "due_before_invoice"),
+        ]
+    if table == "complaints":
+        received = columns["received_at"]
+        return [
+            (pc.less(columns[name], received), name, "before_received")
+            for name in ("first_contact_at", "replied_at")
+        ]
+    return []
+
+
+def plausible(spec: Field, values: pa.Array, text: pa.Array, bounds: ImportBounds) -> list[tuple]:
+    """(mask, reason, params) of the values a supervisor's export cannot really hold: a date
+    outside the accepted window, a number beyond its bound, an ID that Excel turned into a number.
+    Whole-column kernels; an ID column is searched by pattern only if it holds a dot or an E+."""
+    if spec.kind in ("date", "datetime", "month"):
+        earliest, latest = bounds.date_window()
+        window = {"earliest": earliest.isoformat(), "latest": latest.isoformat()}
+        if spec.kind == "month":
+            low, high = earliest.strftime("%Y-%m"), latest.strftime("%Y-%m")
+        else:
+            values = pc.cast(values, pa.date32()) if spec.kind == "datetime" else values
+            low, high = pa.scalar(earliest, pa.date32()), pa.scalar(latest, pa.date32())
+        return [(pc.or_(pc.less(values, low), pc.greater(values, high)), "date_range", window)]
+    if spec.name in _BOUNDED:
+        limit = getattr(bounds, _BOUNDED[spec.name])
+        return [(pc.greater(pc.abs(values), limit), "too_large", {"limit": f"{limit:,.0f}"})]
+    if (
+        spec.kind == "id"
+        and len(text)
+        and (pc.any(pc.match_substring(text, ".")).as_py() or pc.any(pc.match_substring(text, "E+")).as_py())
+    ):
+        return [(pc.match_substring_regex(text, _EXCEL_ID), "excel_id", {})]
+    return []
 
 
 def _parse_reason(spec: Field) -> str:
@@ -170,7 +243,9 @@ def _parse_params(spec: Field) -> dict:
 
 @dataclass
 class Prepared:
-    """A whole file normalised for the page: typed rows, bad rows, errors (before writing)."""
+    """A whole file normalised for the page: typed rows, bad rows, errors (before writing).
+    Checked with ``keep_rows=False`` it holds no rows (`chunks` is empty): the file is then
+    imported by reading it again (``import_raw``), so a big upload costs no memory meanwhile."""
 
     file_name: str
     sha256: str
@@ -180,6 +255,7 @@ class Prepared:
     errors: pd.DataFrame
     rows: int
     bad_rows: int
+    manager_ids: set[str] = field(default_factory=set)  # good manager IDs of a managers file
 
 
 ERROR_COLUMNS = ["row", "column", "value", "code", "params"]
@@ -190,11 +266,18 @@ def _errors_frame(errors: list[dict]) -> pd.DataFrame:
     return frame.sort_values(["row"], kind="stable", ignore_index=True) if len(frame) else frame
 
 
+def _reason(row: object, code: str, params: dict, lang: str) -> str:
+    if code == "scope":  # a row of another team (or of a customer this account may not create)
+        detail = params.get("detail")
+        return t("importer.error_out_of_scope" + (f"_{detail}" if detail else ""), lang, row=row)
+    return t(f"importer.reason_{code}", lang, **params)
+
+
 def render_errors(errors: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     """Bad rows as the supervisor reads them: row, column, value and the reason in `lang`."""
     reasons = [
-        t(f"importer.reason_{code}", lang, **(params or {}))
-        for code, params in zip(errors["code"], errors["params"], strict=True)
+        _reason(row, code, params or {}, lang)
+        for row, code, params in zip(errors["row"], errors["code"], errors["params"], strict=True)
     ]
     return pd.DataFrame(
         {
@@ -221,30 +304,38 @@ def prepare(
     lang: str = "en",
     known_managers: set[str] | None = None,
     progress: Progress | None = None,
+    keep_rows: bool = True,
 ) -> Prepared:
     """Read and check the whole file without writing anything (the page's preview).
 
     `lang` is accepted for symmetry; reasons are rendered later with render_errors()."""
     check_mapping(table, mapping)
-    chunks, errors, rows, bad = [], [], 0, 0
+    chunks, errors, rows, bad, managers = [], [], 0, 0, set()
+    bounds = config.load_settings().imports
     for chunk in raw.chunks(progress):
-        prepared = prepare_chunk(chunk, table, mapping, raw.headers, known_managers, MAX_ERRORS - len(errors))
-        chunks.append(prepared)
+        prepared = prepare_chunk(
+            chunk, table, mapping, raw.headers, known_managers, MAX_ERRORS - len(errors), bounds
+        )
+        if keep_rows:
+            chunks.append(prepared)
+        if table == "managers":
+            managers |= _good_manager_ids(prepared)
         errors += prepared.errors
         rows += prepared.rows
         bad += int(prepared.bad.sum()) + len(chunk.problems)
-    return Prepared(raw.file_name, raw.sha256, table, mapping, chunks, _errors_frame(errors), rows, bad)
+    return Prepared(
+        raw.file_name, raw.sha256, table, mapping, chunks, _errors_frame(errors), rows, bad, managers
+    )
+
+
+def _good_manager_ids(chunk: PreparedChunk) -> set[str]:
+    good = chunk.typed.filter(pa.array(~chunk.bad)) if chunk.bad.any() else chunk.typed
+    return {v for v in good.column("manager_id").to_pylist() if v}
 
 
 def prepared_manager_ids(prepared: Prepared) -> set[str]:
     """Manager IDs a checked managers file would add (so customers in the same upload may use them)."""
-    if prepared.table != "managers":
-        return set()
-    ids: set[str] = set()
-    for chunk in prepared.chunks:
-        good = chunk.typed.filter(pa.array(~chunk.bad)) if chunk.bad.any() else chunk.typed
-        ids.update(v for v in good.column("manager_id").to_pylist() if v)
-    return ids
+    return set(prepared.manager_ids) if prepared.table == "managers" else set()
 
 
 def read_ahead(

@@ -1,9 +1,13 @@
 """What every step of an import shares: the problems that stop a file, the modes for bad rows,
-and the progress callback."""
+the progress callback, and the chunk of rows the steps pass on."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pyarrow as pa
 
 from analytics.i18n import t
 
@@ -23,3 +27,13 @@ class ImportProblem(Exception):
 
     def message(self, lang: str = "en") -> str:
         return t(f"importer.problem_{self.code}", lang, **self.params)
+
+
+@dataclass
+class Chunk:
+    """Some data rows as text (columns c0, c1 … in file order) and their row numbers in the file."""
+
+    table: pa.Table
+    rows: np.ndarray
+    problems: list[dict] = field(default_factory=list)  # rows that could not be split into fields
+    read_fraction: float | None = None  # how much of the file is read once this chunk is

@@ -4,39 +4,38 @@ numbers in the file. The file's SHA-256 is computed in the background meanwhile.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import io
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from analytics.importer.problems import MAX_ERRORS, ImportProblem, Progress
-from analytics.normalise import detect_table
+from analytics.importer.problems import MAX_ERRORS, Chunk, ImportProblem, Progress
+from analytics.importer.xlsx import (
+    clean_headers,
+    data_sheets,
+    load_book,
+    reading_sheet,
+    sheet_header,
+    xlsx_chunks,
+)
+from analytics.normalise import to_numpy_mask
 
 CSV_BLOCK_BYTES = 4 << 20  # ~70k order lines per block
-XLSX_CHUNK_ROWS = 50_000
 SAMPLE_BYTES = 1 << 20
+HEADER_LIMIT = 128 << 10  # a header line longer than this is not a header (Python's csv limit)
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
-
-
-@dataclass
-class Chunk:
-    """Some data rows as text (columns c0, c1 … in file order) and their row numbers in the file."""
-
-    table: pa.Table
-    rows: np.ndarray
-    problems: list[dict] = field(default_factory=list)  # rows that could not be split into fields
-    read_fraction: float | None = None  # how much of the file is read once this chunk is
 
 
 @dataclass
@@ -60,7 +59,7 @@ class RawFile:
         return _hex_digest(self.digest)
 
     def chunks(self, progress: Progress | None = None) -> Iterator[Chunk]:
-        for chunk in _xlsx_chunks(self) if self.sheet is not None else _csv_chunks(self):
+        for chunk in xlsx_chunks(self) if self.sheet is not None else _csv_chunks(self):
             if progress and chunk.read_fraction is not None:
                 progress(chunk.read_fraction, "reading")
             yield chunk
@@ -114,7 +113,19 @@ def detect_encoding(head: bytes) -> str:
                 return encoding
             except UnicodeDecodeError:
                 continue
+        # Text in this encoding but for a few cut characters: their lines become row errors. GBK
+        # text read as UTF-8 has about one valid character in ten, so it is not taken for UTF-8.
+        if _mostly(head, encoding):
+            return encoding
     raise ImportProblem("encoding")
+
+
+def _mostly(head: bytes, encoding: str) -> bool:
+    """`head` decodes in `encoding` but for a few broken characters: at least four good non-ASCII
+    characters for each broken one."""
+    text = head.decode(encoding, errors="replace")
+    broken = text.count("\ufffd")
+    return 0 < broken * 4 <= sum(1 for ch in text if ord(ch) > 127) - broken
 
 
 def detect_delimiter(header_line: str, file_name: str = "") -> str:
@@ -123,13 +134,6 @@ def detect_delimiter(header_line: str, file_name: str = "") -> str:
     counts = {d: len(next(csv.reader([header_line], delimiter=d), [])) for d in candidates}
     best = max(candidates, key=lambda d: counts[d])
     return best if counts[best] > 1 else candidates[0]
-
-
-def _clean_headers(values: list) -> list[str]:
-    headers = [str(v).strip() if v is not None else "" for v in values]
-    while headers and not headers[-1]:
-        headers.pop()
-    return [h or f"#{i + 1}" for i, h in enumerate(headers)]
 
 
 def read_table_file(
@@ -163,8 +167,10 @@ def _open_csv(source: bytes | Path, file_name: str, sha: Future, size: int) -> R
     first_line = next((line for line in text.splitlines() if line.strip()), "")
     if not first_line:
         raise ImportProblem("empty")
+    if len(first_line) > HEADER_LIMIT:
+        raise ImportProblem("field_too_large", limit="128 KB")
     delimiter = detect_delimiter(first_line, file_name)
-    headers = _clean_headers(next(csv.reader([first_line], delimiter=delimiter)))
+    headers = clean_headers(next(csv.reader([first_line], delimiter=delimiter)))
     leading_blank = text.splitlines().index(first_line) if first_line in text.splitlines() else 0
     return RawFile(
         file_name=file_name,
@@ -178,6 +184,67 @@ def _open_csv(source: bytes | Path, file_name: str, sha: Future, size: int) -> R
     )
 
 
+class _Transcoded(io.RawIOBase):
+    """A text file read as UTF-8, for Arrow, in which bytes that are not text in the file's
+    encoding have become U+FFFD: the line holding them becomes a row error instead of stopping
+    the whole file (Arrow's own transcoding raises on them, and so does its report of a ragged
+    line, each in a callback that prints a traceback). A UTF-8 block that is valid, as nearly every
+    one is, passes as it is."""
+
+    def __init__(self, handle: io.BufferedIOBase, encoding: str) -> None:
+        super().__init__()
+        self.handle = handle
+        self.utf8 = encoding in ("utf-8", "utf-8-sig")
+        self.decoder = None if self.utf8 else codecs.getincrementaldecoder(encoding)(errors="replace")
+        self.held = b""  # UTF-8: the start of a character cut by the block's end
+        self.pending = memoryview(b"")
+        self.ended = False
+
+    def readable(self) -> bool:
+        return True
+
+    def _next_block(self) -> bytes:
+        block = self.handle.read(1 << 20)
+        self.ended = not block
+        if self.decoder is not None:
+            return self.decoder.decode(block, final=not block).encode("utf-8")
+        data = self.held + block
+        cut = len(data) if not block else _whole_characters(data)
+        data, self.held = data[:cut], data[cut:]
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            data = data.decode("utf-8", errors="replace").encode("utf-8")
+        return data
+
+    def readinto(self, buffer: Any) -> int:
+        while not self.pending and not self.ended:
+            self.pending = memoryview(self._next_block())
+        size = min(len(buffer), len(self.pending))
+        buffer[:size] = self.pending[:size]
+        self.pending = self.pending[size:]
+        return size
+
+
+def _whole_characters(data: bytes) -> int:
+    """Where the last complete UTF-8 character of `data` ends."""
+    for back in range(1, min(4, len(data)) + 1):
+        byte = data[-back]
+        if byte & 0xC0 == 0x80:  # a continuation byte: look further back for its lead
+            continue
+        needed = 1 if byte < 0xC0 else 2 if byte < 0xE0 else 3 if byte < 0xF0 else 4
+        return len(data) - back if needed > back else len(data)
+    return len(data)
+
+
+def _undecodable(table: pa.Table) -> np.ndarray:
+    """Rows holding U+FFFD: bytes that were not text in the file's encoding."""
+    bad = np.zeros(table.num_rows, dtype=bool)
+    for column in table.columns:
+        bad |= to_numpy_mask(pc.match_substring(column, "\ufffd"))
+    return bad
+
+
 def _csv_chunks(raw: RawFile) -> Iterator[Chunk]:
     names = [f"c{i}" for i in range(len(raw.headers))]
     invalid: list[dict] = []
@@ -188,17 +255,15 @@ def _csv_chunks(raw: RawFile) -> Iterator[Chunk]:
         invalid.append({"row": row.number, "text": row.text, "actual": row.actual_columns})
         return "skip"
 
-    arrow_encoding = "utf8" if raw.encoding in ("utf-8", "utf-8-sig") else raw.encoding
     # Closed in the finally below: the reader streams from it while the chunks are taken.
     handle = io.BytesIO(raw.source) if isinstance(raw.source, bytes) else open(raw.source, "rb")  # noqa: SIM115
     try:
         reader = pacsv.open_csv(
-            handle,
+            _Transcoded(handle, raw.encoding),
             read_options=pacsv.ReadOptions(
                 column_names=names,
                 skip_rows=raw.header_row,
                 block_size=CSV_BLOCK_BYTES,
-                encoding=arrow_encoding,
                 use_threads=False,
             ),  # row numbers of ragged lines
             parse_options=pacsv.ParseOptions(
@@ -219,12 +284,14 @@ def _csv_chunks(raw: RawFile) -> Iterator[Chunk]:
             seen += batch.num_rows
             problems = invalid[reported:]
             reported = len(invalid)
-            yield Chunk(
-                pa.Table.from_batches([batch]),
-                rows,
-                problems,
-                read_fraction=min(handle.tell() / max(raw.size, 1), 1.0),
-            )
+            table = pa.Table.from_batches([batch])
+            undecodable = _undecodable(table)
+            if undecodable.any():
+                problems = problems + _undecodable_rows(
+                    table.filter(pa.array(undecodable)), rows[undecodable]
+                )
+                table, rows = table.filter(pa.array(~undecodable)), rows[~undecodable]
+            yield Chunk(table, rows, problems, read_fraction=min(handle.tell() / max(raw.size, 1), 1.0))
         if len(invalid) > reported:
             yield Chunk(
                 pa.table({n: pa.array([], pa.string()) for n in names}),
@@ -232,6 +299,8 @@ def _csv_chunks(raw: RawFile) -> Iterator[Chunk]:
                 invalid[reported:],
             )
     except pa.ArrowInvalid as exc:
+        if "straddling" in str(exc):  # one cell bigger than a read block
+            raise ImportProblem("field_too_large", limit=f"{CSV_BLOCK_BYTES >> 20} MB") from exc
         raise ImportProblem("unreadable", detail=str(exc).splitlines()[0][:200]) from exc
     except UnicodeDecodeError as exc:
         raise ImportProblem("encoding") from exc
@@ -239,21 +308,32 @@ def _csv_chunks(raw: RawFile) -> Iterator[Chunk]:
         handle.close()
 
 
-def _open_xlsx(source: bytes | Path, file_name: str, sha: Future, size: int, sheet: str | None) -> RawFile:
-    import openpyxl
+def _undecodable_rows(table: pa.Table, rows: np.ndarray) -> list[dict]:
+    texts = [
+        ",".join(v or "" for v in values)[:200] for values in zip(*table.to_pydict().values(), strict=True)
+    ]
+    return [
+        {"row": int(row), "text": text, "actual": None, "code": "undecodable"}
+        for row, text in zip(rows, texts, strict=True)
+    ]
 
+
+def _open_xlsx(source: bytes | Path, file_name: str, sha: Future, size: int, sheet: str | None) -> RawFile:
     try:
-        book = openpyxl.load_workbook(
-            io.BytesIO(source) if isinstance(source, bytes) else source, read_only=True, data_only=True
-        )
+        book = load_book(source)
     except Exception as exc:  # not a workbook, damaged, encrypted …
         raise ImportProblem("unreadable", detail=type(exc).__name__) from exc
     try:
-        names = list(book.sheetnames)
-        if sheet is not None and sheet not in names:
+        names = data_sheets(book)
+        if sheet is not None and sheet not in book.sheetnames:
             raise ImportProblem("sheet", sheet=sheet)
+        if sheet is not None and sheet not in names:
+            raise ImportProblem("chartsheet", sheet=sheet)
+        if not names:
+            raise ImportProblem("no_worksheet")
         chosen = sheet if sheet is not None else names[0]
-        header_row, headers = _xlsx_header(book[chosen])
+        with reading_sheet(chosen):
+            header_row, headers = sheet_header(book[chosen])
     finally:
         book.close()
     return RawFile(
@@ -266,76 +346,3 @@ def _open_xlsx(source: bytes | Path, file_name: str, sha: Future, size: int, she
         header_row=header_row,
         source=source,
     )
-
-
-def _xlsx_header(sheet: Any) -> tuple[int, list[str]]:
-    """The header row: the first of the top 10 rows that names a table's required columns
-    (exports often put a title above the table), else the first non-empty row."""
-    first = None
-    for number, values in enumerate(sheet.iter_rows(max_row=10, values_only=True), start=1):
-        headers = _clean_headers(list(values))
-        if not headers:
-            continue
-        if first is None:
-            first = (number, headers)
-        if detect_table(headers)[0]:
-            return number, headers
-    if first is None:
-        raise ImportProblem("empty")
-    return first
-
-
-def cell_text(value: object) -> str:
-    """An Excel cell as the text a CSV export would hold."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, datetime):
-        return (
-            value.strftime("%Y-%m-%d")
-            if value.time() == datetime.min.time()
-            else value.strftime("%Y-%m-%d %H:%M:%S")
-        )
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
-    return str(value)
-
-
-def _xlsx_chunks(raw: RawFile) -> Iterator[Chunk]:
-    import openpyxl
-
-    source = raw.source
-    book = openpyxl.load_workbook(
-        io.BytesIO(source) if isinstance(source, bytes) else source, read_only=True, data_only=True
-    )
-    try:
-        sheet = book[raw.sheet]
-        width = len(raw.headers)
-        total = max((sheet.max_row or 0) - raw.header_row, 1)
-        columns: list[list[str]] = [[] for _ in range(width)]
-        numbers: list[int] = []
-        for number, values in enumerate(
-            sheet.iter_rows(min_row=raw.header_row + 1, values_only=True), start=raw.header_row + 1
-        ):
-            cells = [cell_text(v) for v in values[:width]]
-            cells += [""] * (width - len(cells))
-            for column, cell in zip(columns, cells, strict=True):
-                column.append(cell)
-            numbers.append(number)
-            if len(numbers) >= XLSX_CHUNK_ROWS:
-                chunk = _xlsx_chunk(columns, numbers)
-                chunk.read_fraction = min((number - raw.header_row) / total, 1.0)
-                yield chunk
-                columns, numbers = [[] for _ in range(width)], []
-        if numbers:
-            yield _xlsx_chunk(columns, numbers)
-    finally:
-        book.close()
-
-
-def _xlsx_chunk(columns: list[list[str]], numbers: list[int]) -> Chunk:
-    table = pa.table({f"c{i}": pa.array(col, pa.string()) for i, col in enumerate(columns)})
-    return Chunk(table, np.array(numbers, dtype=np.int64))

@@ -31,6 +31,15 @@ IDENTITIES: dict[str, list[tuple[Group, tuple[str, ...]]]] = {
         (("visit_id", False), ("visit_id", "customer_id", "manager_id", "visit_date")),
     ],
     "targets": [((None, True), ("manager_id", "month"))],
+    "stock_checks": [((None, True), ("customer_id", "check_date", "product"))],
+}
+# Tables whose rows are updated in place by their key (the previous row kept for the undo): a
+# later export of a complaint or an invoice says what happened since (replied, paid).
+KEYED: dict[str, str] = {
+    "customers": "customer_id",
+    "managers": "manager_id",
+    "complaints": "complaint_id",
+    "receivables": "invoice_id",
 }
 
 
@@ -167,6 +176,20 @@ class _Stage:
             self.cur.register(
                 "import_stage", pa.concat_tables(self.parts) if self.parts else self.schema.empty_table()
             )
+
+    def remove(self, rows: list[int]) -> None:
+        """Take the rows numbered `rows` out of the stage (row errors found against the store)."""
+        if not rows:
+            return
+        gone = pa.array(sorted(set(rows)), pa.int64())
+        if self.in_table:
+            self.cur.register("import_gone", pa.table({"_row": gone}))
+            self.cur.execute("DELETE FROM import_stage WHERE _row IN (SELECT _row FROM import_gone)")
+            self.cur.unregister("import_gone")
+            return
+        self.parts = [part.filter(pc.invert(pc.is_in(part["_row"], value_set=gone))) for part in self.parts]
+        self.cur.unregister("import_stage")
+        self.ready()
 
     def known(self, group: Group) -> tuple[int, bool] | None:
         """(rows, whether their keys are known to be distinct) of an identity group, when in memory."""

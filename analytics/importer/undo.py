@@ -1,6 +1,6 @@
-"""The import log, and taking an import back: its rows removed, the customers and managers it
-changed restored from import_undo, the customers it created removed, the order aggregates of
-the days it touched recomputed."""
+"""The import log, and taking an import back: its rows removed, the keyed rows (customers,
+managers, complaints, receivables) it changed restored from import_undo, those it created
+removed, the order aggregates of the days it touched recomputed."""
 
 from __future__ import annotations
 
@@ -12,8 +12,7 @@ import pandas as pd
 
 from analytics import aggregates, db, sql
 from analytics.importer.problems import ImportProblem
-
-KEYED = (("customers", "customer_id"), ("managers", "manager_id"))  # tables an import updates in place
+from analytics.importer.stage import IDENTITIES, KEYED
 
 
 def import_log(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -21,9 +20,12 @@ def import_log(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return sql.query(con, "importer/import_log")
 
 
-def undo_import(con: duckdb.DuckDBPyConnection, import_id: int) -> dict:
-    """Take an import back in one transaction: its rows removed, customers/managers it changed
-    restored, customers it created removed. An import can be undone once."""
+def undo_import(
+    con: duckdb.DuckDBPyConnection, import_id: int, allowed_teams: tuple[str, ...] | None = None
+) -> dict:
+    """Take an import back in one transaction: its rows removed, keyed rows it changed restored,
+    those it created removed. An import can be undone once. With `allowed_teams` (a supervisor's
+    teams; None = unrestricted) an import that wrote or changed a row of another team is refused."""
     import_id = int(import_id)
     with db.transaction(con) as cur:
         found = cur.execute(
@@ -34,8 +36,11 @@ def undo_import(con: duckdb.DuckDBPyConnection, import_id: int) -> dict:
         table, undone_at = found[0]
         if undone_at is not None:
             raise ImportProblem("undo_twice", import_id=import_id)
+        outside = rows_outside(cur, import_id, table, allowed_teams)
+        if outside:
+            raise ImportProblem("undo_out_of_scope", import_id=import_id, rows=outside)
         removed = 0
-        if table in ("orders", "visits", "targets"):
+        if table in IDENTITIES:  # rows only appended: the import's go
             if table == "orders":
                 sql.execute(cur, "importer/undo_keys", {"import_id": import_id})
             removed = sql.execute(
@@ -45,14 +50,27 @@ def undo_import(con: duckdb.DuckDBPyConnection, import_id: int) -> dict:
                 aggregates.refresh_order_aggregates(cur, "undo_keys")
                 cur.execute("DROP TABLE undo_keys")
         restored = 0
-        for keyed, key in KEYED:
-            restored += _restore_rows(cur, import_id, keyed, key)
+        # The keyed table imported into, and the customers an import of orders or visits created.
+        for keyed in dict.fromkeys((table, "customers")):
+            if keyed in KEYED:
+                restored += _restore_rows(cur, import_id, keyed, KEYED[keyed])
         cur.execute("DELETE FROM import_undo WHERE import_id = ?", [import_id])
         cur.execute(
             "UPDATE import_log SET undone_at = ? WHERE import_id = ?",
             [datetime.now().replace(microsecond=0), import_id],
         )
     return {"import_id": import_id, "table": table, "removed": removed, "restored": restored}
+
+
+def rows_outside(
+    con: duckdb.DuckDBPyConnection, import_id: int, table: str, allowed_teams: tuple[str, ...] | None
+) -> int:
+    """How many rows the import (into `table`) wrote or changed outside `allowed_teams` (0 when
+    unrestricted): an undo by that account is refused when there are any."""
+    if allowed_teams is None:
+        return 0
+    params = {"import_id": int(import_id), "table": table, "teams": list(allowed_teams)}
+    return sql.execute(con, "importer/undo_out_of_scope", params, table=table).fetchall()[0][0]
 
 
 def _restore_rows(cur: duckdb.DuckDBPyConnection, import_id: int, table: str, key: str) -> int:

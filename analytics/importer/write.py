@@ -1,7 +1,8 @@
-"""Writing a file into the store, in one transaction: its good rows staged, lines already stored
-(by the contract's row identity) left out, customers and managers updated in place with their
-previous rows kept for the undo, unknown customers created, the order aggregates kept up, and
-the import logged."""
+"""Writing a file into the store, in one transaction: its good rows staged, rows the store rules
+out (another team's, an unknown customer's where one is needed) made row errors, lines already
+stored (by the contract's row identity) left out, keyed rows (customers, managers, complaints,
+receivables) updated in place with their previous rows kept for the undo, unknown customers
+created (orders, visits), the order aggregates kept up, and the import logged."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from analytics import aggregates, db, sql
+from analytics import aggregates, db, optional_tables, sql
 from analytics.i18n import t
 from analytics.importer.check import (
     ERROR_COLUMNS,
@@ -29,7 +30,8 @@ from analytics.importer.check import (
 )
 from analytics.importer.problems import MAX_ERRORS, MODES, ImportProblem, Progress
 from analytics.importer.read import RawFile, _hex_digest, read_table_file
-from analytics.importer.stage import IDENTITIES, Group, _Stage
+from analytics.importer.scope import NEED_KNOWN_CUSTOMER, out_of_scope, unknown_customers
+from analytics.importer.stage import IDENTITIES, KEYED, Group, _Stage
 from analytics.normalise import CONTRACT, detect_table, map_headers
 
 
@@ -78,6 +80,7 @@ def _import_chunks(
     sha256: str | Future,
     mode: str,
     progress: Progress | None,
+    allowed_teams: tuple[str, ...] | None = None,
 ) -> ImportResult:
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}")
@@ -88,7 +91,11 @@ def _import_chunks(
     try:
         with db.transaction(con) as cur:
             # Rows need no order beyond the explicit ORDER BYs, which lets DuckDB insert in parallel.
-            cur.execute("SET preserve_insertion_order = false")
+            # SESSION: this cursor only (a plain SET is global to the database instance), and the
+            # cursor goes with the transaction.
+            cur.execute("SET SESSION preserve_insertion_order = false")
+            if table in optional_tables.OPTIONAL_TABLES:
+                optional_tables.create_tables(cur)  # a store made before the tables existed
             stage = _Stage(cur, table)
             for prepared in chunks:
                 result.rows += prepared.rows
@@ -104,6 +111,9 @@ def _import_chunks(
                 unknown = _unknown_managers(cur)
                 result.rejected += len(unknown)
                 errors += unknown[: max(MAX_ERRORS - len(errors), 0)]
+            for found in _against_the_store(cur, stage, table, mapped, allowed_teams):
+                result.rejected += len(found)
+                errors += found[: max(MAX_ERRORS - len(errors), 0)]
             result.errors = _errors_frame(errors)
             if mode == "strict" and result.rejected:
                 raise _Rejected
@@ -127,6 +137,8 @@ def _import_chunks(
                 report(0.9, "aggregates")
                 aggregates.add_to_order_aggregates(cur, result.import_id, grouped=grouped)
                 result.aggregates = "incremental"
+            if db.get_meta(cur, "demo") == "1":
+                db.set_meta(cur, "demo", None)  # real data ends the demo (its rows stay)
             sha256 = _hex_digest(sha256)  # hashed in the background meanwhile
             result.seen_before = _seen_before(cur, sha256)
             sql.execute(
@@ -153,6 +165,27 @@ def _import_chunks(
         result.added = result.updated = result.unchanged = result.created_customers = 0
     report(1.0, "done")
     return result
+
+
+def _against_the_store(
+    cur: duckdb.DuckDBPyConnection,
+    stage: _Stage,
+    table: str,
+    mapped: list[str],
+    allowed_teams: tuple[str, ...] | None,
+) -> Iterator[list[dict]]:
+    """The row errors judged against the store as it is before the import (unknown customers of
+    the tables that need one, rows outside the account's teams), each batch taken out of the
+    stage before the next is looked for."""
+    checks = []
+    if table in NEED_KNOWN_CUSTOMER:
+        checks.append(lambda: unknown_customers(cur))
+    if allowed_teams is not None:
+        checks.append(lambda: out_of_scope(cur, table, mapped, allowed_teams))
+    for check in checks:
+        found = check()
+        stage.remove([error["row"] for error in found])
+        yield found
 
 
 def _seen_before(cur: duckdb.DuckDBPyConnection, sha256: str) -> str | None:
@@ -244,33 +277,37 @@ def _merge_appended(table: str) -> Callable:
 def _merge_keyed(
     cur: duckdb.DuckDBPyConnection, table: str, key: str, import_id: int, mapped: list[str]
 ) -> tuple[int, int]:
-    """Customers/managers: new keys inserted, changed rows updated in place (old row kept for undo)."""
+    """Customers, managers, complaints, receivables: new keys inserted, changed rows updated in
+    place (old row kept for undo). Tables with an import_id column get the import's on the rows it
+    adds or changes."""
     cur.execute("DROP TABLE IF EXISTS import_first")
     cur.execute("CREATE TEMP TABLE import_first AS SELECT * FROM import_stage LIMIT 0")
     sql.execute(cur, "importer/keyed_first", key=key)
     values = tuple(c for c in mapped if c != key)
-    keyed = {"table": table, "key": key, "values": values}
+    keyed = {"table": table, "key": key, "values": values, "stamp": table not in ("customers", "managers")}
     ids = {"import_id": import_id, "table": table}
     updated = 0
     if values:
         sql.execute(cur, "importer/keyed_changed", **keyed)
         sql.execute(cur, "importer/keyed_keep_old", ids, **keyed)
-        updated = sql.execute(cur, "importer/keyed_update", **keyed).fetchall()[0][0]
+        updated = sql.execute(cur, "importer/keyed_update", ids, **keyed).fetchall()[0][0]
         cur.execute("DROP TABLE import_changed")
     sql.execute(cur, "importer/keyed_created", ids, **keyed)
-    added = sql.execute(cur, "importer/keyed_insert", **keyed).fetchall()[0][0]
+    added = sql.execute(cur, "importer/keyed_insert", ids, **keyed).fetchall()[0][0]
     cur.execute("DROP TABLE import_first")
     return added, updated
 
 
+def _keyed(table: str, key: str) -> Callable:
+    def merge(cur: duckdb.DuckDBPyConnection, import_id: int, mapped: list[str], stage: _Stage) -> tuple:
+        return _merge_keyed(cur, table, key, import_id, mapped)
+
+    return merge
+
+
 MERGES = {
     **{table: _merge_appended(table) for table in IDENTITIES},
-    "customers": lambda cur, import_id, mapped, stage: _merge_keyed(
-        cur, "customers", "customer_id", import_id, mapped
-    ),
-    "managers": lambda cur, import_id, mapped, stage: _merge_keyed(
-        cur, "managers", "manager_id", import_id, mapped
-    ),
+    **{table: _keyed(table, key) for table, key in KEYED.items()},
 }
 
 
@@ -301,8 +338,10 @@ def import_prepared(
     sha256: str | None = None,
     mode: str = "strict",
     progress: Progress | None = None,
+    allowed_teams: tuple[str, ...] | None = None,
 ) -> ImportResult:
-    """Write a file checked on the page (one transaction)."""
+    """Write a file checked on the page (one transaction). With `allowed_teams` (a supervisor's
+    teams; None = unrestricted) rows of other teams are row errors (code "scope")."""
 
     def parse_only(chunk: PreparedChunk) -> PreparedChunk:
         # The page may have checked managers against the upload too; the store decides now.
@@ -320,6 +359,7 @@ def import_prepared(
         sha256 or prepared.sha256,
         mode,
         progress,
+        allowed_teams,
     )
 
 
@@ -330,8 +370,10 @@ def import_raw(
     mapping: list[str | None] | None = None,
     mode: str = "strict",
     progress: Progress | None = None,
+    allowed_teams: tuple[str, ...] | None = None,
 ) -> ImportResult:
-    """Read, check and write a file chunk by chunk (bounded memory), in one transaction."""
+    """Read, check and write a file chunk by chunk (bounded memory), in one transaction; for
+    `allowed_teams` see import_prepared."""
     if table is None:
         table, detected = detect_table(raw.headers)
         mapping = mapping or detected
@@ -342,7 +384,9 @@ def import_raw(
     with closing(
         read_ahead(raw, lambda chunk: prepare_chunk(chunk, table, mapping, raw.headers), progress)
     ) as chunks:
-        return _import_chunks(con, table, mapping, chunks, raw.file_name, raw.digest, mode, progress)
+        return _import_chunks(
+            con, table, mapping, chunks, raw.file_name, raw.digest, mode, progress, allowed_teams
+        )
 
 
 def import_file(
@@ -353,11 +397,14 @@ def import_file(
     lang: str = "en",
     progress: Progress | None = None,
     sheet: str | None = None,
+    allowed_teams: tuple[str, ...] | None = None,
 ) -> ImportResult:
-    """Import one CSV/TSV/TXT/XLSX file; the table is detected from the headers unless given.
+    """Import one CSV/TSV/TXT/XLSX file; the table is detected from the headers unless given;
+    for `allowed_teams` see import_prepared.
 
     Raises ImportProblem for a file that cannot be read or mapped (nothing is written)."""
-    return import_raw(con, read_table_file(path, sheet=sheet), table=table, mode=mode, progress=progress)
+    raw = read_table_file(path, sheet=sheet)
+    return import_raw(con, raw, table=table, mode=mode, progress=progress, allowed_teams=allowed_teams)
 
 
 def known_manager_ids(con: duckdb.DuckDBPyConnection) -> frozenset[str]:

@@ -80,6 +80,7 @@ def test_gbk_orders_import_changes_overview_and_undo_restores_it(tab, dashboard,
     undo_choice = tab.get_by_role("combobox", name=t("importer.undo_label", LANG))
     expect(undo_choice).to_have_value(re.compile(re.escape(FILE_NAME)))  # the newest import comes first
     tab.get_by_role("button", name=t("importer.undo_button", LANG)).click()
+    tab.get_by_role("button", name=t("accounts.confirm", LANG)).click()  # undo asks first
     expect(tab.get_by_text(re.compile(r"已撤销第 \d+ 批导入：删除 3 行"))).to_be_visible()
     expect(tab.locator(harness.EXCEPTION)).to_have_count(0)
 
