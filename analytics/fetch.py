@@ -1,7 +1,8 @@
 """Reading a query's result: one cursor per query, fully fetched, with pandas dtypes.
 
 The lowest layer of the store (no other analytics module below it): ``analytics.sql`` runs the
-SQL files through it and ``analytics.db`` re-exports it."""
+SQL files through it and ``analytics.db`` re-exports it. A connection that is not DuckDB's
+(``analytics.engine.spark.SparkStore``) answers ``query`` and ``rows`` itself."""
 
 from __future__ import annotations
 
@@ -20,7 +21,10 @@ def query(
 
     The rows travel through Arrow (several times faster than DuckDB's own conversion for text
     columns: a 300,000-row result of the warnings saves most of a second) and get the dtypes
-    DuckDB's ``.df()`` gives (see ``frame_of``)."""
+    DuckDB's ``.df()`` gives (see ``frame_of``). Any other engine's connection (the Spark
+    engine's ``SparkStore``) runs the DuckDB text itself and answers in the same form."""
+    if not isinstance(con, duckdb.DuckDBPyConnection):
+        return con.query(sql, params)
     cur = con.cursor()
     try:
         table = cur.sql(sql, params=params or None).to_arrow_table()
@@ -65,6 +69,8 @@ def _pandas_field(field: pa.Field) -> pa.Field:
 
 
 def rows(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] | dict | None = None) -> list[tuple]:
+    if not isinstance(con, duckdb.DuckDBPyConnection):
+        return con.rows(sql, params)
     cur = con.cursor()
     try:
         return cur.execute(sql, params or []).fetchall()

@@ -32,44 +32,69 @@ def add_commands(subparsers: argparse._SubParsersAction, parents: dict) -> None:
     cmd.add_argument("--show-errors", type=int, default=20, help="bad rows printed per rejected file")
     cmd.set_defaults(handler=_cmd_import)
 
-    cmd = subparsers.add_parser("export", parents=[parents["db"]], help="export a table as CSV or XLSX")
-    cmd.add_argument("--table", choices=EXPORT_TABLES, required=True)
+    cmd = subparsers.add_parser(
+        "export", parents=[parents["db"]], help="export a table as CSV or XLSX, or every table as Parquet"
+    )
+    cmd.add_argument("--table", choices=EXPORT_TABLES, help="the table (with --out)")
     cmd.add_argument("--format", choices=("csv", "xlsx"), default="csv")
-    cmd.add_argument("--out", required=True, help="output file")
+    cmd.add_argument("--out", help="output file")
+    cmd.add_argument(
+        "--parquet", metavar="DIR", help="every table as Parquet under DIR (orders by month; --engine spark)"
+    )
     cmd.set_defaults(handler=_cmd_export)
 
 
+# Exit status of `import`: every file written, none written, or some written and some not.
+ALL_WRITTEN, NONE_WRITTEN, SOME_WRITTEN = 0, 2, 3
+
+
 def _cmd_import(args: argparse.Namespace) -> int:
+    """Each file in its own transaction: a file that cannot be read, or is rejected, writes
+    nothing and does not stop the others. Exit status 0 / 2 / 3 (ALL_ / NONE_ / SOME_WRITTEN)."""
+    import duckdb
+
     from analytics.importer import ImportProblem, RawFile, import_raw, read_table_file, render_errors
     from analytics.normalise import TABLE_ORDER, detect_table
 
     con = db.connect(args.db)
     opened: list[tuple[int, RawFile]] = []
-    status = 0
+    written = failed = 0
     for path in args.files:
         try:
             raw = read_table_file(path, sheet=args.sheet)
             table = args.table or detect_table(raw.headers)[0]
             opened.append((TABLE_ORDER.index(table) if table in TABLE_ORDER else 99, raw))
         except (ImportProblem, OSError) as exc:
-            text = exc.message(args.lang) if isinstance(exc, ImportProblem) else str(exc)
+            text = exc.message(args.lang) if isinstance(exc, ImportProblem) else _os_error(exc)
             print(f"{path}: {text}", file=sys.stderr)
-            status = 2
+            failed += 1
     # Managers before customers before their orders and visits, so references resolve.
     for _, raw in sorted(opened, key=lambda item: item[0]):
         try:
             result = import_raw(con, raw, table=args.table, mode=args.mode)
-        except ImportProblem as exc:
-            print(f"{raw.file_name}: {exc.message(args.lang)}", file=sys.stderr)
-            status = 2
+        except db.StoreError:  # the store itself: the command's own message (analytics.__main__)
+            raise
+        except (ImportProblem, OSError, duckdb.Error) as exc:
+            text = exc.message(args.lang) if isinstance(exc, ImportProblem) else _os_error(exc)
+            print(f"{raw.file_name}: {text}", file=sys.stderr)
+            failed += 1
             continue
         print(result.summary(args.lang))
         if result.status == "rejected":
-            status = 2
+            failed += 1
             shown = render_errors(result.errors.head(args.show_errors), args.lang)
             for row in shown.itertuples(index=False):
                 print(f"  row {row.row}, {row.column} = {row.value!r}: {row.reason}", file=sys.stderr)
-    return status
+        else:
+            written += 1
+    if not failed:
+        return ALL_WRITTEN
+    return SOME_WRITTEN if written else NONE_WRITTEN
+
+
+def _os_error(exc: Exception) -> str:
+    """An operating-system or database error in one line, without a traceback."""
+    return f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"[:300]
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
@@ -80,6 +105,11 @@ def _cmd_export(args: argparse.Namespace) -> int:
     from analytics.i18n import t
 
     con = db.connect(args.db)
+    if args.parquet:
+        return _export_parquet(con, args.parquet)
+    if not args.table or not args.out:
+        print("export: --table and --out are required (or --parquet DIR)", file=sys.stderr)
+        return 2
     out = Path(args.out)
     if args.format == "xlsx":
         count = sql.scalar(con, "store/table_rows", table=args.table, count=True)
@@ -99,4 +129,19 @@ def _cmd_export(args: argparse.Namespace) -> int:
                 fh.write(to_csv_bytes(batch.to_pandas()).split(b"\n", 1)[1])
     finally:
         cur.close()
+    return 0
+
+
+def _export_parquet(con: object, folder: str) -> int:
+    from analytics import risk
+    from analytics.engine.parquet import export_parquet
+
+    # The risk ranking is trained here, on DuckDB, and travels with the tables: the Spark engine
+    # reads it (for the settings of this run) and never writes.
+    try:
+        risk.stored_ranking(con)
+    except db.StoreReadOnly:
+        print("export: the store is read-only; the risk ranking is exported only if stored", file=sys.stderr)
+    for table, rows in export_parquet(con, folder).items():
+        print(f"{table}\t{rows}")
     return 0

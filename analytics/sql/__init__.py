@@ -43,8 +43,19 @@ _PARAMETER = re.compile(r"(?<![\w$])\$([A-Za-z_]\w*)")
 
 
 def names() -> list[str]:
-    """Every SQL file, as the name ``load`` takes (``"warnings/rules"``), shared ones included."""
-    return sorted(str(p.relative_to(ROOT).with_suffix("")) for p in ROOT.rglob("*.sql"))
+    """Every SQL file, as the name ``query`` takes (``"warnings/rules"``), shared ones included;
+    an engine's own version of a file (``monthly_flow.spark.sql``) is not a name of its own."""
+    found = (str(p.relative_to(ROOT).with_suffix("")) for p in ROOT.rglob("*.sql"))
+    return sorted(name for name in found if "." not in name)
+
+
+def source(con: Any, name: str) -> str:
+    """The file to run for ``name`` on ``con``: ``<name>.<dialect>`` where the engine has its own
+    version of a file (a DuckDB-only construct rewritten, e.g. for Spark), else ``name``."""
+    dialect = getattr(con, "dialect", "duckdb")
+    if dialect != "duckdb" and (ROOT / f"{name}.{dialect}.sql").exists():
+        return f"{name}.{dialect}"
+    return name
 
 
 def render(name: str, **context: Any) -> str:
@@ -90,10 +101,11 @@ def bind(sql: str, values: Mapping[str, Any]) -> dict[str, Any]:
 
 def filter_values(filters: Any) -> dict[str, Any]:
     """The Filters' scope and period as parameter values: each list also one value per
-    parameter ($teams_0, $teams_1, …) for the IN lists of ``shared/scope.sql``."""
+    parameter ($teams_0, $teams_1, …) for the IN lists of ``shared/scope.sql``; the account's
+    scope (allowed_teams / allowed_managers, None = unrestricted) the same way."""
     values: dict[str, Any] = {"start": filters.start, "end": filters.end}
-    for name in ("managers", "teams", "regions", "classes"):
-        items = list(getattr(filters, name))
+    for name in ("managers", "teams", "regions", "classes", "allowed_managers", "allowed_teams"):
+        items = list(getattr(filters, name, None) or ())
         values[name] = items
         values.update({f"{name}_{i}": item for i, item in enumerate(items)})
     return values
@@ -120,7 +132,7 @@ def query(
     **context: Any,
 ) -> pd.DataFrame:
     """Run the read query ``name`` on its own cursor; a DataFrame (see ``fetch.query``)."""
-    sql, values = prepare(name, params, filters, **context)
+    sql, values = prepare(source(con, name), params, filters, **context)
     return fetch.query(con, sql, values)
 
 
@@ -132,7 +144,7 @@ def rows(
     **context: Any,
 ) -> list[tuple]:
     """Run the read query ``name``; its rows as tuples."""
-    sql, values = prepare(name, params, filters, **context)
+    sql, values = prepare(source(con, name), params, filters, **context)
     return fetch.rows(con, sql, values)
 
 
