@@ -246,7 +246,7 @@ def test_orders_are_consistent(demo):
                           FROM orders""",
     )[0]
     assert bad[:2] == (0, 0)
-    assert bad[2] == 12
+    assert bad[2] == 15  # 12 brands and the 3 new products of the service-standard extras
     # amount = quantity x the brand's one price
     assert (
         db.scalar(
@@ -334,7 +334,10 @@ def test_replaces_existing_data_and_clears_declined_flag(tmp_path):
     try:
         with db.transaction(con) as cur:
             db.set_meta(cur, "demo_declined", "1")
-            cur.execute("INSERT INTO warning_followups VALUES ('X', 'open', NULL, NULL, now())")
+            cur.execute(
+                "INSERT INTO warning_followups (customer_id, status, note, warned_on, updated_at) "
+                "VALUES ('X', 'open', NULL, NULL, now())"
+            )
         generate_demo(con, customers=200, managers=6, months=6, seed=1, end=END)
         stats = generate_demo(con, customers=100, managers=6, months=6, seed=2, end=END)
         assert db.scalar(con, "SELECT count(*) FROM customers") == 100

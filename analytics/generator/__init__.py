@@ -26,6 +26,7 @@ from analytics import db
 from analytics.generator.dates import _day, _default_end, _period_start, _weekday
 from analytics.generator.orders import _order_lines
 from analytics.generator.people import _make_customers, _make_managers
+from analytics.generator.standard import generate_standard_extras
 from analytics.generator.store import (
     GENERATION_MEMORY_LIMIT,
     _clear,
@@ -112,11 +113,13 @@ def generate_demo(
         n_targets = _write_targets(cur, rng, staff)
         db.set_meta(cur, "demo", "1")
         db.set_meta(cur, "demo_declined", None)
+    report(0.97, "service standard")
+    extras = generate_standard_extras(con, seed)
     report(1.0, "done")
     return GenerateStats(
         customers=customers,
         managers=managers,
-        orders=orders.rows,
+        orders=orders.rows + extras.get("new_product_lines", 0),
         visits=visits.rows,
         targets=n_targets,
         seconds=time.perf_counter() - began,

@@ -26,8 +26,8 @@ def _insert(cur: duckdb.DuckDBPyConnection, name: str, rows: Any) -> None:
 
 
 def _clear(cur: duckdb.DuckDBPyConnection) -> None:
-    """Empty every table the demo district replaces."""
-    for statement in sql.statements("generator/clear"):
+    """Empty every table the demo district replaces: all the data (as clearing the store does)."""
+    for statement in sql.statements("store/clear_data"):
         cur.execute(statement)
 
 
