@@ -40,6 +40,7 @@ class ScoreItem(StrEnum):
     SALES_GROWTH = "sales_growth"
     TARGET_ATTAINMENT = "target_attainment"
     RETENTION = "retention"
+    COMPLAINTS = "complaints"  # complaints handled in time (optional table; weight 0 by default)
 
 
 SCORE_ITEMS: tuple[str, ...] = tuple(i.value for i in ScoreItem)
@@ -61,9 +62,21 @@ class WarningRule(StrEnum):
     VISIT_OVERDUE = "visit_overdue"
     TIER_DROP = "tier_drop"
     CLASS_MISMATCH = "class_mismatch"
+    OVERDUE_PAYMENT = "overdue_payment"  # receivables overdue above the floor (optional table)
 
 
 RULES: tuple[str, ...] = tuple(r.value for r in WarningRule)
+# Loss signals (the customer's own behaviour) open a warning; service gaps (the manager's side)
+# only add reasons to one.
+LOSS_SIGNALS: tuple[str, ...] = (
+    "cadence",
+    "decline_yoy",
+    "decline_prev",
+    "low_value",
+    "tier_drop",
+    "overdue_payment",
+)
+SERVICE_GAPS: tuple[str, ...] = ("visit_overdue", "class_mismatch")
 
 
 class FollowupStatus(StrEnum):

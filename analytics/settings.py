@@ -9,6 +9,7 @@ defaults before it is checked: ``config.as_settings``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Annotated, Any
 
 from pydantic import (
@@ -111,6 +112,71 @@ class Database(Section):
     memory_limit: str = ""
 
 
+class Products(Section):
+    """New-product cultivation and product-mix suggestions (domain guide §4)."""
+
+    launch_window_months: int = Field(ge=1)
+    curve_step_days: int = Field(ge=1)
+    suggestion_window_days: int = Field(ge=1)
+    suggestion_count: int = Field(ge=1)
+    tier_bands: list[tuple[int, int]]
+
+    @field_validator("tier_bands", mode="after")
+    @classmethod
+    def _bands(cls, bands: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        if any(low > high for low, high in bands):
+            raise ValueError("a tier band's first tier is above its last")
+        return bands
+
+
+class Inventory(Section):
+    reasonable_stock_factor: float = Field(gt=0)
+
+
+class Complaints(Section):
+    contact_working_days: int = Field(ge=0)
+    reply_working_days: int = Field(ge=0)
+    holidays: list[date] = Field(default_factory=list)
+
+
+class Collections(Section):
+    overdue_floor: float = Field(ge=0)
+
+
+class AccountRules(Section):
+    """Sign-in rules of the dashboard's accounts (``[accounts]``, issue 17)."""
+
+    idle_minutes: float = Field(gt=0)
+    max_attempts: int = Field(ge=1)
+    lock_minutes: float = Field(gt=0)
+
+
+class BackupRules(Section):
+    """Where the automatic copies before a destructive action go and how many stay (``[backup]``)."""
+
+    folder: str = Field(min_length=1)
+    keep: int = Field(ge=1)
+
+
+class ImportBounds(Section):
+    """The plausible values an import accepts (``[import]``); outside them a cell is a row error."""
+
+    earliest_date: date
+    latest_years_ahead: int = Field(ge=0, le=50)
+    max_amount: float = Field(gt=0)
+    max_quantity: float = Field(gt=0)
+    max_duration_min: float = Field(gt=0)
+
+    def date_window(self, today: date | None = None) -> tuple[date, date]:
+        """The first and the last date an import accepts (the last one moves with today)."""
+        today = today or date.today()
+        try:
+            latest = today.replace(year=today.year + self.latest_years_ahead)
+        except ValueError:  # 29 February
+            latest = today.replace(year=today.year + self.latest_years_ahead, day=28)
+        return self.earliest_date, latest
+
+
 class Settings(Section):
     """Every setting of the dashboard (``defaults.toml`` overlaid with the saved changes)."""
 
@@ -124,6 +190,14 @@ class Settings(Section):
     retention: Retention
     scorecard: Scorecard
     database: Database
+    products: Products
+    inventory: Inventory
+    complaints: Complaints
+    collections: Collections
+    accounts: AccountRules
+    backup: BackupRules
+    # `import` is a Python keyword: the attribute is `imports`, the TOML section `[import]`.
+    imports: ImportBounds = Field(alias="import")
 
     def interval_days(self) -> dict[str, int]:
         """Visit interval of each class, in days."""
@@ -136,7 +210,7 @@ class Settings(Section):
 
     def as_dict(self) -> dict[str, Any]:
         """Plain nested dicts and lists, as written to TOML."""
-        return self.model_dump(mode="json")
+        return self.model_dump(mode="json", by_alias=True)
 
 
 # ------------------------------------------------------------------ the service standard, as edited

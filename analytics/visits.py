@@ -26,7 +26,7 @@ import duckdb
 import pandas as pd
 
 from analytics import config, sql
-from analytics.domain import CustomerClass
+from analytics.domain import CustomerClass, VisitMethod
 from analytics.filters import Filters, add_months, month_end, month_start
 from analytics.settings import Settings
 
@@ -163,6 +163,14 @@ def method_mix(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame
     """Each manager's visits in the period by method (on site, online, phone, or unknown):
     manager_id, manager_name, method, visits, share (of the manager's visits)."""
     return sql.query(con, "visits/method_mix", filters=filters)
+
+
+def least_on_site(mix: pd.DataFrame, count: int) -> pd.DataFrame:
+    """The rows of the `count` managers with the smallest share of on-site visits (a chart of
+    every manager of a province cannot be read; these are the ones to look at first)."""
+    on_site = mix["share"].where(mix["method"] == VisitMethod.ONSITE, 0.0).groupby(mix["manager_id"]).sum()
+    chosen = on_site.sort_values(kind="stable").head(count).index
+    return mix[mix["manager_id"].isin(chosen)]
 
 
 # ------------------------------------------------------------------ never visited

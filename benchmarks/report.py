@@ -374,6 +374,19 @@ def write(path: Path, machine_info: dict, records: list[dict], previous: dict) -
         if record in kept:
             lines += [f"(from an earlier run, {record['date']})", ""]
         lines += _size_section(record, previous_by_size.get(record["size"], {}) if record not in kept else {})
+    lines += _pages_section(path)
     data = {"machine": machine_info, "records": all_records}
     lines += [f"<!-- {DATA_MARK}", json.dumps(data, ensure_ascii=False, default=str), "-->", ""]
     path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def _pages_section(path: Path) -> list[str]:
+    """The browser timings (benchmarks/pages.py) as they stand in the file: another run's section,
+    carried over when the metric timings are written."""
+    from pages_report import END, START
+
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    if START not in text or END not in text:
+        return []
+    section = text[text.index(START) : text.index(END) + len(END)]
+    return [*section.splitlines(), ""]

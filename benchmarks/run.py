@@ -332,6 +332,7 @@ CASES = {
     "warning_list": (False, lambda ctx: _as_of(_function("warnings", "warning_list"), ctx)),
     "risk_training": (False, lambda ctx: _risk_training(ctx)),
     "risk_scoring": (False, lambda ctx: _risk_scoring(ctx)),
+    "warnings_action_list": (False, lambda ctx: _warnings_action_list(ctx)),
     "overdue_list": (False, lambda ctx: _overdue(ctx)),
 }
 
@@ -345,18 +346,43 @@ def _as_of(function, ctx: Context):
 
 
 def _risk_training(ctx: Context):
-    """Training the risk model: long work (a progress bar on the page), once per data version."""
-    train = _function("risk_model", "train")
+    """Training the risk ranking: every candidate's rolling backtest, the choice, the refit, the
+    scores of every customer and the action list's backtest (a progress bar on the page), once
+    per data version and settings."""
+    train = _function("risk", "train")
     return lambda con, f: train(con, as_of=ctx.as_of, settings=ctx.settings)
 
 
 def _risk_scoring(ctx: Context):
-    """Scoring every customer with a model trained beforehand (outside the timing)."""
+    """Scoring every customer with a ranking trained beforehand (outside the timing)."""
     from analytics import db
 
-    train, score = _function("risk_model", "train"), _function("risk_model", "score")
+    train, score = _function("risk", "train"), _function("risk", "score")
     model = train(db.connect(ctx.path), as_of=ctx.as_of, settings=ctx.settings)
     return lambda con, f: score(con, model, as_of=ctx.as_of, settings=ctx.settings)
+
+
+def _warnings_action_list(ctx: Context):
+    """The `warnings` command's work: the action list from the ranking stored in the database.
+    The ranking is trained and stored beforehand (outside the timing) in a copy of the store in
+    a temporary folder, so the benchmark stores are never written."""
+    import atexit
+    import tempfile
+
+    from analytics import db
+
+    ranked_warnings, action_list = _function("risk", "ranked_warnings"), _function("warnings", "action_list")
+    folder = Path(tempfile.mkdtemp(prefix="bench_warnings_"))
+    atexit.register(shutil.rmtree, folder, True)
+    copy = folder / ctx.path.name
+    _copy_to_disk(ctx.path, copy)
+    _function("risk", "stored_ranking")(db.connect(copy), ctx.as_of, ctx.settings)
+
+    def call(con, filters):
+        frame, _ = ranked_warnings(db.connect(copy), filters, ctx.as_of, ctx.settings)
+        return action_list(frame[frame["open"]].reset_index(drop=True), ctx.settings)
+
+    return call
 
 
 def _overdue(ctx: Context):

@@ -15,11 +15,12 @@ from ui.common import (
     connection,
     current_filters,
     empty_state,
+    may,
     page_header,
     short_number,
-    show_table,
     tr,
 )
+from ui.tables import show_table
 
 
 def tile_value(tile: overview.Tile) -> str:
@@ -101,7 +102,9 @@ tiles = cached(overview.overview_tiles, filters)
 if all(tile.value is None or tile.value == 0 for tile in tiles):
     if cached(is_empty):
         empty_state("common.empty_database")
-        if st.button(tr("common.demo_load"), key="overview-load-demo", icon=":material/science:"):
+        if may("can_clear_data") and st.button(
+            tr("common.demo_load"), key="overview-load-demo", icon=":material/science:"
+        ):
             with st.spinner(tr("common.demo_loading")):
                 generate_demo(connection())
             clear_caches()

@@ -1,6 +1,7 @@
 """Retention: active/won/lost per month, the loss rate against its ceiling, the frozen cohort,
 and the first-order cohort heatmap."""
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -9,9 +10,17 @@ from analytics import retention
 from analytics.filters import Filters
 from analytics.settings import Settings
 from ui import charts, format
-from ui.common import cached, current_filters, empty_state, page_header, settings, show_table, tr
+from ui.common import cached, current_filters, empty_state, page_header, settings, tr
+from ui.tables import show_table
 
 KEY = "retention"
+
+
+def reason_labels(reasons: pd.Series) -> pd.Series:
+    """Labels of a column of loss reasons, translated once per distinct reason ("" when none)."""
+    mapping = {r: tr(f"retention.reason_{r}") for r in pd.unique(reasons.dropna()) if isinstance(r, str)}
+    labels = reasons.map(mapping)
+    return labels.astype(object).where(labels.notna(), "")
 
 
 def draw_flow(flow: pd.DataFrame, s: Settings, filters: Filters) -> None:
@@ -168,10 +177,8 @@ def draw_cohort(filters: Filters, s: Settings) -> None:
             tr("common.customer_class"): format.labels(members["customer_class"], "class"),
             tr("retention.col_base_value"): members["base_monthly_value"].round(0),
             tr("retention.col_last_order"): pd.to_datetime(members["last_order_date"]).dt.date,
-            tr("retention.col_lost_flag"): members["lost"].map(lambda lost: yes if lost else no),
-            tr("retention.col_lost_reason"): members["lost_reason"].map(
-                lambda r: tr(f"retention.reason_{r}") if isinstance(r, str) else ""
-            ),
+            tr("retention.col_lost_flag"): np.where(members["lost"].fillna(False).astype(bool), yes, no),
+            tr("retention.col_lost_reason"): reason_labels(members["lost_reason"]),
         }
     )
     show_table(

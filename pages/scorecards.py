@@ -1,24 +1,17 @@
 """Managers › Scorecards: every manager against the service standard, the team averages, the
-trend of the scores, and one manager in detail with the next visits due."""
+trend of the scores, and one manager in detail with the next visits due (with the products to
+suggest and the orders to propose) and the cultivation of the newest products."""
 
 import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
-from analytics import scorecard
+from analytics import products, scorecard
 from analytics.filters import Filters
 from ui import charts, format
-from ui.common import (
-    cached,
-    current_filters,
-    empty_state,
-    export_control,
-    page_header,
-    settings,
-    show_table,
-    tr,
-)
+from ui.common import cached, current_filters, empty_state, page_header, settings, tr
+from ui.tables import export_control, show_table
 
 FIGURE_COLUMNS = [
     "customers",
@@ -32,6 +25,7 @@ FIGURE_COLUMNS = [
     "sales",
     "growth_yoy",
     "target_attainment",
+    "complaint_score",
     "active_customers",
     "at_risk_customers",
     "lost_customers",
@@ -47,6 +41,8 @@ PERCENT_COLUMNS = {
     "growth_yoy",
     "target_attainment",
 }
+MAX_COMPARED = 40  # managers in the comparison heat map (the lowest scores first)
+MAX_TREND_LINES = 15  # above this many managers the trend shows team averages
 STATUS_COLOURS = {"on_track": "#2e7d32", "at_risk": "#ef6c00", "behind": "#c62828"}
 
 
@@ -61,7 +57,7 @@ def column_formats(columns: list[str]) -> dict:
         label = tr(f"scorecard.col_{column}")
         if column in PERCENT_COLUMNS:
             formats[label] = st.column_config.NumberColumn(format="percent")
-        elif column in ("field_days_per_week", "visits_per_field_day", "score"):
+        elif column in ("field_days_per_week", "visits_per_field_day", "score", "complaint_score"):
             formats[label] = st.column_config.NumberColumn(format="%.1f")
         elif column == "sales":
             formats[label] = st.column_config.NumberColumn(format="localized")
@@ -112,6 +108,9 @@ def draw_teams(card: pd.DataFrame, filters: Filters) -> None:
 
 def draw_comparison(card: pd.DataFrame) -> None:
     st.subheader(tr("scorecard.compare"))
+    if len(card) > MAX_COMPARED:
+        st.caption(tr("display.compare_lowest", shown=MAX_COMPARED, managers=format.number(len(card))))
+        card = scorecard.lowest_scores(card, MAX_COMPARED)
     labels = [tr(f"scorecard.item_{i}") for i in scorecard.ITEMS] + [tr("scorecard.item_composite")]
     names = [format.name_with_id(n, m) for n, m in zip(card["manager_name"], card["manager_id"], strict=True)]
     matrix = scorecard.score_matrix(card).set_axis(labels, axis=1).set_axis(names, axis=0)
@@ -138,26 +137,52 @@ def draw_trend(filters: Filters) -> None:
     if trend.empty or trend["score"].isna().all():
         empty_state("scorecard.trend_empty")
         return
-    trend = trend.assign(
-        manager=[
-            format.name_with_id(n, m) for n, m in zip(trend["manager_name"], trend["manager_id"], strict=True)
-        ]
-    )
+    managers, teams = trend["manager_id"].nunique(), trend["team"].nunique()
+    if managers > MAX_TREND_LINES and teams > MAX_TREND_LINES:
+        draw_spread(scorecard.score_spread(trend), managers)
+        return
+    if managers > MAX_TREND_LINES:
+        st.caption(tr("display.trend_by_team", managers=format.number(managers)))
+        trend = scorecard.team_trend(trend).rename(columns={"team": "line"})
+        legend = tr("common.team")
+    else:
+        names = zip(trend["manager_name"], trend["manager_id"], strict=True)
+        trend = trend.assign(line=[format.name_with_id(n, m) for n, m in names])
+        legend = tr("scorecard.axis_manager")
     fig = px.line(
         trend,
         x="month",
         y="score",
-        color="manager",
+        color="line",
         markers=True,
-        labels={
-            "month": tr("common.month"),
-            "score": tr("scorecard.axis_score"),
-            "manager": tr("scorecard.axis_manager"),
-        },
+        labels={"month": tr("common.month"), "score": tr("scorecard.axis_score"), "line": legend},
     )
     fig.update_xaxes(dtick="M1", tickformat="%Y-%m")
     fig.update_yaxes(range=[0, 100])
     charts.layout(fig, 400)
+    st.plotly_chart(fig, width="stretch", key="scorecard-trend")
+
+
+def draw_spread(spread: pd.DataFrame, managers: int) -> None:
+    """The median score per month and the band of the middle half of the managers."""
+    st.caption(tr("display.trend_spread", managers=format.number(managers)))
+    fig = go.Figure()
+    fig.add_scatter(x=spread["month"], y=spread["p75"], mode="lines", line={"width": 0}, showlegend=False)
+    fig.add_scatter(
+        x=spread["month"],
+        y=spread["p25"],
+        mode="lines",
+        line={"width": 0},
+        fill="tonexty",
+        fillcolor="rgba(21, 101, 192, 0.2)",
+        name=tr("display.trend_middle_half"),
+    )
+    fig.add_scatter(
+        x=spread["month"], y=spread["median"], mode="lines+markers", name=tr("display.trend_median")
+    )
+    fig.update_xaxes(dtick="M1", tickformat="%Y-%m")
+    fig.update_yaxes(range=[0, 100])
+    charts.layout(fig, 400, x_title=tr("common.month"), y_title=tr("scorecard.axis_score"))
     st.plotly_chart(fig, width="stretch", key="scorecard-trend")
 
 
@@ -262,6 +287,8 @@ def overdue_table(frame: pd.DataFrame) -> pd.DataFrame:
             "days_overdue": tr("scorecard.col_days_overdue"),
             "sales": tr("scorecard.col_sales_12m"),
             "open_warnings": tr("scorecard.col_open_warnings"),
+            "suggested_products": tr("standard.col_suggested_products"),
+            "suggested_orders": tr("standard.col_suggested_orders"),
         }
     )
 
@@ -270,7 +297,9 @@ def draw_overdue(filters: Filters, manager_id: str) -> None:
     as_of = filters.end
     st.markdown(f"**{tr('scorecard.overdue_title')}**")
     st.caption(tr("scorecard.overdue_help", as_of=as_of))
-    overdue = cached(scorecard.overdue_list, manager_id, as_of)
+    overdue = cached(scorecard.overdue_list, manager_id, as_of, None, filters)
+    guidance = cached(scorecard.plan_columns, manager_id, as_of, None, filters)
+    overdue = scorecard.with_plan_columns(overdue, guidance)
     dates = {
         tr("scorecard.col_last_visit"): st.column_config.DateColumn(format="YYYY-MM-DD"),
         tr("scorecard.col_due_date"): st.column_config.DateColumn(format="YYYY-MM-DD"),
@@ -313,6 +342,50 @@ def draw_manager(card: pd.DataFrame, filters: Filters) -> None:
     with right:
         draw_lengths(filters, manager_id)
     draw_overdue(filters, manager_id)
+    draw_new_products(filters, manager_id)
+
+
+def draw_new_products(filters: Filters, manager_id: str) -> None:
+    """The manager's cultivation of a product launched lately: listing and repurchase rate of
+    their target customers, and those who have not listed it (the promotion visit list)."""
+    st.markdown(f"**{tr('scorecard.new_products_title')}**")
+    as_of = filters.end
+    launches = cached(products.recent_launches, as_of)
+    if launches.empty:
+        st.caption(tr("standard.product_none_recent", months=settings().products.launch_window_months))
+        return
+    product = st.selectbox(
+        tr("standard.product_pick"), list(launches["product"]), key="scorecard-new-product"
+    )
+    view = cached(
+        products.cultivation_view, scorecard.manager_scope(filters, manager_id, as_of), product, None, as_of
+    )
+    if view.uptake.empty:
+        st.caption(tr("standard.no_targets"))
+        return
+    total = products.summarise_with_total(view.uptake).iloc[-1]
+    cells = st.columns(3)
+    cells[0].metric(
+        tr("standard.col_target_customers"), format.number(total["target_customers"]), border=True
+    )
+    cells[1].metric(tr("standard.col_listing_rate"), format.percent(total["listing_rate"]), border=True)
+    cells[2].metric(tr("standard.col_repurchase_rate"), format.percent(total["repurchase_rate"]), border=True)
+    promotion = products.promotion_list(view.uptake)
+    st.caption(
+        tr("scorecard.new_products_promotion", product=product, customers=format.number(len(promotion)))
+    )
+    if promotion.empty:
+        return
+    table = pd.DataFrame(
+        {
+            tr("common.customer_id"): promotion["customer_id"],
+            tr("common.customer_name"): promotion["customer_name"],
+            tr("common.customer_class"): format.labels(promotion["customer_class"], "class"),
+            tr("standard.col_tier"): promotion["tier"],
+            tr("standard.col_format"): promotion["retail_format"],
+        }
+    )
+    show_table(table, f"promotion-{manager_id}", "scorecard-promotion", filters)
 
 
 def status_bar(card: pd.DataFrame) -> None:

@@ -9,7 +9,8 @@ import streamlit as st
 from analytics import visits
 from analytics.filters import Filters
 from ui import charts, format
-from ui.common import cached, current_filters, empty_state, page_header, settings, show_table, tr
+from ui.common import cached, current_filters, empty_state, page_header, settings, tr
+from ui.tables import show_table
 
 
 def draw_compliance(frame: pd.DataFrame, filters: Filters) -> None:
@@ -81,9 +82,12 @@ def draw_calendar(days: pd.DataFrame) -> None:
     st.plotly_chart(fig, width="stretch", key="visits-calendar")
 
 
-def draw_methods(mix: pd.DataFrame, filters: Filters) -> None:
-    st.subheader(tr("visits.methods_title"))
-    mix = mix.assign(
+MAX_CHART_MANAGERS = 40  # managers on the method chart (those least on site first)
+
+
+def method_labels(mix: pd.DataFrame) -> pd.DataFrame:
+    """The mix with "name (id)" and method labels, translated per distinct value."""
+    return mix.assign(
         manager=[
             format.name_with_id(n, m) for n, m in zip(mix["manager_name"], mix["manager_id"], strict=True)
         ],
@@ -92,8 +96,18 @@ def draw_methods(mix: pd.DataFrame, filters: Filters) -> None:
         ),
         pct=mix["share"] * 100,
     )
+
+
+def draw_methods(mix: pd.DataFrame, filters: Filters) -> None:
+    st.subheader(tr("visits.methods_title"))
+    mix = method_labels(mix)
+    chart = mix
+    managers = mix["manager_id"].nunique()
+    if managers > MAX_CHART_MANAGERS:
+        st.caption(tr("display.least_on_site", shown=MAX_CHART_MANAGERS, managers=format.number(managers)))
+        chart = visits.least_on_site(mix, MAX_CHART_MANAGERS)
     fig = px.bar(
-        mix,
+        chart,
         x="manager",
         y="pct",
         color="method_label",

@@ -1,13 +1,21 @@
 """Overview figures on a hand-built book, and the page in both languages."""
 
+import os
+import time
 from datetime import date, datetime
+from pathlib import Path
 
 import pandas as pd
 import pytest
+from argon2 import PasswordHasher
+from streamlit.testing.v1 import AppTest
 
-from analytics import overview
+from analytics import accounts, db, overview
 from analytics.filters import Filters
 from tests.conftest import app_test, insert
+from ui import login
+
+ROOT = Path(__file__).resolve().parent.parent
 
 MARCH = Filters(start=date(2025, 3, 1), end=date(2025, 3, 31))
 
@@ -180,3 +188,28 @@ def test_a_share_tile_changes_in_points(book):
     assert share.is_share and not tiles["sales"].is_share
     assert share.share_change == pytest.approx(share.value - share.previous)
     assert tiles["sales"].share_change is None
+
+
+def signed_in(db_path, account) -> AppTest:
+    """The Overview on `db_path` with `account` signed in."""
+    os.environ["DASHBOARD_DB"] = str(db_path)
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
+    at.session_state["lang"] = "en"
+    at.session_state["account"] = account
+    at.session_state[login.LAST_SEEN] = time.time()
+    at.run()
+    return at
+
+
+def test_only_an_account_that_may_clear_data_is_offered_the_demo(empty_db_path, monkeypatch):
+    def offered(at: AppTest) -> bool:
+        assert not at.exception
+        return any(b.key == "overview-load-demo" for b in at.button)
+
+    assert offered(app_test(None, empty_db_path, "en"))  # no accounts: the one-person tool
+    monkeypatch.setattr(accounts, "_HASHER", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    con = db.connect(empty_db_path)
+    accounts.add_user(con, "boss", "admin", "Correct-Horse-42")
+    accounts.add_user(con, "sup", "supervisor", "Correct-Horse-42", teams=["East"])
+    assert not offered(signed_in(empty_db_path, accounts.get_account(con, "sup")))
+    assert offered(signed_in(empty_db_path, accounts.get_account(con, "boss")))

@@ -572,3 +572,100 @@ def test_shared_lost_rule(con):
     context, values = scorecard.lost_values(date(2025, 5, 30), 91)
     assert context == {"lost_months": True, "lost_parts": 1}
     assert values["lost_cutoff"] == date(2025, 3, 1) and values["lost_months_to"] == date(2025, 4, 1)
+
+
+# ------------------------------------------------------------------ complaints item
+
+
+def complaint(cid, customer, received, contacted=None, replied=None):
+    return {
+        "complaint_id": cid,
+        "customer_id": customer,
+        "received_at": received,
+        "first_contact_at": contacted,
+        "replied_at": replied,
+    }
+
+
+@pytest.fixture
+def complaints_book(book):
+    # M1: x1 received Mon 3 March, contacted Tue 4 (in time), replied Thu 6 (in time);
+    # x2 received Wed 5 March, contacted Mon 10 (late: the deadline is Thu 6), replied Wed 12
+    # (in time: 7 working days after Wed 5 is Fri 14). Contact 1/2, reply 2/2: score 75.
+    insert(
+        book,
+        "complaints",
+        [
+            complaint("x1", "a", datetime(2025, 3, 3, 10), datetime(2025, 3, 4, 9), datetime(2025, 3, 6, 9)),
+            complaint(
+                "x2", "b", datetime(2025, 3, 5, 10), datetime(2025, 3, 10, 9), datetime(2025, 3, 12, 9)
+            ),
+        ],
+    )
+    return book
+
+
+def test_complaints_item_weighs_nothing_by_default(complaints_book, settings):
+    assert settings["scorecard"]["weights"]["complaints"] == 0
+    card = card_of(complaints_book, MARCH, settings)
+    assert card.loc["M1", "complaint_score"] == pytest.approx(75)
+    assert card.loc["M1", "score_complaints"] == pytest.approx(75)
+    assert pd.isna(card.loc["M2", "score_complaints"])  # no complaint: no data
+    without = copy.deepcopy(settings)
+    items = scorecard.manager_items(complaints_book, MARCH, "M1", settings).set_index("item")
+    assert items.loc["complaints", "value"] == pytest.approx(75) and items.loc["complaints", "weight"] == 0
+    assert items["weight"].sum() == pytest.approx(100)
+    complaints_book.execute("DELETE FROM complaints")
+    assert card_of(complaints_book, MARCH, without)["score"].to_dict() == pytest.approx(
+        card["score"].to_dict()
+    )
+
+
+def test_complaints_item_with_a_weight(complaints_book, settings):
+    settings["scorecard"]["weights"] = {item: 0 for item in scorecard.ITEMS} | {"complaints": 100}
+    card = card_of(complaints_book, MARCH, settings)
+    assert card.loc["M1", "score"] == pytest.approx(75)
+    assert pd.isna(card.loc["M2", "score"])  # its only weighted item has no data
+    trend = scorecard.monthly_scores(complaints_book, MARCH, months=2, settings=settings)
+    by_month = trend.set_index(["month", "manager_id"])["score"]
+    assert by_month[(pd.Timestamp("2025-03-01"), "M1")] == pytest.approx(75)
+    assert pd.isna(by_month[(pd.Timestamp("2025-02-01"), "M1")])  # no complaint in February
+    items = scorecard.manager_items(complaints_book, MARCH, "M1", settings).set_index("item")
+    assert items.loc["complaints", "weight"] == pytest.approx(100)
+
+
+def test_a_store_without_the_complaints_table_skips_the_item(book, settings):
+    book.execute("DROP TABLE complaints")
+    card = card_of(book, MARCH, settings)
+    assert card["score_complaints"].isna().all() and card["score"].notna().any()
+    assert "complaint_score" not in scorecard.shown_figures(card, ["complaint_score", "coverage"])
+
+
+def test_overdue_list_keeps_the_filters_and_the_account_scope(book, settings):
+    as_of = date(2025, 4, 10)
+    core = scorecard.overdue_list(book, "M1", as_of, settings, Filters(classes=("core",)))
+    assert core["customer_id"].tolist() == ["b", "a"]
+    # The sidebar's manager is replaced by the one opened; the account's scope is kept.
+    other_manager = Filters(managers=("M2",))
+    assert scorecard.overdue_list(book, "M1", as_of, settings, other_manager)["customer_id"].tolist() == [
+        "b",
+        "a",
+        "c",
+    ]
+    assert scorecard.overdue_list(book, "M1", as_of, settings, Filters(allowed_teams=("West",))).empty
+    scope = scorecard.manager_scope(Filters(allowed_teams=("East",), managers=("M2",)), "M1", as_of)
+    assert (scope.managers, scope.allowed_teams, scope.end) == (("M1",), ("East",), as_of)
+
+
+def test_the_visit_plan_carries_the_guidance_columns(book, settings):
+    plan = scorecard.visit_plan(book, "M1", date(2025, 3, 20), days=14, settings=settings)
+    assert plan["customer_id"].tolist() == ["b", "a"]
+    assert plan["suggested_products"].tolist() == ["", ""]  # no peers, no stock checks
+    assert plan["suggested_orders"].tolist() == ["", ""]
+    guidance = pd.DataFrame(
+        {"customer_id": ["a"], "suggested_products": ["X 50%"], "suggested_orders": ["X 3"]}
+    )
+    merged = scorecard.with_plan_columns(
+        plan.drop(columns=["suggested_products", "suggested_orders"]), guidance
+    )
+    assert merged.set_index("customer_id")["suggested_orders"].to_dict() == {"b": "", "a": "X 3"}

@@ -27,10 +27,19 @@ def test_scorecards_on_demo_data(demo_db_path, settings_file, lang):
     assert main.columns[0] == rank
     managers.set_value(main[manager_id].iloc[0]).run()
     assert not at.exception
-    assert len(at.metric) == 3 and at.metric[2].value == f"1 / {len(main)}"
+    # score, status, rank; then the new-product tiles (targets, listing and repurchase rate)
+    assert len(at.metric) == 6 and at.metric[2].value == f"1 / {len(main)}"
     assert len(at.get("plotly_chart")) == 5  # + weekdays, visit lengths
-    overdue = at.dataframe[-1].value
+    # The overdue list carries the visit plan's guidance columns.
+    plan = {"zh": ("建议引进品规", "建议订购"), "en": ("Suggested products", "Suggested orders")}[lang]
+    overdue = next(frame.value for frame in at.dataframe if set(plan) <= set(frame.value.columns))
     assert len(overdue) > 0
+    assert overdue[plan[0]].str.len().gt(0).any()  # the demo's peers buy what some do not
+    # The manager's new-product cultivation.
+    heading = {"zh": "**新品培育**", "en": "**New-product cultivation**"}[lang]
+    assert heading in [m.value for m in at.markdown]
+    target_tile = {"zh": "目标客户", "en": "Target customers"}[lang]
+    assert any(m.label == target_tile for m in at.metric)  # the demo launched 3 products lately
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

@@ -72,7 +72,9 @@ def test_edges_that_are_allowed(preset):
     edited["classes"]["core"]["min_minutes"] = edited["classes"]["core"]["max_minutes"] = 20
     edited["classes"]["potential"]["share_min"] = edited["classes"]["potential"]["share_max"] = 0.2
     edited["scorecard"]["status"] = {"on_track": 100, "at_risk": 0}
-    edited["scorecard"]["weights"] = dict.fromkeys(standards.WEIGHT_ITEMS, 12.5)
+    # Equal weights over every item (complaints included): 100 / 9 each, a sum of 100 in floats.
+    edited["scorecard"]["weights"] = dict.fromkeys(standards.WEIGHT_ITEMS, 100 / len(standards.WEIGHT_ITEMS))
+    assert len(standards.WEIGHT_ITEMS) == 9
     assert standards.validate(edited) == []
 
 

@@ -177,3 +177,19 @@ def chart_points(values: pd.DataFrame, max_bars: int = 2000) -> pd.DataFrame:
     keep = (values["rank"] - 1) % step == 0
     keep.iloc[-1] = True
     return values[keep]
+
+
+def curve_points(values: pd.DataFrame, max_points: int = 1000) -> pd.DataFrame:
+    """The points of the cumulative-share line to draw: every rank up to `max_points`, else every
+    k-th rank plus the first, the last, the rank where 20 % of the entities is reached and the two
+    ranks either side of the 80 % line, so the line stays exact where the eye reads it."""
+    if len(values) <= max_points:
+        return values
+    step = -(-len(values) // max_points)
+    rank = values["rank"].to_numpy()
+    keep = (rank - 1) % step == 0
+    keep[[0, -1]] = True
+    keep[min(-(-len(values) // 5), len(values)) - 1] = True
+    reached = int((values["cum_share"].to_numpy() < 0.8).sum())  # rows before the 80 % line
+    keep[max(reached - 1, 0) : reached + 1] = True
+    return values[keep]

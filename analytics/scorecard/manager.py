@@ -3,6 +3,7 @@ length, and the customers by next visit due (the overdue list and the visit plan
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 from typing import NamedTuple
 
@@ -14,7 +15,7 @@ from analytics import config, sql
 from analytics.domain import CLASSES
 from analytics.filters import Filters
 from analytics.scorecard.figures import period_figures
-from analytics.scorecard.scoring import ITEMS, item_rules, scored, weights
+from analytics.scorecard.scoring import ITEMS, item_rules, scored, weights, with_complaint_scores
 from analytics.settings import Settings
 from analytics.visits import range_values, standard_values
 
@@ -30,7 +31,8 @@ def manager_items(
     # The items need only the figures and scores: no lost customers, warnings or ranks.
     if filters.start is None or filters.end is None:
         return pd.DataFrame(columns=ITEM_COLUMNS)
-    card = scored(period_figures(con, filters, ((filters.start, filters.end),), s), s)
+    figures = period_figures(con, filters, ((filters.start, filters.end),), s)
+    card = scored(with_complaint_scores(con, filters, figures, s), s)
     row = card[card["manager_id"] == manager_id]
     if row.empty:
         return pd.DataFrame(columns=ITEM_COLUMNS)
@@ -89,23 +91,61 @@ def length_ranges(lengths: pd.DataFrame) -> list[LengthRange]:
     ]
 
 
+def manager_scope(filters: Filters | None, manager_id: str, as_of: date) -> Filters:
+    """The manager's customers within `filters` (the account's scope and the sidebar's team,
+    region and class kept; the sidebar's managers replaced by this one), as of `as_of`."""
+    return replace(filters or Filters(), end=as_of, managers=(manager_id,))
+
+
 def overdue_list(
-    con: duckdb.DuckDBPyConnection, manager_id: str, as_of: date, settings: Settings | dict | None = None
+    con: duckdb.DuckDBPyConnection,
+    manager_id: str,
+    as_of: date,
+    settings: Settings | dict | None = None,
+    filters: Filters | None = None,
 ) -> pd.DataFrame:
-    """Every open customer of the manager with its next visit due as of `as_of`, by due date:
-    customer_id, customer_name, customer_class, interval_days, last_visit, due_date (last visit +
-    class interval; never visited: as of now, or the interval after opening if that is sooner),
-    days_overdue (0 when not yet due), sales (the 365 days up to as_of), open_warnings."""
+    """Every open customer of the manager in `filters` (None: all of them) with its next visit
+    due as of `as_of`, by due date: customer_id, customer_name, customer_class, interval_days,
+    last_visit, due_date (last visit + class interval; never visited: as of now, or the interval
+    after opening if that is sooner), days_overdue (0 when not yet due), sales (the 365 days up
+    to as_of), open_warnings."""
     s = config.as_settings(settings)
+    scope = manager_scope(filters, manager_id, as_of)
     context, values = range_values(as_of - timedelta(days=364), as_of, "amounts")
     values |= {**standard_values(s), "manager_id": manager_id, "as_of": as_of}
-    frame = sql.query(con, "scorecard/overdue", values, **context)
-    frame["open_warnings"] = _customer_warnings(con, manager_id, as_of, frame["customer_id"], s)
+    frame = sql.query(con, "scorecard/overdue", values, filters=scope, **context)
+    frame["open_warnings"] = _customer_warnings(con, scope, as_of, frame["customer_id"], s)
     return frame
 
 
+def plan_columns(
+    con: duckdb.DuckDBPyConnection,
+    manager_id: str,
+    as_of: date,
+    settings: Settings | dict | None = None,
+    filters: Filters | None = None,
+) -> pd.DataFrame:
+    """The visit plan's guidance per customer of the manager: customer_id, suggested_products
+    (product-mix suggestions) and suggested_orders (inventory guidance; empty without stock
+    checks); customers with neither are left out."""
+    from analytics import inventory, suggestions
+
+    scope = manager_scope(filters, manager_id, as_of)
+    products = suggestions.suggestion_column(con, scope, as_of, settings)
+    orders = inventory.suggested_order_column(con, scope, as_of, settings)
+    return products.merge(orders, on="customer_id", how="outer").astype(object)
+
+
+def with_plan_columns(overdue: pd.DataFrame, columns: pd.DataFrame) -> pd.DataFrame:
+    """An overdue list with the plan_columns of its customers (empty text where there are none)."""
+    merged = overdue.merge(columns, on="customer_id", how="left")
+    for column in ("suggested_products", "suggested_orders"):
+        merged[column] = merged[column].fillna("") if column in merged else ""
+    return merged
+
+
 def _customer_warnings(
-    con: duckdb.DuckDBPyConnection, manager_id: str, as_of: date, customers: pd.Series, settings: Settings
+    con: duckdb.DuckDBPyConnection, scope: Filters, as_of: date, customers: pd.Series, settings: Settings
 ) -> pd.Series:
     """Open loss warnings per customer (the number of rules fired, 0 when none is open), from the
     warnings module; empty while it is unavailable."""
@@ -113,7 +153,7 @@ def _customer_warnings(
         from analytics.warnings import RULES, warning_list
     except ImportError:
         return pd.Series(pd.NA, index=customers.index, dtype="Int64")
-    warned = warning_list(con, Filters(end=as_of, managers=(manager_id,)), as_of=as_of, settings=settings)
+    warned = warning_list(con, scope, as_of=as_of, settings=settings)
     warned = warned[warned["open"]]
     by_customer = warned.set_index("customer_id")[list(RULES)].sum(axis=1)
     return customers.map(by_customer).fillna(0).astype("Int64")
@@ -125,9 +165,12 @@ def visit_plan(
     as_of: date,
     days: int = 14,
     settings: Settings | dict | None = None,
+    filters: Filters | None = None,
 ) -> pd.DataFrame:
-    """The overdue list cut to the customers due within the next `days` days (overdue included)."""
-    return due_within(overdue_list(con, manager_id, as_of, settings), as_of, days)
+    """The overdue list cut to the customers due within the next `days` days (overdue included),
+    with the plan's guidance (plan_columns)."""
+    due = due_within(overdue_list(con, manager_id, as_of, settings, filters), as_of, days)
+    return with_plan_columns(due, plan_columns(con, manager_id, as_of, settings, filters))
 
 
 def due_within(overdue: pd.DataFrame, as_of: date, days: int = 14) -> pd.DataFrame:

@@ -4,7 +4,9 @@ and the rank; the manager and team scorecards and the monthly trend built on the
 Every item is scored 0–100 as its ratio to the standard, capped at 100: coverage, frequency and
 duration compliance and retention against 100 %, field days against `field_days_per_week`, visits
 per field day against `customers_per_field_day`, target attainment against 100 %, and sales growth
-as 100 when growth ≥ 0, else 100 × (1 + growth) (a 20 % fall scores 80). Items without data (no
+as 100 when growth ≥ 0, else 100 × (1 + growth) (a 20 % fall scores 80), and complaints as the
+mean of the in-time contact and reply rates of the period's complaints (analytics.complaints;
+weight 0 by default, no data without the complaints table). Items without data (no
 targets, no sales last year, no timed visits …) are dropped and the weights of the remaining items
 renormalised. The composite is the weighted mean; its status is "on track" from `on_track` up,
 "at risk" from `at_risk` up, else "behind". Rank 1 is the best composite (ties by manager_id).
@@ -12,13 +14,14 @@ renormalised. The composite is the weighted mean; its status is "on track" from 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import duckdb
 import numpy as np
 import pandas as pd
 
 from analytics import config
+from analytics.complaints import manager_complaint_scores
 from analytics.domain import SCORE_ITEMS, ScoreItem
 from analytics.filters import Filters, add_months, month_end, month_start
 from analytics.scorecard.figures import lost_customers, period_figures
@@ -73,6 +76,7 @@ def item_rules(settings: Settings | dict | None = None) -> list[ItemRule]:
         ItemRule(ScoreItem.SALES_GROWTH, "growth_yoy", 0.0),
         ItemRule(ScoreItem.TARGET_ATTAINMENT, "target_attainment", 1.0),
         ItemRule(ScoreItem.RETENTION, "retention", 1.0),
+        ItemRule(ScoreItem.COMPLAINTS, "complaint_score", 100.0),
     ]
 
 
@@ -86,6 +90,9 @@ def item_scores(figures: pd.DataFrame, settings: Settings | dict | None = None) 
     """Each item's score 0–100 (NaN where the item has no data), one column per item."""
     scores = pd.DataFrame(index=figures.index)
     for rule in item_rules(settings):
+        if rule.figure not in figures:  # a figure not worked out for these periods: no data
+            scores[rule.item.value] = np.nan
+            continue
         value = figures[rule.figure].astype("float64")
         if rule.item == ScoreItem.SALES_GROWTH:
             scores[rule.item.value] = np.where(value >= 0, 100.0, 100 * (1 + value))
@@ -122,6 +129,39 @@ def rank(frame: pd.DataFrame, by: str, key: str) -> pd.Series:
     return pd.Series(range(1, len(order) + 1), index=order).reindex(frame.index)
 
 
+def with_complaint_scores(
+    con: duckdb.DuckDBPyConnection,
+    filters: Filters,
+    figures: pd.DataFrame,
+    settings: Settings | dict | None = None,
+) -> pd.DataFrame:
+    """The figures of the filters' period with complaint_score per manager (0-100; NaN for a
+    manager without a complaint due in the period, and for all without the complaints table)."""
+    found = manager_complaint_scores(con, filters, settings)
+    by_manager = found.set_index("manager_id")["complaint_score"].astype("float64")
+    return figures.assign(complaint_score=figures["manager_id"].map(by_manager).astype("float64"))
+
+
+def _monthly_complaint_scores(
+    con: duckdb.DuckDBPyConnection,
+    filters: Filters,
+    figures: pd.DataFrame,
+    periods: tuple[tuple, ...],
+    settings: Settings,
+) -> pd.DataFrame:
+    """with_complaint_scores per period (period_no in the order of `periods`); only when the item
+    carries a weight, since the monthly trend shows nothing but the composite."""
+    if weights(settings)[ScoreItem.COMPLAINTS.value] <= 0:
+        return figures
+    parts = [
+        with_complaint_scores(
+            con, replace(filters, start=start, end=end), figures[figures["period_no"] == no], settings
+        )
+        for no, (start, end) in enumerate(periods)
+    ]
+    return pd.concat(parts).reindex(figures.index) if parts else figures
+
+
 def scored(figures: pd.DataFrame, settings: Settings | dict | None = None) -> pd.DataFrame:
     """The figures with each item's score (`score_<item>`), the composite `score` and `status`."""
     scores = item_scores(figures, settings)
@@ -150,7 +190,8 @@ def scorecard(
     if filters.start is None or filters.end is None:
         return pd.DataFrame(columns=[*CLI_COLUMNS])
     figures = period_figures(con, filters, ((filters.start, filters.end),), s)
-    frame = scored(figures.drop(columns=["period_no", "period_start"]), s)
+    figures = with_complaint_scores(con, filters, figures.drop(columns=["period_no", "period_start"]), s)
+    frame = scored(figures, s)
     counts = _warning_counts(con, filters, s) if at_risk else None
     lost = (counts if counts is not None else lost_customers(con, filters, s)).set_index("manager_id")
     frame["lost_customers"] = frame["manager_id"].map(lost["lost_customers"]).fillna(0).astype("int64")
@@ -222,7 +263,8 @@ def monthly_scores(
     last = month_start(filters.end)
     firsts = [add_months(last, -k) for k in range(months - 1, -1, -1)]
     periods = tuple((m, min(month_end(m), filters.end)) for m in firsts)
-    frame = scored(period_figures(con, filters, periods, s), s).rename(columns={"period_start": "month"})
+    figures = _monthly_complaint_scores(con, filters, period_figures(con, filters, periods, s), periods, s)
+    frame = scored(figures, s).rename(columns={"period_start": "month"})
     return frame[columns].reset_index(drop=True)
 
 
@@ -235,7 +277,39 @@ def score_matrix(card: pd.DataFrame) -> pd.DataFrame:
 
 
 def shown_figures(frame: pd.DataFrame, columns: list[str]) -> list[str]:
-    """`columns` without appointment compliance when no row has it (no appointment data)."""
-    return [
-        c for c in columns if c in frame.columns and (c != "appointment_compliance" or frame[c].notna().any())
-    ]
+    """`columns` without appointment compliance or the complaint score when no row has it (no
+    appointment data, no complaints)."""
+    optional = ("appointment_compliance", "complaint_score")
+    return [c for c in columns if c in frame.columns and (c not in optional or frame[c].notna().any())]
+
+
+def team_trend(trend: pd.DataFrame) -> pd.DataFrame:
+    """The monthly scores averaged over each team's managers (month, team, score, managers): the
+    trend a person can read when there are more managers than lines on a chart."""
+    if trend.empty:
+        return pd.DataFrame(columns=["month", "team", "score", "managers"])
+    grouped = trend.assign(team=trend["team"].fillna("")).groupby(["month", "team"], sort=True)["score"]
+    frame = grouped.agg(score="mean", managers="count").reset_index()
+    return frame[["month", "team", "score", "managers"]]
+
+
+def lowest_scores(card: pd.DataFrame, count: int) -> pd.DataFrame:
+    """The `count` managers with the lowest composite score (worst first); ties by rank."""
+    return card.sort_values(["score", "rank"], ascending=[True, False], na_position="first").head(count)
+
+
+def score_spread(trend: pd.DataFrame) -> pd.DataFrame:
+    """The spread of the managers' monthly scores (month, p25, median, p75, managers): the trend
+    of a province, where even the teams are too many for one line each."""
+    if trend.empty:
+        return pd.DataFrame(columns=["month", "p25", "median", "p75", "managers"])
+    grouped = trend.groupby("month", sort=True)["score"]
+    frame = pd.DataFrame(
+        {
+            "p25": grouped.quantile(0.25),
+            "median": grouped.median(),
+            "p75": grouped.quantile(0.75),
+            "managers": grouped.count(),
+        }
+    )
+    return frame.reset_index()

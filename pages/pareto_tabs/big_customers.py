@@ -10,7 +10,8 @@ from analytics import pareto
 from analytics.filters import Filters
 from pages.pareto_tabs.common import column_formats, manager_column
 from ui import format
-from ui.common import cached, settings, show_table, tr
+from ui.common import cached, settings, tr
+from ui.tables import show_table
 
 
 def draw(filters: Filters) -> None:

@@ -10,7 +10,8 @@ from analytics import classes
 from analytics.filters import Filters
 from pages.pareto_tabs.common import group_labels
 from ui import format
-from ui.common import cached, empty_state, export_control, lang, settings, show_table, tr
+from ui.common import cached, empty_state, lang, settings, tr
+from ui.tables import export_control, show_table
 
 _STATUS_COLORS = {
     "within": "background-color: #e3f4e1",

@@ -1,5 +1,6 @@
 """One customer opened from the ranking: profile, monthly value coloured by ABC class, the ABC
-history, and its orders and visits in the period."""
+history, its orders and visits in the period, the products its peers buy (product-mix
+suggestions) and, where stock checks exist, how much to order (inventory guidance)."""
 
 from __future__ import annotations
 
@@ -7,17 +8,18 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from analytics import customer
+from analytics import customer, inventory, optional_tables, suggestions
 from analytics.domain import ABC_CLASSES
 from analytics.filters import Filters
 from pages.pareto_tabs.common import ABC_COLORS, LEGEND, abc_label, abc_labels, column_formats, value_axis
 from ui import charts, format
-from ui.common import cached, show_table, tr
+from ui.common import cached, tr
+from ui.tables import show_table
 
 
 def draw(filters: Filters, metric: str, customer_id: str) -> None:
     """The detail of `customer_id` (nothing when it is unknown)."""
-    profile = cached(customer.customer_profile, customer_id)
+    profile = cached(customer.customer_profile, customer_id, filters)
     if profile.empty:
         return
     row = profile.iloc[0]
@@ -39,6 +41,11 @@ def draw(filters: Filters, metric: str, customer_id: str) -> None:
         draw_orders(filters, customer_id)
     with right:
         draw_visits(filters, customer_id)
+    left, right = st.columns(2)
+    with left:
+        draw_suggestions(filters, customer_id)
+    with right:
+        draw_inventory(filters, customer_id)
 
 
 def draw_history(filters: Filters, metric: str, history: pd.DataFrame) -> None:
@@ -103,6 +110,41 @@ def draw_visits(filters: Filters, customer_id: str) -> None:
         "notes": tr("pareto.col_notes"),
     }
     _draw_lines(filters, "pareto.detail_visits", visits, columns, "customer-visits")
+
+
+def draw_suggestions(filters: Filters, customer_id: str) -> None:
+    """The products peers of the same tier band and format buy that this customer has not ordered
+    lately, with the share of peers who buy each (the profile above checked the scope)."""
+    st.markdown(f"**{tr('pareto.detail_suggestions')}**")
+    st.caption(tr("pareto.detail_suggestions_help"))
+    found = cached(suggestions.suggest, customer_id, filters.end)
+    if found.empty:
+        st.caption(tr("pareto.detail_suggestions_none"))
+        return
+    table = pd.DataFrame(
+        {
+            tr("standard.col_product"): found["product"],
+            tr("standard.col_peer_share"): found["peer_share"].map(format.percent),
+            tr("pareto.col_peers_buying"): found["peers_buying"].map(format.number),
+        }
+    )
+    show_table(table, "product-suggestions", "pareto-detail-suggestions", filters)
+
+
+def draw_inventory(filters: Filters, customer_id: str) -> None:
+    """Per product between the last two stock checks: sales, reasonable stock, suggested order."""
+    st.markdown(f"**{tr('pareto.detail_inventory')}**")
+    if "stock_checks" not in cached(optional_tables.present):
+        st.caption(tr("standard.inventory_import_first"))
+        return
+    guidance = cached(inventory.customer_guidance, customer_id, filters.end)
+    if guidance.empty:
+        st.caption(tr("pareto.detail_inventory_none"))
+        return
+    table = guidance.assign(
+        **{c: pd.to_datetime(guidance[c]).dt.date for c in ("previous_check", "check_date")}
+    ).rename(columns={c: tr(f"standard.col_{c}") for c in guidance.columns})
+    show_table(table, "inventory-guidance", "pareto-detail-inventory", filters)
 
 
 def _draw_lines(filters: Filters, title_key: str, frame: pd.DataFrame, columns: dict, name: str) -> None:

@@ -10,9 +10,10 @@ from analytics.filters import Filters
 from pages.pareto_tabs import customer
 from pages.pareto_tabs.common import column_formats, manager_column
 from ui import format
-from ui.common import empty_state, show_table, tr
+from ui.common import empty_state, tr
+from ui.tables import show_table
 
-MAX_DETAIL_OPTIONS = 2000
+MAX_DETAIL_OPTIONS = 500  # the picker offers the rows the table shows; the search finds the others
 
 
 def customer_table(values: pd.DataFrame) -> pd.DataFrame:

@@ -11,7 +11,8 @@ from analytics import pareto
 from analytics.filters import Filters
 from pages.pareto_tabs.common import LEGEND, column_formats, group_labels
 from ui import charts
-from ui.common import cached, empty_state, show_table, tr
+from ui.common import cached, empty_state, tr
+from ui.tables import show_table
 
 
 def group_name(group_by: str) -> str:

@@ -12,7 +12,8 @@ from analytics.domain import ABC_CLASSES
 from analytics.filters import Filters
 from pages.pareto_tabs.common import abc_label, abc_labels, column_formats, manager_column
 from ui import charts, format
-from ui.common import cached, show_table, tr
+from ui.common import cached, tr
+from ui.tables import show_table
 
 
 def draw(filters: Filters, metric: str) -> None:

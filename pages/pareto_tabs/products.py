@@ -10,7 +10,8 @@ from analytics.filters import Filters
 from pages.pareto_tabs.common import column_formats, value_axis
 from pages.pareto_tabs.curve import pareto_figure
 from ui import format
-from ui.common import cached, empty_state, show_table, tr
+from ui.common import cached, empty_state, tr
+from ui.tables import show_table
 
 
 def draw(filters: Filters, metric: str) -> None:

@@ -10,8 +10,8 @@
     Managers are selected by team and manager; region and class select the customers. -#}
 {% import "shared/scope.sql" as scope %}
 {% import "visits/standards.sql" as visits %}
-{% set manager_part = namespace(managers=filters.managers, teams=filters.teams, regions=(), classes=()) %}
-{% set customer_part = namespace(managers=(), teams=(), regions=filters.regions, classes=filters.classes) %}
+{% set manager_part = namespace(managers=filters.managers, teams=filters.teams, regions=(), classes=(), allowed_teams=filters.allowed_teams, allowed_managers=filters.allowed_managers) %}
+{% set customer_part = namespace(managers=(), teams=(), regions=filters.regions, classes=filters.classes, allowed_teams=filters.allowed_teams, allowed_managers=filters.allowed_managers) %}
 {% set sum_roles = sum_roles | default(()) %}
 {% macro role_case(role) -%}
 {% set ns = namespace(whens=[]) %}

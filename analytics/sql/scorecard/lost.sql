@@ -4,8 +4,8 @@
     Context: lost_months, lost_parts (see shared/lost.sql). -#}
 {% import "shared/scope.sql" as scope %}
 {% import "shared/lost.sql" as lost %}
-{% set manager_part = namespace(managers=filters.managers, teams=filters.teams, regions=(), classes=()) %}
-{% set customer_part = namespace(managers=(), teams=(), regions=filters.regions, classes=filters.classes) %}
+{% set manager_part = namespace(managers=filters.managers, teams=filters.teams, regions=(), classes=(), allowed_teams=filters.allowed_teams, allowed_managers=filters.allowed_managers) %}
+{% set customer_part = namespace(managers=(), teams=(), regions=filters.regions, classes=filters.classes, allowed_teams=filters.allowed_teams, allowed_managers=filters.allowed_managers) %}
 WITH mgr AS (
     SELECT m.manager_id FROM managers m WHERE {{ scope.managers(manager_part, "m") }}
 ),

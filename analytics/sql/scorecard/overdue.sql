@@ -1,6 +1,8 @@
 {#- Every open customer of manager $manager_id with its next visit due as of $as_of: last visit +
     class interval; never visited: as of now, or the interval after opening if that is sooner.
-    Sales over the range of the order_amounts pieces (context amounts_months, amounts_parts). -#}
+    Sales over the range of the order_amounts pieces (context amounts_months, amounts_parts).
+    Only the customers in `filters` (the account's scope, the sidebar's team, region, class). -#}
+{% import "shared/scope.sql" as scope %}
 {% import "shared/customers.sql" as customers %}
 {% import "visits/standards.sql" as visits %}
 WITH standards AS (
@@ -11,7 +13,7 @@ book AS (
            coalesce(known.customer_class, $fallback_class) AS service_class
     FROM customers c
     LEFT JOIN standards known ON known.customer_class = c.customer_class
-    WHERE c.manager_id = $manager_id AND {{ customers.is_open("c") }}
+    WHERE c.manager_id = $manager_id AND {{ customers.is_open("c") }} AND {{ scope.customers(filters, "c") }}
 ),
 last_seen AS (
     SELECT v.customer_id, CAST(max(v.visit_date) AS DATE) AS last_visit

@@ -2,7 +2,7 @@
     (unknown class: $fallback_class); region and class select the visited customers. -#}
 {% import "shared/scope.sql" as scope %}
 {% import "visits/standards.sql" as visits %}
-{% set customer_part = namespace(managers=(), teams=(), regions=filters.regions, classes=filters.classes) %}
+{% set customer_part = namespace(managers=(), teams=(), regions=filters.regions, classes=filters.classes, allowed_teams=filters.allowed_teams, allowed_managers=filters.allowed_managers) %}
 WITH standards AS (
 {{ visits.standards() }}
 )

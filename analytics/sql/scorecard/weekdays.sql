@@ -1,7 +1,7 @@
 {#- A manager's visits in the period by weekday (0 = Monday), every weekday listed; region and
     class select the visited customers. -#}
 {% import "shared/scope.sql" as scope %}
-{% set customer_part = namespace(managers=(), teams=(), regions=filters.regions, classes=filters.classes) %}
+{% set customer_part = namespace(managers=(), teams=(), regions=filters.regions, classes=filters.classes, allowed_teams=filters.allowed_teams, allowed_managers=filters.allowed_managers) %}
 WITH days AS (SELECT * FROM range(7) AS g(weekday)),
 counted AS (
     SELECT (CAST(isodow(v.visit_date) AS INTEGER) - 1) AS weekday, count(*) AS visits,

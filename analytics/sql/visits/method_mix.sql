@@ -1,8 +1,8 @@
 {#- Each manager's visits in the period by method. Region and class select the visited customers;
     team and manager select the manager who made the visit (v.manager_id). -#}
 {% import "shared/scope.sql" as scope %}
-{% set customer_part = namespace(managers=(), teams=(), regions=filters.regions, classes=filters.classes) %}
-{% set visitor_part = namespace(managers=filters.managers, teams=filters.teams, regions=(), classes=()) %}
+{% set customer_part = namespace(managers=(), teams=(), regions=filters.regions, classes=filters.classes, allowed_teams=filters.allowed_teams, allowed_managers=filters.allowed_managers) %}
+{% set visitor_part = namespace(managers=filters.managers, teams=filters.teams, regions=(), classes=(), allowed_teams=filters.allowed_teams, allowed_managers=filters.allowed_managers) %}
 SELECT v.manager_id, coalesce(mg.manager_name, v.manager_id) AS manager_name,
        coalesce(v.method, 'unknown') AS method, count(*) AS visits,
        1.0 * count(*) / sum(count(*)) OVER (PARTITION BY v.manager_id) AS share
