@@ -1,30 +1,49 @@
-"""Entry point: page config, language, first-start demo data, sidebar filters, navigation.
+"""Entry point: page config, language, sign-in, first-start demo data, sidebar filters, navigation.
 
 Run with ``streamlit run dashboard.py`` (or ``make run``)."""
 
 from __future__ import annotations
+
+# ruff: noqa: E402 (the imports after the first call are the slow ones)
+from ui.startup import leave_pages_directory_mode
+
+leave_pages_directory_mode()  # before the slow imports below: see ui/startup.py
 
 from datetime import date
 
 import duckdb
 import streamlit as st
 
-from analytics import db
-from analytics.filters import (
-    PERIODS,
-    Filters,
-    filter_options,
-    latest_full_month,
-    period_dates,
-)
+from analytics import audit, db, demo
+from analytics.accounts import Account
+from analytics.filters import PERIODS, Filters, clamp_period, filter_options, period_dates
 from analytics.i18n import LANGUAGES
-from ui.common import cached, clear_caches, connection, labeler, lang, tr
+from ui import first_start, login
+from ui.common import (
+    account_filters,
+    accounts_on,
+    auto_backup,
+    cached,
+    clear_caches,
+    connection,
+    db_path,
+    labeler,
+    lang,
+    language_key,
+    may,
+    record,
+    tr,
+)
+from ui.errors import guarded, show_error
 
 st.set_page_config(page_title="客户经理督导看板 · Supervision", page_icon=":bar_chart:", layout="wide")
 
 # Pages by section: (file, title key, icon).
 SECTIONS = {
-    "common.section_overview": [("pages/overview.py", "overview.title", ":material/dashboard:")],
+    "common.section_overview": [
+        ("pages/overview.py", "overview.title", ":material/dashboard:"),
+        ("pages/report.py", "report.title", ":material/summarize:"),
+    ],
     "common.section_customers": [
         ("pages/pareto.py", "pareto.title", ":material/leaderboard:"),
         ("pages/warnings.py", "warnings.title", ":material/warning:"),
@@ -37,7 +56,21 @@ SECTIONS = {
     "common.section_data": [
         ("pages/import_data.py", "importer.title", ":material/upload_file:"),
         ("pages/settings.py", "standards.title", ":material/tune:"),
+        ("pages/accounts.py", "accounts.accounts_title", ":material/manage_accounts:"),
+        ("pages/audit.py", "accounts.audit_title", ":material/history:"),
+        ("pages/backup.py", "accounts.backup_title", ":material/backup:"),
     ],
+}
+
+# Pages only some accounts see (an Account permission); every page checks it again itself.
+PERMISSIONS = {
+    # The meeting report is the supervisors' (and admins'): the accounts with can_import today.
+    "pages/report.py": "can_import",
+    "pages/import_data.py": "can_import",
+    "pages/settings.py": "can_edit_settings",
+    "pages/accounts.py": "can_manage_accounts",
+    "pages/audit.py": "can_manage_accounts",
+    "pages/backup.py": "can_clear_data",
 }
 
 
@@ -105,46 +138,88 @@ def language_switch() -> None:
         st.rerun()
 
 
-def sidebar_filters(con: duckdb.DuckDBPyConnection) -> Filters:
-    """Period, team, manager, region and class, as one Filters value."""
-    span = db.data_range(con)
-    anchor = span[1] if span else date.today()
-    st.sidebar.subheader(tr("common.filters"))
-    if "f_period" not in st.session_state:
+def scoped_options(options: dict, account: Account | None) -> tuple[list[str], list[dict]]:
+    """The teams and managers (records) the sidebar offers: only those the account may see."""
+    scope = account.scope() if account is not None else None
+    managers = options["managers"]
+    if scope is None:
+        return options["teams"], managers
+    if scope.managers or not scope.teams:
+        managers = [m for m in managers if m["manager_id"] in scope.managers]
+        teams = sorted({m["team"] for m in managers if m["team"]})
+    else:
+        teams = [t for t in options["teams"] if t in scope.teams]
+        managers = [m for m in managers if m["team"] in scope.teams]
+    return teams, managers
+
+
+def _drop_hidden(key: str, offered: list[str]) -> list[str]:
+    """Remove from the widget state `key` what the sidebar does not offer; what was removed."""
+    chosen = st.session_state.get(key) or []
+    st.session_state[key] = [v for v in chosen if v in offered]
+    return [v for v in chosen if v not in offered]
+
+
+def _period(span: tuple[date, date] | None) -> tuple[str, date, date]:
+    """The sidebar's period: the preset and its dates (presets count from today; a custom
+    period is made to fit the data, saying so when a link asked for one outside it)."""
+    st.session_state.setdefault("f_period", "last_month")
+    if st.session_state["f_period"] not in PERIODS:
         st.session_state["f_period"] = "last_month"
     period = st.sidebar.selectbox(
-        tr("common.period"),
-        PERIODS,
-        key="f_period",
-        format_func=labeler("common.period_"),
+        tr("common.period"), PERIODS, key=language_key("f_period"), format_func=labeler("common.period_")
     )
-    if period == "custom":
-        default = st.session_state.get("f_range") or latest_full_month(anchor)
-        picked = st.sidebar.date_input(
-            tr("common.period_range"),
-            value=default,
-            key="f_range_input",
-            min_value=span[0] if span else None,
-            max_value=anchor,
+    st.session_state["f_period"] = period
+    if period != "custom":
+        return (period, *period_dates(period, date.today()))
+    wanted = st.session_state.get("f_range") or period_dates("last_month", date.today())
+    shown = clamp_period(wanted[0], wanted[1], span)
+    if shown != tuple(wanted):
+        st.session_state["f_range_clamped"] = (tuple(wanted), shown)
+        st.session_state.pop("f_range_input", None)
+    picked = st.sidebar.date_input(
+        tr("common.period_range"),
+        value=shown,
+        key="f_range_input",
+        min_value=span[0] if span else None,
+        max_value=span[1] if span else None,
+    )
+    start, end = picked if isinstance(picked, (list, tuple)) and len(picked) == 2 else shown
+    st.session_state["f_range"] = (start, end)
+    clamped = st.session_state.get("f_range_clamped")
+    if clamped and clamped[1] == (start, end):
+        (asked_start, asked_end), _ = clamped
+        st.sidebar.caption(
+            tr("common.period_clamped", start=asked_start, end=asked_end, shown_start=start, shown_end=end)
         )
-        start, end = (
-            picked if isinstance(picked, (list, tuple)) and len(picked) == 2 else (default[0], default[1])
-        )
-        st.session_state["f_range"] = (start, end)
-    elif period == "last_month":
-        start, end = latest_full_month(anchor)
-    else:
-        start, end = period_dates(period, anchor)
-    st.sidebar.caption(tr("common.period_shown", start=start, end=end))
+    return period, start, end
+
+
+def sidebar_filters(con: duckdb.DuckDBPyConnection, account: Account | None = None) -> Filters:
+    """Period, team, manager, region and class, as one Filters value, within the account's scope.
+
+    A team or manager the link names but the account may not see is left out, and the page says so."""
+    span = db.data_range(con)
+    st.session_state["data_span"] = span
+    st.sidebar.subheader(tr("common.filters"))
+    period, start, end = _period(span)
+    shown = tr("common.period_shown", start=start, end=end)
+    if span and span[1] < end:
+        shown += " · " + tr("common.data_until", day=span[1])
+    st.sidebar.caption(shown)
 
     options = cached(filter_options)
+    team_options, manager_options = scoped_options(options, account)
+    hidden = _drop_hidden("f_team", team_options)
     teams = st.sidebar.multiselect(
-        tr("common.team"), options["teams"], key="f_team", placeholder=tr("common.all")
+        tr("common.team"), team_options, key="f_team", placeholder=tr("common.all")
     )
-    manager_rows = [m for m in options["managers"] if not teams or m["team"] in teams]
-    names = {m["manager_id"]: f"{m['manager_name']} ({m['manager_id']})" for m in options["managers"]}
-    if "f_manager" in st.session_state:
-        st.session_state["f_manager"] = [m for m in st.session_state["f_manager"] if m in names]
+    manager_rows = [m for m in manager_options if not teams or m["team"] in teams]
+    names = {m["manager_id"]: f"{m['manager_name']} ({m['manager_id']})" for m in manager_options}
+    known = {m["manager_id"] for m in options["managers"]}
+    hidden += [m for m in _drop_hidden("f_manager", list(names)) if m in known]
+    if hidden and account is not None:
+        st.warning(tr("accounts.scope_hidden", names=", ".join(hidden)), icon=":material/visibility_off:")
     managers = st.sidebar.multiselect(
         tr("common.manager"),
         [m["manager_id"] for m in manager_rows],
@@ -155,13 +230,17 @@ def sidebar_filters(con: duckdb.DuckDBPyConnection) -> Filters:
     regions = st.sidebar.multiselect(
         tr("common.region"), options["regions"], key="f_region", placeholder=tr("common.all")
     )
+    st.session_state["f_class"] = [
+        c for c in st.session_state.get("f_class") or [] if c in options["classes"]
+    ]
     classes = st.sidebar.multiselect(
         tr("common.customer_class"),
         options["classes"],
-        key="f_class",
+        key=language_key("f_class"),
         format_func=labeler("common.class_"),
         placeholder=tr("common.all"),
     )
+    st.session_state["f_class"] = list(classes)
     filters = Filters(
         start=start,
         end=end,
@@ -170,6 +249,7 @@ def sidebar_filters(con: duckdb.DuckDBPyConnection) -> Filters:
         regions=tuple(regions),
         classes=tuple(classes),
     )
+    filters = account_filters(filters, account)
     _write_url(filters, period)
     return filters
 
@@ -177,51 +257,113 @@ def sidebar_filters(con: duckdb.DuckDBPyConnection) -> Filters:
 # ------------------------------------------------------------------ first start
 
 
-def first_start(con: duckdb.DuckDBPyConnection) -> None:
-    """Empty database: load the demo data once, unless the supervisor cleared it before."""
-    if db.is_empty(con) and db.get_meta(con, "demo_declined") is None:
-        from analytics.generator import generate_demo
-
-        with st.spinner(tr("common.demo_loading")):
-            generate_demo(con)
-        clear_caches()
+def waiting_for_demo(con: duckdb.DuckDBPyConnection) -> bool:
+    """Empty store on a first start: the demo is generated in the background (once per store
+    and process) while this page shows its progress; True while it runs. Not after the
+    supervisor cleared the demo (the store remembers it)."""
+    job = first_start.demo_job(con, db_path())
+    if job is None:
+        return False
+    if job.running:
+        first_start.show_progress(job, tr, clear_caches)
+        return True
+    if job.error and not st.session_state.get("_demo_error_shown"):
+        st.session_state["_demo_error_shown"] = True
+        st.error(tr("common.demo_failed", error=job.error), icon=":material/error:")
+    return False
 
 
 def demo_notice(con: duckdb.DuckDBPyConnection) -> None:
-    if db.get_meta(con, "demo") != "1":
+    """The demo's banner; an admin (or the one user without accounts) may clear the demo data,
+    after typing the word shown."""
+    if not demo.is_demo(con):
         return
     left, right = st.columns([5, 1])
     left.info(tr("common.demo_notice"), icon=":material/science:")
-    if right.button(tr("common.demo_clear"), key="demo_clear", type="secondary"):
-        db.clear_demo(con)
-        clear_caches()
-        st.toast(tr("common.demo_cleared"))
-        st.rerun()
+    if may("can_clear_data") and right.button(tr("common.demo_clear"), key="demo_clear", type="secondary"):
+        st.session_state["demo_confirm"] = True
+    if st.session_state.get("demo_confirm"):
+        confirm_clear_demo(con)
+
+
+def confirm_clear_demo(con: duckdb.DuckDBPyConnection) -> None:
+    """Type the word, then: an automatic backup, the demo's rows removed, the audit log."""
+    word = tr("accounts.confirm_word_clear")
+    with st.container(border=True):
+        typed = st.text_input(tr("accounts.confirm_type_word", word=word), key="demo_confirm_word")
+        ok, cancel, _ = st.columns([1, 1, 4])
+        confirmed = ok.button(tr("accounts.confirm"), key="demo_confirm_ok", type="primary")
+        if cancel.button(tr("accounts.cancel"), key="demo_confirm_cancel"):
+            st.session_state.pop("demo_confirm", None)
+            st.rerun()
+    if not confirmed:
+        return
+    if typed.strip() != word:
+        st.error(tr("accounts.confirm_mismatch", word=word), icon=":material/error:")
+        return
+    copy = auto_backup(con, "clear_demo")
+    cleared = demo.clear_demo(con)
+    record(audit.AuditAction.CLEAR_DEMO, {"removed": cleared.as_dict(), "backup": str(copy or "")})
+    clear_caches()
+    st.session_state.pop("demo_confirm", None)
+    st.toast(tr("common.demo_cleared"))
+    st.rerun()
 
 
 # ------------------------------------------------------------------ main
+
+
+def page_list(signed_in: bool = True) -> dict[str, list]:
+    """The navigation's pages by section: those this session may open (all while signing in, so
+    the link's page opens once signed in)."""
+    pages = {}
+    for section, entries in SECTIONS.items():
+        shown = [
+            st.Page(path, title=tr(title), icon=icon, default=(path == "pages/overview.py"))
+            for path, title, icon in entries
+            if not signed_in or path not in PERMISSIONS or may(PERMISSIONS[path])
+        ]
+        if shown:
+            pages[tr(section)] = shown
+    return pages
+
+
+def sign_in(con: duckdb.DuckDBPyConnection) -> Account | None:
+    """The signed-in account (None without accounts: this computer only); else the form, and stop."""
+    if not accounts_on():
+        login.refuse_remote_without_accounts()
+        return None
+    account = login.signed_in(con)
+    if account is not None and login.sidebar_account(con, account):
+        account = None  # signed out just now
+    if account is None:
+        form = st.empty()
+        with form.container():
+            account = login.sign_in_form(con)
+        if account is None:
+            st.navigation(page_list(signed_in=False), position="hidden")
+            st.stop()
+        form.empty()
+        login.sidebar_account(con, account)
+    return account
 
 
 def main() -> None:
     _init_state_from_url()
     try:
         con = connection()
-    except duckdb.Error as exc:  # e.g. the file is locked by another process
-        st.error(tr("common.db_unavailable", error=exc), icon=":material/error:")
+    except duckdb.Error as exc:  # locked, read-only, corrupt, from a newer release: each its message
+        show_error(exc)
         st.stop()
-    first_start(con)
     language_switch()
-    st.session_state["filters"] = sidebar_filters(con)
-
-    pages = {}
-    for section, entries in SECTIONS.items():
-        pages[tr(section)] = [
-            st.Page(path, title=tr(title), icon=icon, default=(path == "pages/overview.py"))
-            for path, title, icon in entries
-        ]
-    navigation = st.navigation(pages)
+    account = sign_in(con)
+    # The navigation first: until it is drawn, Streamlit's sidebar lists the pages/ files.
+    navigation = st.navigation(page_list())
+    if waiting_for_demo(con):
+        st.stop()
+    st.session_state["filters"] = sidebar_filters(con, account)
     demo_notice(con)
-    navigation.run()
+    guarded(navigation.run)
 
 
-main()
+guarded(main)

@@ -18,7 +18,11 @@ class Filters:
     """A period [start, end] (inclusive dates) and the customer scope.
 
     Empty tuples mean "all". The scope selects customers by their manager's team, their
-    manager, their region and their class; metrics apply it with ``customer_scope_sql``."""
+    manager, their region and their class; metrics apply it with ``shared/scope.sql``.
+
+    ``allowed_teams`` / ``allowed_managers`` are the signed-in account's scope (issue 17), which
+    every metric intersects with the lists above: None = unrestricted, an empty tuple = nothing.
+    They are part of the value, so cached figures are kept apart per scope."""
 
     start: date | None = None
     end: date | None = None
@@ -26,11 +30,19 @@ class Filters:
     managers: tuple[str, ...] = field(default_factory=tuple)
     regions: tuple[str, ...] = field(default_factory=tuple)
     classes: tuple[str, ...] = field(default_factory=tuple)
+    allowed_teams: tuple[str, ...] | None = None
+    allowed_managers: tuple[str, ...] | None = None
 
     @property
     def scoped(self) -> bool:
-        """True when the customer scope is restricted at all (team, manager, region or class)."""
-        return bool(self.managers or self.teams or self.regions or self.classes)
+        """True when the customer scope is restricted at all (team, manager, region, class or the
+        account's scope)."""
+        return bool(self.managers or self.teams or self.regions or self.classes) or self.restricted
+
+    @property
+    def restricted(self) -> bool:
+        """True when the signed-in account may see only part of the data."""
+        return self.allowed_teams is not None or self.allowed_managers is not None
 
     def with_period(self, start: date | None, end: date | None) -> Filters:
         return replace(self, start=start, end=end)
@@ -91,23 +103,28 @@ def add_months(d: date, months: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
-def period_dates(preset: str, anchor: date) -> tuple[date, date]:
-    """Start and end of a named period, relative to `anchor` (the latest data date).
+def period_dates(preset: str, today: date) -> tuple[date, date]:
+    """Start and end of a named period, relative to `today` (the calendar, not the data).
 
-    "this month" is the anchor's month up to the anchor; "last month" is the full month
-    before it; the others end on the anchor."""
+    "this month" is today's calendar month up to today and "year to date" runs from 1 January to
+    today; "last month", "last 3 months" and "last 12 months" are the whole calendar months before
+    today's, so they compare with the months before them."""
     if preset == "this_month":
-        return month_start(anchor), anchor
-    if preset == "last_month":
-        prev = add_months(anchor, -1)
-        return prev, month_end(prev)
-    if preset == "last_3_months":
-        return add_months(anchor, -2), anchor
+        return month_start(today), today
     if preset == "year_to_date":
-        return date(anchor.year, 1, 1), anchor
-    if preset == "last_12_months":
-        return add_months(anchor, -11), anchor
-    raise ValueError(f"unknown period {preset!r}")
+        return date(today.year, 1, 1), today
+    months = {"last_month": 1, "last_3_months": 3, "last_12_months": 12}.get(preset)
+    if months is None:
+        raise ValueError(f"unknown period {preset!r}")
+    return add_months(today, -months), month_end(add_months(today, -1))
+
+
+def data_ends_before(end: date | None, span: tuple[date, date] | None) -> date | None:
+    """The data's last day when the data stops before the period's `end` (so the page can say
+    "data until …"); None when the data reaches the end, or there is no period or no data."""
+    if end is None or span is None or span[1] >= end:
+        return None
+    return span[1]
 
 
 def latest_full_month(last_data_day: date) -> tuple[date, date]:
@@ -116,6 +133,24 @@ def latest_full_month(last_data_day: date) -> tuple[date, date]:
         return month_start(last_data_day), last_data_day
     prev = add_months(last_data_day, -1)
     return prev, month_end(prev)
+
+
+def clamp_period(start: date, end: date, span: tuple[date, date] | None) -> tuple[date, date]:
+    """A period (e.g. from a saved link) made to fit the data's span (first, last), as a date
+    picker bounded by that span needs it: the part inside the span; a period wholly outside it
+    becomes the latest full month of the data (or the whole span when that is shorter than a
+    month). Start and end given the wrong way round are swapped; without a span (an empty
+    store) the period is kept."""
+    if end < start:
+        start, end = end, start
+    if span is None:
+        return start, end
+    first, last = span
+    if end < first or start > last:
+        start, end = latest_full_month(last)
+        if end < first:
+            return first, last
+    return max(start, first), min(end, last)
 
 
 def filter_options(con: duckdb.DuckDBPyConnection) -> dict[str, list]:

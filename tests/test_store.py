@@ -246,7 +246,10 @@ def test_clear_data_empties_every_table(con):
 def test_follow_up_notes_have_their_own_version(con):
     data_before = db.data_version(con)
     with db.transaction(con, db.FOLLOWUP_VERSION) as cur:
-        cur.execute("INSERT INTO warning_followups VALUES ('c1', 'contacted', NULL, NULL, now())")
+        cur.execute(
+            "INSERT INTO warning_followups (customer_id, status, note, warned_on, updated_at) "
+            "VALUES ('c1', 'contacted', NULL, NULL, now())"
+        )
     assert db.data_version(con) == data_before
     assert db.data_version(con, db.FOLLOWUP_VERSION) == 1
 

@@ -7,16 +7,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from datetime import date
 from typing import Any
 
 import duckdb
-import pandas as pd
 import streamlit as st
 
 from analytics import config, db
-from analytics.export import XLSX_MAX_ROWS, to_csv_bytes, to_xlsx_bytes
-from analytics.filters import Filters
+from analytics.filters import Filters, data_ends_before
 from analytics.i18n import LANGUAGES, language_from_locale, t
 from analytics.i18n import short_number as i18n_short_number
 from analytics.settings import Settings
@@ -64,9 +61,25 @@ def labeler(prefix: str) -> Callable[[Any], str]:
     """A format_func for widgets: option -> message `prefix + option`, in today's language.
 
     The language is bound now, because AppTest (and Streamlit) may call format_func
-    outside the script run, where the session state is not available."""
+    outside the script run, where the session state is not available. Streamlit keeps a select
+    box's choice as the label shown, so a keyed widget whose labels change with the language
+    needs a key per language (see ``language_key``)."""
     language = lang()
     return lambda option: t(f"{prefix}{option}", language)
+
+
+def language_key(canonical: str) -> str:
+    """The key of a widget whose options are shown in words: one widget per language, seeded
+    from the value kept under `canonical` (the caller stores the widget's value there after
+    each run). Streamlit keeps a select box's choice as the shown label, so one widget for both
+    languages would keep its old words after a switch, or lose the choice."""
+    key = f"{canonical}_{lang()}"
+    for other in LANGUAGES:
+        if other != lang():
+            st.session_state.pop(f"{canonical}_{other}", None)
+    if key not in st.session_state and canonical in st.session_state:
+        st.session_state[key] = st.session_state[canonical]
+    return key
 
 
 def enum_label(kind: str, code: Any) -> str:
@@ -91,8 +104,14 @@ def _is_open(con: duckdb.DuckDBPyConnection) -> bool:
 
 
 @st.cache_resource(show_spinner=False, validate=_is_open)
-def _connection(path: str):
-    return db.connect(path)
+def _connection(path: str) -> duckdb.DuckDBPyConnection:
+    # The dashboard answers the command line on a socket beside the store (analytics.link), so a
+    # command run while it serves is handed to it instead of failing on DuckDB's file lock.
+    from analytics import link
+
+    con = db.connect(path)
+    link.serve(path)
+    return con
 
 
 def connection() -> duckdb.DuckDBPyConnection:
@@ -157,94 +176,17 @@ def current_filters() -> Filters:
     return st.session_state.get("filters") or Filters()
 
 
-def filters_note(filters: Filters) -> list[str]:
-    """The filters on screen, as lines for an export."""
-    lines = []
-    if filters.start and filters.end:
-        lines.append(
-            f"{tr('common.period')}: {tr('common.period_shown', start=filters.start, end=filters.end)}"
-        )
-    for key, values in (
-        ("team", filters.teams),
-        ("manager", filters.managers),
-        ("region", filters.regions),
-        ("customer_class", filters.classes),
-    ):
-        if values:
-            lines.append(f"{tr('common.' + key)}: {', '.join(values)}")
-    return lines
-
-
 # ------------------------------------------------------------------ tables
 
 
-def export_control(df: pd.DataFrame, name: str, key: str, filters: Filters | None = None) -> None:
-    """CSV (UTF-8 with BOM) and XLSX download buttons for the table as shown.
+def __getattr__(name: str) -> Any:
+    """show_table, export_control and filters_note live in ui.tables; pages may still import
+    them from here (looked up on first use, since ui.tables imports this module)."""
+    if name in {"show_table", "export_control", "filters_note"}:
+        from ui import tables
 
-    The files are built only when a button is clicked (Streamlit calls `data` then, on its own
-    thread): a page run never pays for an export nobody asked for."""
-    notes = filters_note(filters) if filters is not None else []
-    stamp = date.today().isoformat()
-    left, right, info = st.columns([1, 1, 3])
-    left.download_button(
-        tr("common.export_csv"),
-        data=lambda: to_csv_bytes(df),
-        file_name=f"{name}-{stamp}.csv",
-        mime="text/csv",
-        key=f"{key}-csv",
-        icon=":material/download:",
-        on_click="ignore",
-    )
-    if len(df) + len(notes) + 3 <= XLSX_MAX_ROWS:  # more rows than an Excel sheet holds: CSV only
-        right.download_button(
-            tr("common.export_xlsx"),
-            data=lambda: to_xlsx_bytes(df, sheet_name=name, notes=notes),
-            file_name=f"{name}-{stamp}.xlsx",
-            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            key=f"{key}-xlsx",
-            icon=":material/table_view:",
-            on_click="ignore",
-        )
-    info.caption(tr("common.export_rows", rows=len(df)))
-
-
-def show_table(
-    df: pd.DataFrame,
-    name: str,
-    key: str,
-    filters: Filters | None = None,
-    column_config: dict | None = None,
-    height: int | str = "auto",
-    selectable: bool = False,
-) -> pd.Series | None:
-    """A sortable table with a search box and the export control under it.
-
-    Returns the selection event when `selectable` (single row), else None."""
-    query = st.text_input(
-        tr("common.table_filter"),
-        key=f"{key}-search",
-        label_visibility="collapsed",
-        placeholder=tr("common.table_filter"),
-    )
-    shown = df
-    if query:
-        text = df.astype(str).apply(lambda col: col.str.contains(query, case=False, regex=False))
-        shown = df[text.any(axis=1)]
-    options = {"on_select": "rerun", "selection_mode": "single-row"} if selectable else {}
-    event = st.dataframe(
-        shown,
-        hide_index=True,
-        width="stretch",
-        column_config=column_config,
-        height=height,
-        key=f"{key}-table",
-        **options,
-    )
-    export_control(shown, name, key, filters)
-    if selectable:
-        selected = event.selection.rows if event is not None else []
-        return shown.iloc[selected[0]] if selected else None
-    return None
+        return getattr(tables, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def empty_state(message_key: str = "common.no_data") -> None:
@@ -260,6 +202,9 @@ def page_header(title_key: str, caption_key: str | None = None, show_period: boo
         parts.append(tr(caption_key))
     if show_period and filters.start and filters.end:
         parts.append(tr("common.period_shown", start=filters.start, end=filters.end))
+        data_end = data_ends_before(filters.end, st.session_state.get("data_span"))
+        if data_end is not None:
+            parts.append(tr("common.data_until", day=data_end))
     if parts:
         st.caption(" · ".join(parts))
 
@@ -270,3 +215,92 @@ def page_header(title_key: str, caption_key: str | None = None, show_period: boo
 def short_number(value: float | None) -> str:
     """A large figure that fits a tile, in the current language (see i18n.short_number)."""
     return i18n_short_number(value, lang())
+
+
+# ------------------------------------------------------------------ accounts (issue 17)
+
+ACCOUNT_KEY = "account"
+
+
+def accounts_on() -> bool:
+    """True once an account exists in the store: then everyone signs in first."""
+    from analytics import accounts
+
+    return accounts.any_accounts(connection())
+
+
+def current_account() -> Any:
+    """The signed-in ``analytics.accounts.Account``, or None (nobody, or no accounts at all)."""
+    return st.session_state.get(ACCOUNT_KEY)
+
+
+def may(permission: str) -> bool:
+    """Whether this session may do `permission` (an Account property: "can_edit_settings",
+    "can_manage_accounts", "can_clear_data", "can_import"). Without accounts the dashboard is
+    the one-person tool and everything is allowed."""
+    if not accounts_on():
+        return True
+    account = current_account()
+    return account is not None and bool(getattr(account, permission))
+
+
+def require_role(permission: str) -> None:
+    """Stop the page with a message unless this session may `permission` (see ``may``): a page
+    hidden from the navigation that is opened by its link anyway."""
+    if not may(permission):
+        st.error(tr("accounts.error_not_allowed"), icon=":material/block:")
+        st.stop()
+
+
+def account_filters(filters: Filters, account: Any) -> Filters:
+    """`filters` with the account's scope (allowed_teams / allowed_managers) set: a supervisor
+    sees their teams, a manager their own customers, an admin (or nobody, without accounts)
+    everything."""
+    from dataclasses import replace
+
+    from analytics.accounts import Role
+
+    if account is None or account.scope() is None:
+        return replace(filters, allowed_teams=None, allowed_managers=None)
+    scope = account.scope()
+    if account.role == Role.MANAGER:
+        return replace(filters, allowed_teams=None, allowed_managers=tuple(scope.managers))
+    return replace(filters, allowed_teams=tuple(scope.teams), allowed_managers=None)
+
+
+def audit_user() -> str | None:
+    account = current_account()
+    return account.user_name if account is not None else None
+
+
+def record(action: str, detail: dict | str = "") -> None:
+    """An entry of the audit log by whoever is signed in (call after the change committed)."""
+    from analytics import audit
+
+    audit.record(connection(), audit_user(), action, detail)
+
+
+def export_recorder() -> Callable[[str, str, int, list[str]], None]:
+    """A function that records an export in the audit log: (table name, format, rows, filter
+    lines). Made during the page run (it holds the connection and the signed-in user), because a
+    download's file is built later on Streamlit's own thread, without the session."""
+    from analytics import audit
+
+    con, user = connection(), audit_user()
+
+    def exported(name: str, file_format: str, rows: int, filters: list[str]) -> None:
+        detail = {"table": name, "format": file_format, "rows": rows, "filters": filters}
+        audit.record(con, user, audit.AuditAction.EXPORT, detail)
+
+    return exported
+
+
+def auto_backup(con: duckdb.DuckDBPyConnection, reason: str) -> object:
+    """The copy of the store before a destructive action ([backup] folder, keep); None in memory."""
+    from analytics import backup
+
+    store = backup.store_path(con)
+    if store is None:
+        return None
+    rules = settings().backup
+    return backup.auto_backup(con, reason, store.parent / rules.folder, rules.keep)

@@ -4,9 +4,8 @@ recommended service class of every customer) on the command line."""
 from __future__ import annotations
 
 import argparse
-from datetime import date
 
-from analytics.commands.common import filters_from_args, open_db, print_csv
+from analytics.commands.common import day, filters_from_args, open_db, print_csv
 from analytics.customer_value import METRICS
 
 
@@ -34,7 +33,7 @@ def add_commands(subparsers: argparse._SubParsersAction, parents: dict) -> None:
     cmd.add_argument(
         "--as-of",
         dest="as_of",
-        type=date.fromisoformat,
+        type=day,
         help="date the violation window ends, YYYY-MM-DD (default: last data day)",
     )
     cmd.add_argument("--lang", choices=("en", "zh"), default="en", help="language of the reasons")

@@ -24,9 +24,9 @@ CJK = re.compile(r"[\u3400-\u9fff]")
 SNAKE_CASE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)+$")
 
 # Pages that draw no chart, do not depend on the sidebar filters, or export no table.
-NO_CHART = {"import_data", "settings"}
-UNFILTERED = {"import_data", "settings"}
-NO_EXPORT = {"import_data", "settings"}
+NO_CHART = {"import_data", "settings", "accounts", "audit", "backup"}
+UNFILTERED = {"import_data", "settings", "accounts", "audit", "backup"}
+NO_EXPORT = {"import_data", "settings", "accounts", "audit", "backup"}
 
 # The Overview's top-customers table, as exported: its header in each language.
 OVERVIEW_EXPORT_HEADER = [
