@@ -361,7 +361,7 @@ def main() -> None:
     language_switch()
     account = sign_in(con)
     # The navigation first: until it is drawn, Streamlit's sidebar lists the pages/ files.
-    navigation = st.navigation(page_list(), expanded=True)  # every page in view: there are more than 12
+    navigation = st.navigation(page_list())
     if waiting_for_demo(con):
         st.stop()
     st.session_state["filters"] = sidebar_filters(con, account)
