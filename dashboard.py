@@ -48,13 +48,10 @@ SECTIONS = {
         ("pages/pareto.py", "pareto.title", ":material/leaderboard:"),
         ("pages/warnings.py", "warnings.title", ":material/warning:"),
         ("pages/retention.py", "retention.title", ":material/group:"),
-        ("pages/new_products.py", "standard.products_title", ":material/new_releases:"),
     ],
     "common.section_managers": [
         ("pages/scorecards.py", "scorecard.title", ":material/scoreboard:"),
         ("pages/visits.py", "visits.title", ":material/calendar_month:"),
-        ("pages/complaints.py", "standard.complaints_title", ":material/support_agent:"),
-        ("pages/collections.py", "standard.collections_title", ":material/payments:"),
     ],
     "common.section_data": [
         ("pages/import_data.py", "importer.title", ":material/upload_file:"),

@@ -130,7 +130,7 @@ FIGURES = """() => JSON.stringify({
 
 # Pages that look at one day (the period's last), not a span: a longer period ending on the
 # same day rightly changes nothing there, so they are checked with the manager filter.
-AS_OF_PAGES = {"warnings", "new_products", "collections"}
+AS_OF_PAGES = {"warnings"}
 
 
 def choose_period(tab, lang: str, period: str) -> None:
