@@ -1,10 +1,10 @@
-"""Screenshots of every page in Chinese and English for the README and the docs.
+"""Screenshots of every page in Chinese and English, desktop and phone, for the README and the docs.
 
     .venv/bin/python -m tests.e2e.screenshots [--out docs/screenshots] [--pages overview pareto]
 
 Serves the dashboard from a fresh demo database in a temporary folder (the same code as the
 browser tests) and saves docs/screenshots/<page>-zh.png and <page>-en.png, full page height
-at a 1440-pixel-wide window."""
+at a 1440-pixel-wide window, and <page>-zh-phone.png / <page>-en-phone.png at 390 × 844."""
 
 from __future__ import annotations
 
@@ -16,16 +16,20 @@ from pathlib import Path
 from tests.e2e import harness
 
 LANGS = ("zh", "en")
+# A phone held upright (an iPhone 12-14 class screen); the suffix goes into the file name.
+SCREENS = {"": harness.VIEWPORT, "-phone": {"width": 390, "height": 844}}
 
 
-def shoot(browser, server: harness.Server, page_info: harness.PageInfo, lang: str, out: Path) -> Path:
-    context = browser.new_context(viewport=harness.VIEWPORT, device_scale_factor=1)
+def shoot(
+    browser, server: harness.Server, page_info: harness.PageInfo, lang: str, out: Path, screen: str = ""
+) -> Path:
+    context = browser.new_context(viewport=SCREENS[screen], device_scale_factor=1, is_mobile=bool(screen))
     try:
         tab = context.new_page()
         harness.open_page(tab, page_info.url(server.base_url, lang))
         if tab.locator(harness.EXCEPTION).count():
             print(f"  ! {page_info.name}-{lang}: the page shows an exception", file=sys.stderr)
-        path = out / f"{page_info.name}-{lang}.png"
+        path = out / f"{page_info.name}-{lang}{screen}.png"
         harness.full_page_screenshot(tab, path)
         return path
     finally:
@@ -53,7 +57,8 @@ def main(argv: list[str] | None = None) -> int:
                 harness.warm_up(browser, server)
                 for page_info in pages:
                     for lang in LANGS:
-                        print(shoot(browser, server, page_info, lang, args.out))
+                        for screen in SCREENS:
+                            print(shoot(browser, server, page_info, lang, args.out, screen))
                 browser.close()
         finally:
             server.stop()
