@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analytics import db
+from analytics import db, optional_tables
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -19,6 +19,20 @@ def con(tmp_path):
     connection = db.connect(tmp_path / "test.duckdb")
     yield connection
     db.close_all()
+
+
+@pytest.fixture
+def optional_con(con):
+    """A fresh database with the optional tables too (receivables, complaints, stock checks, …),
+    created as the migration step creates them."""
+    with db.transaction(con) as cur:
+        optional_tables.create_tables(cur)
+    return con
+
+
+def insert_managers(con, names: dict[str, str]) -> None:
+    """Insert managers by id → name."""
+    insert(con, "managers", [{"manager_id": m, "manager_name": name} for m, name in names.items()])
 
 
 def insert(con, table: str, rows: list[dict]) -> None:

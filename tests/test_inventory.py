@@ -6,17 +6,11 @@ from datetime import date
 
 import pytest
 
-from analytics import db, inventory, sql
+from analytics import inventory
 from analytics.filters import Filters
 from tests.conftest import insert
 
 AS_OF = date(2026, 4, 15)
-
-
-def _create(con) -> None:
-    with db.transaction(con) as cur:
-        for statement in sql.statements("schema/standard_tables"):
-            cur.execute(statement)
 
 
 def _check(customer: str, day: str, product: str, qty: float) -> dict:
@@ -39,8 +33,8 @@ def _order(customer: str, day: str, product: str, qty: float) -> dict:
 
 
 @pytest.fixture
-def book(con):
-    _create(con)
+def book(optional_con):
+    con = optional_con
     insert(
         con,
         "customers",
