@@ -32,6 +32,7 @@ from analytics.aggregates import number_customers as number_customers
 from analytics.aggregates import number_visits as number_visits
 from analytics.aggregates import refresh_aggregates as refresh_aggregates
 from analytics.aggregates import set_customer_numbers as set_customer_numbers
+from analytics.domain import DATA_TABLES as DATA_TABLES
 from analytics.fetch import frame_of as frame_of
 from analytics.fetch import query as query
 from analytics.fetch import rows as rows
@@ -39,17 +40,6 @@ from analytics.fetch import scalar as scalar
 
 DEFAULT_DB = Path(__file__).resolve().parent.parent / "data" / "dashboard.duckdb"
 SCHEMA_VERSION = 5
-
-DATA_TABLES = (
-    "managers",
-    "customers",
-    "visits",
-    "orders",
-    "targets",
-    "stock_checks",
-    "complaints",
-    "receivables",
-)
 
 
 def _migrate_1_to_2(cur: duckdb.DuckDBPyConnection) -> None:

@@ -93,3 +93,32 @@ class FollowupStatus(StrEnum):
 
 FOLLOWUP_STATUSES: tuple[str, ...] = values(FollowupStatus)
 CLOSING_STATUSES: tuple[str, ...] = (FollowupStatus.RECOVERED.value, FollowupStatus.LOST.value)
+
+
+# The store's data tables, in the order the store lists them; and the order files are imported in:
+# managers before the customers naming them, customers before the rows of the tables that need a
+# known customer (stock checks, complaints, receivables).
+DATA_TABLES: tuple[str, ...] = (
+    "managers",
+    "customers",
+    "visits",
+    "orders",
+    "targets",
+    "stock_checks",
+    "complaints",
+    "receivables",
+)
+TABLE_ORDER: tuple[str, ...] = (
+    "managers",
+    "customers",
+    "targets",
+    "visits",
+    "orders",
+    "stock_checks",
+    "complaints",
+    "receivables",
+)
+# Import modes: strict: any bad row rejects the file; valid-only: bad rows skipped.
+IMPORT_MODES: tuple[str, ...] = ("strict", "valid-only")
+# A customer's value: what the 80/20 analysis ranks by.
+VALUE_METRICS: tuple[str, ...] = ("amount", "quantity", "profit")

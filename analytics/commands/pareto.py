@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 
 from analytics.commands.common import day, filters_from_args, open_db, print_csv
-from analytics.customer_value import METRICS
+from analytics.domain import VALUE_METRICS as METRICS
 
 
 def add_commands(subparsers: argparse._SubParsersAction, parents: dict) -> None:
