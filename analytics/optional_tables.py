@@ -4,17 +4,27 @@ failing on a store made before the tables existed."""
 
 from __future__ import annotations
 
+import weakref
+
 import duckdb
 import pandas as pd
 
 from analytics import sql
 
 OPTIONAL_TABLES = ("stock_checks", "complaints", "receivables")
+# Connections whose store has every optional table: no table is ever dropped, so the answer
+# holds for the connection's life (a restored file is opened on a new connection).
+_ALL_PRESENT: weakref.WeakSet = weakref.WeakSet()
 
 
 def existing(con: duckdb.DuckDBPyConnection) -> tuple[str, ...]:
     """The optional tables the store has (with or without rows), in name order."""
-    return tuple(sorted(row[0] for row in sql.rows(con, "optional/present")))
+    if con in _ALL_PRESENT:
+        return tuple(sorted(OPTIONAL_TABLES))
+    found = tuple(sorted(row[0] for row in sql.rows(con, "optional/present")))
+    if len(found) == len(OPTIONAL_TABLES):
+        _ALL_PRESENT.add(con)
+    return found
 
 
 def has_table(con: duckdb.DuckDBPyConnection, table: str) -> bool:

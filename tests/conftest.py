@@ -35,6 +35,11 @@ def insert_managers(con, names: dict[str, str]) -> None:
     insert(con, "managers", [{"manager_id": m, "manager_name": name} for m, name in names.items()])
 
 
+def insert_customers(con, managers: dict[str, str]) -> None:
+    """Insert customers by id → their manager's id (every other column NULL)."""
+    insert(con, "customers", [{"customer_id": c, "manager_id": m} for c, m in managers.items()])
+
+
 def insert(con, table: str, rows: list[dict]) -> None:
     """Insert hand-built rows (missing columns are NULL) and refresh the order aggregates."""
     if not rows:

@@ -12,7 +12,7 @@ import pytest
 from analytics import collections, optional_tables
 from analytics.__main__ import main
 from analytics.filters import Filters
-from tests.conftest import insert, insert_managers
+from tests.conftest import insert, insert_customers, insert_managers
 
 AS_OF = date(2026, 6, 30)
 
@@ -35,16 +35,7 @@ def _invoice(
 def book(optional_con):
     con = optional_con
     insert_managers(con, {"M1": "甲", "M2": "乙"})
-    insert(
-        con,
-        "customers",
-        [
-            {"customer_id": "K1", "manager_id": "M1"},
-            {"customer_id": "K2", "manager_id": "M2"},
-            {"customer_id": "K3", "manager_id": "M1"},
-            {"customer_id": "K4", "manager_id": "M2"},
-        ],
-    )
+    insert_customers(con, {"K1": "M1", "K2": "M2", "K3": "M1", "K4": "M2"})
     rows = [
         _invoice("R1", "K1", "2026-06-10", 1000),  # 20 days
         _invoice("R2", "K1", "2026-04-20", 500, 200, "2026-05-01"),  # 71 days, 300 left

@@ -8,7 +8,7 @@ import pytest
 
 from analytics import inventory
 from analytics.filters import Filters
-from tests.conftest import insert
+from tests.conftest import insert, insert_customers
 
 AS_OF = date(2026, 4, 15)
 
@@ -35,11 +35,7 @@ def _order(customer: str, day: str, product: str, qty: float) -> dict:
 @pytest.fixture
 def book(optional_con):
     con = optional_con
-    insert(
-        con,
-        "customers",
-        [{"customer_id": "K1", "manager_id": "M1"}, {"customer_id": "K2", "manager_id": "M2"}],
-    )
+    insert_customers(con, {"K1": "M1", "K2": "M2"})
     insert(
         con,
         "stock_checks",

@@ -9,7 +9,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pyarrow as pa
 
+from analytics.domain import IMPORT_MODES
 from analytics.i18n import t
+
+MODES = IMPORT_MODES  # strict: any bad row rejects the file; valid-only: bad rows skipped
 
 MAX_ERRORS = 10_000  # bad cells kept for the report; bad rows are always counted
 
