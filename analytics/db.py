@@ -107,6 +107,9 @@ _LOCK = threading.Lock()
 WRITE_LOCK = threading.RLock()
 # Called with no argument by close_all() (the link server stops there; see analytics.link).
 ON_CLOSE: list[Callable[[], None]] = []
+# Called with no argument after every committed transaction(): caches of what the store holds
+# beyond the data version (analytics.optional_tables) forget their answers.
+AFTER_COMMIT: list[Callable[[], None]] = []
 
 
 def connect(path: str | os.PathLike | None = None) -> duckdb.DuckDBPyConnection:
@@ -342,6 +345,8 @@ def transaction(
             yield cur
             sql_files.execute(cur, "store/bump_version", {"key": version_key})
             cur.execute("COMMIT")
+            for forget in AFTER_COMMIT:
+                forget()
         except BaseException as error:
             with suppress(duckdb.Error):
                 cur.execute("ROLLBACK")

@@ -9,21 +9,21 @@ import weakref
 import duckdb
 import pandas as pd
 
-from analytics import sql
+from analytics import db, sql
 
 OPTIONAL_TABLES = ("stock_checks", "complaints", "receivables")
-# Connections whose store has every optional table: no table is ever dropped, so the answer
-# holds for the connection's life (a restored file is opened on a new connection).
-_ALL_PRESENT: weakref.WeakSet = weakref.WeakSet()
+# The tables found per connection, forgotten after every committed write (create_tables runs in
+# one; the migration before a connection is handed out; a restored file gets a new connection).
+# Saves a catalogue read per metric call.
+_FOUND: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+db.AFTER_COMMIT.append(_FOUND.clear)
 
 
 def existing(con: duckdb.DuckDBPyConnection) -> tuple[str, ...]:
     """The optional tables the store has (with or without rows), in name order."""
-    if con in _ALL_PRESENT:
-        return tuple(sorted(OPTIONAL_TABLES))
-    found = tuple(sorted(row[0] for row in sql.rows(con, "optional/present")))
-    if len(found) == len(OPTIONAL_TABLES):
-        _ALL_PRESENT.add(con)
+    found = _FOUND.get(con)
+    if found is None:
+        found = _FOUND[con] = tuple(sorted(row[0] for row in sql.rows(con, "optional/present")))
     return found
 
 
