@@ -79,13 +79,30 @@ def settings_file(tmp_path, monkeypatch) -> Path:
     return path
 
 
-def app_test(page: str | None, db_path: Path, lang: str = "en", timeout: int = 120):
-    """An AppTest of dashboard.py on `db_path`, switched to `page` (e.g. "pages/pareto.py")."""
+def app_test(
+    page: str | None,
+    db_path: Path,
+    lang: str = "en",
+    timeout: int = 120,
+    account: object = None,
+    **query: str,
+):
+    """An AppTest of dashboard.py on `db_path`, signed in as `account` (None: nobody) with the
+    `query` parameters, switched to `page` (e.g. "pages/pareto.py")."""
+    import time
+
     from streamlit.testing.v1 import AppTest
+
+    from ui import login
 
     os.environ["DASHBOARD_DB"] = str(db_path)
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=timeout)
     at.session_state["lang"] = lang
+    if account is not None:
+        at.session_state["account"] = account
+        at.session_state[login.LAST_SEEN] = time.time()
+    for key, value in query.items():
+        at.query_params[key] = value
     at.run()
     if page:
         at.switch_page(page)
