@@ -72,6 +72,13 @@ def day(text: str) -> date:
     return value
 
 
+def add_as_of(cmd: argparse.ArgumentParser, what: str = "as-of date") -> None:
+    """--as-of (dest as_of): a plausible YYYY-MM-DD day, default the last day with data."""
+    cmd.add_argument(
+        "--as-of", dest="as_of", type=day, help=f"{what}, YYYY-MM-DD (default: the last day with data)"
+    )
+
+
 def filter_parent() -> argparse.ArgumentParser:
     """--start/--end and the repeatable --team/--manager/--region/--class options."""
     parent = argparse.ArgumentParser(add_help=False)
