@@ -17,7 +17,7 @@ import sys
 import time
 from pathlib import Path
 
-from analytics import commands, db, link
+from analytics import commands
 from analytics.commands.common import db_parent, filter_parent, message_language, print_error
 
 log = logging.getLogger(__name__)
@@ -64,6 +64,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def run(args: argparse.Namespace) -> int:
     """Run a parsed command; a store problem or an unexpected error becomes a message, exit 2."""
+    from analytics import db
+
     try:
         return int(args.handler(args) or 0)
     except db.StoreError as error:
@@ -110,6 +112,8 @@ def _open_or_hand_over(args: argparse.Namespace, argv: list[str]) -> int | None:
     """Open the store of --db for the command, or have the running dashboard run the command
     (its exit status), waiting up to --wait seconds while another program holds the store.
     None: the store is open here (or does not exist yet), run the command."""
+    from analytics import db
+
     path = db.resolve_db_path(args.db)
     if not path.exists():
         return None
@@ -133,6 +137,8 @@ def _open_or_hand_over(args: argparse.Namespace, argv: list[str]) -> int | None:
 
 
 def _hand_over(args: argparse.Namespace, argv: list[str], path: Path) -> int | None:
+    from analytics import link
+
     stdin = ""
     # Standard input (a password) is read only when a dashboard is there to take it.
     if args.command in STDIN_COMMANDS and not sys.stdin.isatty() and link.answers(path):

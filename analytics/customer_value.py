@@ -12,10 +12,10 @@ from datetime import date
 from typing import Any
 
 from analytics import config
+from analytics.domain import VALUE_METRICS as METRICS
 from analytics.filters import month_end, month_start
 from analytics.settings import Settings
 
-METRICS = ("amount", "quantity", "profit")
 FIRST_DAY = date(1900, 1, 1)
 LAST_DAY = date(9999, 12, 31)
 

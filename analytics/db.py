@@ -32,6 +32,7 @@ from analytics.aggregates import number_customers as number_customers
 from analytics.aggregates import number_visits as number_visits
 from analytics.aggregates import refresh_aggregates as refresh_aggregates
 from analytics.aggregates import set_customer_numbers as set_customer_numbers
+from analytics.domain import DATA_TABLES as DATA_TABLES
 from analytics.fetch import frame_of as frame_of
 from analytics.fetch import query as query
 from analytics.fetch import rows as rows
@@ -39,17 +40,6 @@ from analytics.fetch import scalar as scalar
 
 DEFAULT_DB = Path(__file__).resolve().parent.parent / "data" / "dashboard.duckdb"
 SCHEMA_VERSION = 5
-
-DATA_TABLES = (
-    "managers",
-    "customers",
-    "visits",
-    "orders",
-    "targets",
-    "stock_checks",
-    "complaints",
-    "receivables",
-)
 
 
 def _migrate_1_to_2(cur: duckdb.DuckDBPyConnection) -> None:
@@ -117,6 +107,9 @@ _LOCK = threading.Lock()
 WRITE_LOCK = threading.RLock()
 # Called with no argument by close_all() (the link server stops there; see analytics.link).
 ON_CLOSE: list[Callable[[], None]] = []
+# Called with no argument after every committed transaction(): caches of what the store holds
+# beyond the data version (analytics.optional_tables) forget their answers.
+AFTER_COMMIT: list[Callable[[], None]] = []
 
 
 def connect(path: str | os.PathLike | None = None) -> duckdb.DuckDBPyConnection:
@@ -352,6 +345,8 @@ def transaction(
             yield cur
             sql_files.execute(cur, "store/bump_version", {"key": version_key})
             cur.execute("COMMIT")
+            for forget in AFTER_COMMIT:
+                forget()
         except BaseException as error:
             with suppress(duckdb.Error):
                 cur.execute("ROLLBACK")

@@ -5,6 +5,11 @@ from __future__ import annotations
 from enum import StrEnum
 
 
+def values(vocabulary: type[StrEnum]) -> tuple[str, ...]:
+    """The vocabulary's values in their order (the plain strings tables and settings hold)."""
+    return tuple(member.value for member in vocabulary)
+
+
 class CustomerClass(StrEnum):
     """Service class of a customer (domain guide §3), in the order pages list them."""
 
@@ -14,7 +19,7 @@ class CustomerClass(StrEnum):
     ASSIST = "assist"
 
 
-CLASSES: tuple[str, ...] = tuple(c.value for c in CustomerClass)
+CLASSES: tuple[str, ...] = values(CustomerClass)
 
 
 class AbcClass(StrEnum):
@@ -26,7 +31,7 @@ class AbcClass(StrEnum):
     NONE = "none"
 
 
-ABC_CLASSES: tuple[str, ...] = tuple(c.value for c in AbcClass)
+ABC_CLASSES: tuple[str, ...] = values(AbcClass)
 
 
 class ScoreItem(StrEnum):
@@ -43,7 +48,7 @@ class ScoreItem(StrEnum):
     COMPLAINTS = "complaints"  # complaints handled in time (optional table; weight 0 by default)
 
 
-SCORE_ITEMS: tuple[str, ...] = tuple(i.value for i in ScoreItem)
+SCORE_ITEMS: tuple[str, ...] = values(ScoreItem)
 
 
 class VisitMethod(StrEnum):
@@ -65,7 +70,7 @@ class WarningRule(StrEnum):
     OVERDUE_PAYMENT = "overdue_payment"  # receivables overdue above the floor (optional table)
 
 
-RULES: tuple[str, ...] = tuple(r.value for r in WarningRule)
+RULES: tuple[str, ...] = values(WarningRule)
 # Loss signals (the customer's own behaviour) open a warning; service gaps (the manager's side)
 # only add reasons to one.
 LOSS_SIGNALS: tuple[str, ...] = (
@@ -86,5 +91,34 @@ class FollowupStatus(StrEnum):
     LOST = "lost"
 
 
-FOLLOWUP_STATUSES: tuple[str, ...] = tuple(s.value for s in FollowupStatus)
+FOLLOWUP_STATUSES: tuple[str, ...] = values(FollowupStatus)
 CLOSING_STATUSES: tuple[str, ...] = (FollowupStatus.RECOVERED.value, FollowupStatus.LOST.value)
+
+
+# The store's data tables, in the order the store lists them; and the order files are imported in:
+# managers before the customers naming them, customers before the rows of the tables that need a
+# known customer (stock checks, complaints, receivables).
+DATA_TABLES: tuple[str, ...] = (
+    "managers",
+    "customers",
+    "visits",
+    "orders",
+    "targets",
+    "stock_checks",
+    "complaints",
+    "receivables",
+)
+TABLE_ORDER: tuple[str, ...] = (
+    "managers",
+    "customers",
+    "targets",
+    "visits",
+    "orders",
+    "stock_checks",
+    "complaints",
+    "receivables",
+)
+# Import modes: strict: any bad row rejects the file; valid-only: bad rows skipped.
+IMPORT_MODES: tuple[str, ...] = ("strict", "valid-only")
+# A customer's value: what the 80/20 analysis ranks by.
+VALUE_METRICS: tuple[str, ...] = ("amount", "quantity", "profit")

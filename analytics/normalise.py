@@ -17,6 +17,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from analytics.domain import TABLE_ORDER as TABLE_ORDER  # the order files are imported in
+
 # ------------------------------------------------------------------ the contract
 
 
@@ -27,19 +29,6 @@ class Field:
     aliases: tuple[str, ...] = ()
     required: bool = False
 
-
-# The order files are imported in: managers before the customers naming them, customers before
-# the rows of the tables that need a known customer (stock checks, complaints, receivables).
-TABLE_ORDER = (
-    "managers",
-    "customers",
-    "targets",
-    "visits",
-    "orders",
-    "stock_checks",
-    "complaints",
-    "receivables",
-)
 
 CONTRACT: dict[str, tuple[Field, ...]] = {
     "managers": (

@@ -4,17 +4,27 @@ failing on a store made before the tables existed."""
 
 from __future__ import annotations
 
+import weakref
+
 import duckdb
 import pandas as pd
 
-from analytics import sql
+from analytics import db, sql
 
 OPTIONAL_TABLES = ("stock_checks", "complaints", "receivables")
+# The tables found per connection, forgotten after every committed write (create_tables runs in
+# one; the migration before a connection is handed out; a restored file gets a new connection).
+# Saves a catalogue read per metric call.
+_FOUND: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+db.AFTER_COMMIT.append(_FOUND.clear)
 
 
 def existing(con: duckdb.DuckDBPyConnection) -> tuple[str, ...]:
     """The optional tables the store has (with or without rows), in name order."""
-    return tuple(sorted(row[0] for row in sql.rows(con, "optional/present")))
+    found = _FOUND.get(con)
+    if found is None:
+        found = _FOUND[con] = tuple(sorted(row[0] for row in sql.rows(con, "optional/present")))
+    return found
 
 
 def has_table(con: duckdb.DuckDBPyConnection, table: str) -> bool:

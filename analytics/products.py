@@ -13,8 +13,10 @@ the curve over time since launch — counts the dates on or before that day.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TypeVar
 
 import duckdb
 import numpy as np
@@ -40,6 +42,7 @@ UPTAKE_COLUMNS = [
     "product_days",
 ]
 DATES = ("first_order", "first_listed", "repurchased_on")  # target, listed, repurchased from these days
+T = TypeVar("T")
 GROUPS = {"manager": ["manager_id", "manager_name", "team"], "team": ["team"]}
 
 
@@ -83,37 +86,31 @@ def launch_of(con: duckdb.DuckDBPyConnection, product: str, as_of: date | None =
     return None if match.empty else match.iloc[0]
 
 
-def resolve_window(
-    con: duckdb.DuckDBPyConnection,
-    filters: Filters | None,
-    product: str,
-    launch: date | None = None,
-    as_of: date | None = None,
-) -> tuple[date, date] | None:
-    """(launch, as_of): the launch given or the product's first order line, and the as-of day;
-    None when there is none or the launch is after as_of."""
-    as_of = _as_of(con, filters, as_of)
-    if as_of is None:
-        return None
-    launch = launch or launch_of(con, product, as_of)
-    if launch is None or launch > as_of:
-        return None
-    return launch, as_of
+@dataclass(frozen=True)
+class Cultivation:
+    """Everything the new-product page shows for one product, from one read of the store: the
+    window (launch, as_of; None when the product has none) and one row per target customer
+    (UPTAKE_COLUMNS; the dates None where the customer has not listed or repurchased it)."""
+
+    window: tuple[date, date] | None
+    uptake: pd.DataFrame
 
 
-def customer_uptake(
+def cultivation_view(
     con: duckdb.DuckDBPyConnection,
     filters: Filters,
     product: str,
     launch: date | None = None,
     as_of: date | None = None,
-) -> pd.DataFrame:
-    """One row per target customer (UPTAKE_COLUMNS); the dates are None where the customer has
-    not listed or repurchased the product. Empty when the product has no launch yet."""
-    window = resolve_window(con, filters, product, launch, as_of)
-    if window is None:
-        return pd.DataFrame({column: [] for column in UPTAKE_COLUMNS})
-    launch, as_of = window
+) -> Cultivation:
+    """The product's window — the launch given or its first order line, and the as-of day (given,
+    else the period's end, else the last day with data); None when there is none or the launch is
+    after as_of — and its target customers (the page summarises them with ``summarise``,
+    ``curve`` and ``promotion_list``); no rows without a window."""
+    as_of = _as_of(con, filters, as_of)
+    launch = (launch or launch_of(con, product, as_of)) if as_of is not None else None
+    if as_of is None or launch is None or launch > as_of:
+        return Cultivation(None, pd.DataFrame({column: [] for column in UPTAKE_COLUMNS}))
     frame = sql.query(
         con,
         "products/customer_uptake",
@@ -122,7 +119,26 @@ def customer_uptake(
     )
     for column in DATES:
         frame[column] = pd.to_datetime(frame[column]).dt.date
-    return frame
+    return Cultivation((launch, as_of), frame)
+
+
+def _of_product(summary: Callable[..., T], doc: str) -> Callable[..., T]:
+    """``summary`` of a product's target customers read from the store: the function takes
+    (con, filters, product, launch=None, as_of=None) as ``cultivation_view`` and passes any
+    further keyword (e.g. ``by``) on to ``summary``."""
+
+    def of_product(
+        con: duckdb.DuckDBPyConnection,
+        filters: Filters,
+        product: str,
+        launch: date | None = None,
+        as_of: date | None = None,
+        **options: object,
+    ) -> T:
+        return summary(cultivation_view(con, filters, product, launch, as_of).uptake, **options)
+
+    of_product.__doc__ = doc
+    return of_product
 
 
 def _rates(frame: pd.DataFrame) -> pd.DataFrame:
@@ -159,30 +175,6 @@ def summarise_with_total(uptake: pd.DataFrame) -> pd.DataFrame:
     }
     total_row = _rates(pd.DataFrame([total]))[frame.columns]
     return pd.concat([frame, total_row], ignore_index=True) if len(frame) else total_row
-
-
-def cultivation(
-    con: duckdb.DuckDBPyConnection,
-    filters: Filters,
-    product: str,
-    launch: date | None = None,
-    as_of: date | None = None,
-    by: str = "manager",
-) -> pd.DataFrame:
-    """Target customers, listed, listing rate, repurchased, repurchase rate per manager or team
-    as of as_of (``summarise`` of ``customer_uptake``); rates NaN without a base."""
-    return summarise(customer_uptake(con, filters, product, launch, as_of), by)
-
-
-def cultivation_with_total(
-    con: duckdb.DuckDBPyConnection,
-    filters: Filters,
-    product: str,
-    launch: date | None = None,
-    as_of: date | None = None,
-) -> pd.DataFrame:
-    """Per manager and a total row with manager_id empty (the ``products`` command)."""
-    return summarise_with_total(customer_uptake(con, filters, product, launch, as_of))
 
 
 def checkpoints(launch: date, as_of: date, step_days: int) -> list[date]:
@@ -230,9 +222,9 @@ def uptake_curve(
 ) -> pd.DataFrame:
     """``curve`` of the product's target customers, one point every ``products.curve_step_days``."""
     s = config.as_settings(settings)
-    window = resolve_window(con, filters, product, launch, as_of)
-    uptake = customer_uptake(con, filters, product, *window) if window else pd.DataFrame()
-    return curve(uptake, *(window or (None, None)), by=by, step_days=s.products.curve_step_days)
+    view = cultivation_view(con, filters, product, launch, as_of)
+    uptake = view.uptake if view.window else pd.DataFrame()
+    return curve(uptake, *(view.window or (None, None)), by=by, step_days=s.products.curve_step_days)
 
 
 def promotion_list(uptake: pd.DataFrame) -> pd.DataFrame:
@@ -246,37 +238,18 @@ def promotion_list(uptake: pd.DataFrame) -> pd.DataFrame:
     return rows.sort_values(["manager_id", "customer_id"], na_position="last")[columns].reset_index(drop=True)
 
 
-def not_listed(
-    con: duckdb.DuckDBPyConnection,
-    filters: Filters,
-    product: str,
-    launch: date | None = None,
-    as_of: date | None = None,
-) -> pd.DataFrame:
-    """The promotion visit list (``promotion_list``) of the product's target customers."""
-    return promotion_list(customer_uptake(con, filters, product, launch, as_of))
-
-
-@dataclass(frozen=True)
-class Cultivation:
-    """Everything the new-product page shows for one product, from one read of the store: the
-    window (launch, as_of; None when the product has none) and one row per target customer."""
-
-    window: tuple[date, date] | None
-    uptake: pd.DataFrame
-
-
-def cultivation_view(
-    con: duckdb.DuckDBPyConnection,
-    filters: Filters,
-    product: str,
-    launch: date | None = None,
-    as_of: date | None = None,
-) -> Cultivation:
-    """The product's window and target customers (the page summarises them with ``summarise``,
-    ``curve`` and ``promotion_list``)."""
-    window = resolve_window(con, filters, product, launch, as_of)
-    uptake = (
-        customer_uptake(con, filters, product, *window) if window else customer_uptake(con, filters, product)
-    )
-    return Cultivation(window, uptake)
+customer_uptake = _of_product(
+    lambda uptake: uptake,
+    "One row per target customer (UPTAKE_COLUMNS) of ``cultivation_view``; empty without a launch.",
+)
+cultivation = _of_product(
+    summarise,
+    'Target customers, listed, listing rate, repurchased, repurchase rate per manager (or ``by="team"``)'
+    " as of as_of (``summarise`` of ``customer_uptake``); rates NaN without a base.",
+)
+cultivation_with_total = _of_product(
+    summarise_with_total, "Per manager and a total row with manager_id empty (the ``products`` command)."
+)
+not_listed = _of_product(
+    promotion_list, "The promotion visit list (``promotion_list``) of the product's target customers."
+)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analytics import db
+from analytics import db, optional_tables
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -19,6 +19,25 @@ def con(tmp_path):
     connection = db.connect(tmp_path / "test.duckdb")
     yield connection
     db.close_all()
+
+
+@pytest.fixture
+def optional_con(con):
+    """A fresh database with the optional tables too (receivables, complaints, stock checks, …),
+    created as the migration step creates them."""
+    with db.transaction(con) as cur:
+        optional_tables.create_tables(cur)
+    return con
+
+
+def insert_managers(con, names: dict[str, str]) -> None:
+    """Insert managers by id → name."""
+    insert(con, "managers", [{"manager_id": m, "manager_name": name} for m, name in names.items()])
+
+
+def insert_customers(con, managers: dict[str, str]) -> None:
+    """Insert customers by id → their manager's id (every other column NULL)."""
+    insert(con, "customers", [{"customer_id": c, "manager_id": m} for c, m in managers.items()])
 
 
 def insert(con, table: str, rows: list[dict]) -> None:
@@ -60,13 +79,30 @@ def settings_file(tmp_path, monkeypatch) -> Path:
     return path
 
 
-def app_test(page: str | None, db_path: Path, lang: str = "en", timeout: int = 120):
-    """An AppTest of dashboard.py on `db_path`, switched to `page` (e.g. "pages/pareto.py")."""
+def app_test(
+    page: str | None,
+    db_path: Path,
+    lang: str = "en",
+    timeout: int = 120,
+    account: object = None,
+    **query: str,
+):
+    """An AppTest of dashboard.py on `db_path`, signed in as `account` (None: nobody) with the
+    `query` parameters, switched to `page` (e.g. "pages/pareto.py")."""
+    import time
+
     from streamlit.testing.v1 import AppTest
+
+    from ui import login
 
     os.environ["DASHBOARD_DB"] = str(db_path)
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=timeout)
     at.session_state["lang"] = lang
+    if account is not None:
+        at.session_state["account"] = account
+        at.session_state[login.LAST_SEEN] = time.time()
+    for key, value in query.items():
+        at.query_params[key] = value
     at.run()
     if page:
         at.switch_page(page)

@@ -9,10 +9,10 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from analytics import collections, db, sql
+from analytics import collections, optional_tables
 from analytics.__main__ import main
 from analytics.filters import Filters
-from tests.conftest import insert
+from tests.conftest import insert, insert_customers, insert_managers
 
 AS_OF = date(2026, 6, 30)
 
@@ -32,25 +32,10 @@ def _invoice(
 
 
 @pytest.fixture
-def book(con):
-    with db.transaction(con) as cur:
-        for statement in sql.statements("schema/standard_tables"):
-            cur.execute(statement)
-    insert(
-        con,
-        "managers",
-        [{"manager_id": "M1", "manager_name": "甲"}, {"manager_id": "M2", "manager_name": "乙"}],
-    )
-    insert(
-        con,
-        "customers",
-        [
-            {"customer_id": "K1", "manager_id": "M1"},
-            {"customer_id": "K2", "manager_id": "M2"},
-            {"customer_id": "K3", "manager_id": "M1"},
-            {"customer_id": "K4", "manager_id": "M2"},
-        ],
-    )
+def book(optional_con):
+    con = optional_con
+    insert_managers(con, {"M1": "甲", "M2": "乙"})
+    insert_customers(con, {"K1": "M1", "K2": "M2", "K3": "M1", "K4": "M2"})
     rows = [
         _invoice("R1", "K1", "2026-06-10", 1000),  # 20 days
         _invoice("R2", "K1", "2026-04-20", 500, 200, "2026-05-01"),  # 71 days, 300 left
@@ -114,11 +99,8 @@ def test_store_without_the_table(con):
     assert signal.empty and list(signal.columns) == ["customer_id", "overdue_total"]
 
 
-def test_a_table_without_rows_is_not_present(con):
-    from analytics import optional_tables
-
-    with db.transaction(con) as cur:
-        optional_tables.create_tables(cur)  # the migration's DDL; IF NOT EXISTS, so it may have run
+def test_a_table_without_rows_is_not_present(optional_con):
+    con = optional_con  # the migration's DDL; IF NOT EXISTS, so it may have run
     assert optional_tables.existing(con) == ("complaints", "receivables", "stock_checks")
     assert optional_tables.present(con) == ()
     insert(con, "receivables", [_invoice("R1", "K1", "2026-06-10", 1000)])

@@ -7,10 +7,10 @@ from datetime import date, datetime
 
 import pytest
 
-from analytics import complaints, db, sql
+from analytics import complaints
 from analytics.complaints import add_working_days, working_days_between
 from analytics.filters import Filters
-from tests.conftest import insert
+from tests.conftest import insert, insert_customers, insert_managers
 
 HOLIDAYS = [date(2026, 10, 1), date(2026, 10, 2)]  # Thursday and Friday
 SETTINGS = {"complaints": {"holidays": [d.isoformat() for d in HOLIDAYS]}}
@@ -50,24 +50,10 @@ def _complaint(
 
 
 @pytest.fixture
-def book(con):
-    with db.transaction(con) as cur:
-        for statement in sql.statements("schema/standard_tables"):
-            cur.execute(statement)
-    insert(
-        con,
-        "managers",
-        [{"manager_id": "M1", "manager_name": "甲"}, {"manager_id": "M2", "manager_name": "乙"}],
-    )
-    insert(
-        con,
-        "customers",
-        [
-            {"customer_id": "A1", "manager_id": "M1"},
-            {"customer_id": "A2", "manager_id": "M1"},
-            {"customer_id": "B1", "manager_id": "M2"},
-        ],
-    )
+def book(optional_con):
+    con = optional_con
+    insert_managers(con, {"M1": "甲", "M2": "乙"})
+    insert_customers(con, {"A1": "M1", "A2": "M1", "B1": "M2"})
     insert(
         con,
         "complaints",

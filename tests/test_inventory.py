@@ -6,17 +6,11 @@ from datetime import date
 
 import pytest
 
-from analytics import db, inventory, sql
+from analytics import inventory
 from analytics.filters import Filters
-from tests.conftest import insert
+from tests.conftest import insert, insert_customers
 
 AS_OF = date(2026, 4, 15)
-
-
-def _create(con) -> None:
-    with db.transaction(con) as cur:
-        for statement in sql.statements("schema/standard_tables"):
-            cur.execute(statement)
 
 
 def _check(customer: str, day: str, product: str, qty: float) -> dict:
@@ -39,13 +33,9 @@ def _order(customer: str, day: str, product: str, qty: float) -> dict:
 
 
 @pytest.fixture
-def book(con):
-    _create(con)
-    insert(
-        con,
-        "customers",
-        [{"customer_id": "K1", "manager_id": "M1"}, {"customer_id": "K2", "manager_id": "M2"}],
-    )
+def book(optional_con):
+    con = optional_con
+    insert_customers(con, {"K1": "M1", "K2": "M2"})
     insert(
         con,
         "stock_checks",

@@ -8,7 +8,6 @@ and the dashboard through a first run with the session already signed in."""
 
 from __future__ import annotations
 
-import os
 import time
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from streamlit.testing.v1 import AppTest
 
 from analytics import accounts, audit, db
 from analytics.generator import generate_demo
+from tests.conftest import app_test
 from ui import login
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -88,19 +88,7 @@ def sign_in(at: AppTest, name: str, password: str) -> AppTest:
 
 def dashboard(db_path: Path, account=None, page: str | None = None, lang: str = "en", **query) -> AppTest:
     """dashboard.py's first run, signed in as `account` (None: nobody), then `page` alone."""
-    os.environ["DASHBOARD_DB"] = str(db_path)
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
-    at.session_state["lang"] = lang
-    if account is not None:
-        at.session_state["account"] = account
-        at.session_state[login.LAST_SEEN] = time.time()
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.run()
-    if page:
-        at.switch_page(page)
-        at.run()
-    return at
+    return app_test(page, db_path, lang, account=account, **query)
 
 
 def entries(con, user: str | None = None, action: str | None = None) -> list[str]:

@@ -6,9 +6,7 @@ link naming another team."""
 from __future__ import annotations
 
 import json
-import os
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -19,8 +17,7 @@ from streamlit.testing.v1 import AppTest
 from analytics import accounts, customer, db, sql
 from analytics.filters import Filters
 from analytics.generator import generate_demo
-from tests.conftest import insert
-from ui import login
+from tests.conftest import app_test, insert
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "Correct-Horse-42"
@@ -183,18 +180,7 @@ def found(text: str, words: set[str]) -> set[str]:
 
 
 def dashboard(store: Path, account, page: str | None = None, **query) -> AppTest:
-    os.environ["DASHBOARD_DB"] = str(store)
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=180)
-    at.session_state["lang"] = "en"
-    at.session_state["account"] = account
-    at.session_state[login.LAST_SEEN] = time.time()
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.run()
-    if page:
-        at.switch_page(page)
-        at.run()
-    return at
+    return app_test(page, store, timeout=180, account=account, **query)
 
 
 @pytest.mark.parametrize("user", ["sup", "mgr"])

@@ -6,13 +6,13 @@ import argparse
 import os
 import sys
 from datetime import date
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-import duckdb
-import pandas as pd
+if TYPE_CHECKING:  # the heavy libraries load in the handlers that use them, not for --help
+    import duckdb
+    import pandas as pd
 
-from analytics import db
-from analytics.filters import Filters
+    from analytics.filters import Filters
 
 WAIT_SECONDS = 30.0
 
@@ -64,10 +64,19 @@ def day(text: str) -> date:
         value = date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: {text!r}") from None
+    from analytics import db
+
     first, last = db.PLAUSIBLE_DATES
     if not first <= value <= last:
         raise argparse.ArgumentTypeError(f"{text} is outside {first} … {last}")
     return value
+
+
+def add_as_of(cmd: argparse.ArgumentParser, what: str = "as-of date") -> None:
+    """--as-of (dest as_of): a plausible YYYY-MM-DD day, default the last day with data."""
+    cmd.add_argument(
+        "--as-of", dest="as_of", type=day, help=f"{what}, YYYY-MM-DD (default: the last day with data)"
+    )
 
 
 def filter_parent() -> argparse.ArgumentParser:
@@ -90,6 +99,9 @@ def filter_parent() -> argparse.ArgumentParser:
 
 def filters_from_args(args: argparse.Namespace, con: duckdb.DuckDBPyConnection | None = None) -> Filters:
     """Filters from the options; a missing --start/--end becomes the whole data's span."""
+    from analytics import db
+    from analytics.filters import Filters
+
     start, end = getattr(args, "start", None), getattr(args, "end", None)
     if (start is None or end is None) and con is not None:
         span = db.data_range(con)
@@ -109,6 +121,8 @@ def filters_from_args(args: argparse.Namespace, con: duckdb.DuckDBPyConnection |
 def open_db(args: argparse.Namespace) -> duckdb.DuckDBPyConnection:
     """The connection reads go to: the DuckDB store, or with --engine spark a SparkStore over
     --warehouse (which answers the same queries; see analytics.engine)."""
+    from analytics import db
+
     if getattr(args, "engine", "duckdb") != "spark":
         return db.connect(args.db)
     if not args.warehouse:

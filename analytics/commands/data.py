@@ -7,14 +7,13 @@ import argparse
 import sys
 from pathlib import Path
 
-from analytics import db
+from analytics.domain import DATA_TABLES, TABLE_ORDER
+from analytics.domain import IMPORT_MODES as MODES
 
-EXPORT_TABLES = (*db.DATA_TABLES, "import_log")
+EXPORT_TABLES = (*DATA_TABLES, "import_log")
 
 
 def add_commands(subparsers: argparse._SubParsersAction, parents: dict) -> None:
-    from analytics.importer.problems import MODES
-    from analytics.normalise import TABLE_ORDER
 
     cmd = subparsers.add_parser(
         "import", parents=[parents["db"]], help="import CSV/TSV/TXT/XLSX files (one transaction each)"
@@ -53,8 +52,9 @@ def _cmd_import(args: argparse.Namespace) -> int:
     nothing and does not stop the others. Exit status 0 / 2 / 3 (ALL_ / NONE_ / SOME_WRITTEN)."""
     import duckdb
 
+    from analytics import db
     from analytics.importer import ImportProblem, RawFile, import_raw, read_table_file, render_errors
-    from analytics.normalise import TABLE_ORDER, detect_table
+    from analytics.normalise import detect_table
 
     con = db.connect(args.db)
     opened: list[tuple[int, RawFile]] = []
@@ -100,7 +100,7 @@ def _os_error(exc: Exception) -> str:
 def _cmd_export(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    from analytics import sql
+    from analytics import db, sql
     from analytics.export import to_csv_bytes, to_xlsx_bytes
     from analytics.i18n import t
 
@@ -133,7 +133,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 
 def _export_parquet(con: object, folder: str) -> int:
-    from analytics import risk
+    from analytics import db, risk
     from analytics.engine.parquet import export_parquet
 
     # The risk ranking is trained here, on DuckDB, and travels with the tables: the Spark engine

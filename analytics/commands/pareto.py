@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import argparse
 
-from analytics.commands.common import day, filters_from_args, open_db, print_csv
-from analytics.customer_value import METRICS
+from analytics.commands.common import add_as_of, filters_from_args, open_db, print_csv
+from analytics.domain import VALUE_METRICS as METRICS
 
 
 def add_commands(subparsers: argparse._SubParsersAction, parents: dict) -> None:
@@ -30,12 +30,7 @@ def add_commands(subparsers: argparse._SubParsersAction, parents: dict) -> None:
         parents=[parents["db"], parents["filters"]],
         help="recommended service class of every customer in scope, with the reasons",
     )
-    cmd.add_argument(
-        "--as-of",
-        dest="as_of",
-        type=day,
-        help="date the violation window ends, YYYY-MM-DD (default: last data day)",
-    )
+    add_as_of(cmd, "date the violation window ends")
     cmd.add_argument("--lang", choices=("en", "zh"), default="en", help="language of the reasons")
     cmd.add_argument("--mismatches", action="store_true", help="only customers whose class differs")
     cmd.set_defaults(handler=_cmd_classes)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from datetime import date
 
-from analytics.commands.common import day, filters_from_args, open_db, print_csv
+from analytics.commands.common import add_as_of, filters_from_args, open_db, print_csv
 
 
 def add_commands(subparsers: argparse._SubParsersAction, parents: dict[str, argparse.ArgumentParser]) -> None:
@@ -18,9 +18,7 @@ def add_commands(subparsers: argparse._SubParsersAction, parents: dict[str, argp
         "overdue", parents=[parents["db"]], help="a manager's customers by next visit due (CSV)"
     )
     overdue.add_argument("--manager", required=True, help="manager_id")
-    overdue.add_argument(
-        "--as-of", dest="as_of", type=day, help="YYYY-MM-DD (default: the last day with data)"
-    )
+    add_as_of(overdue)
     overdue.set_defaults(handler=_cmd_overdue)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from analytics.commands.common import day, filters_from_args, open_db, print_csv
+from analytics.commands.common import add_as_of, filters_from_args, open_db, print_csv
 
 CLI_COLUMNS = [
     "customer_id",
@@ -29,12 +29,7 @@ def add_commands(subparsers: Any, parents: dict[str, argparse.ArgumentParser]) -
         parents=[parents["db"], parents["filters"]],
         help="the action list of loss warnings as of a date: risk, expected loss, reasons",
     )
-    cmd.add_argument(
-        "--as-of",
-        dest="as_of",
-        type=day,
-        help="as-of date, YYYY-MM-DD (default: the last data date)",
-    )
+    add_as_of(cmd)
     shown = cmd.add_mutually_exclusive_group()
     shown.add_argument(
         "--all",

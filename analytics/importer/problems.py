@@ -9,9 +9,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import pyarrow as pa
 
+from analytics.domain import IMPORT_MODES
 from analytics.i18n import t
 
-MODES = ("strict", "valid-only")  # strict: any bad row rejects the file; valid-only: bad rows skipped
+MODES = IMPORT_MODES  # strict: any bad row rejects the file; valid-only: bad rows skipped
+
 MAX_ERRORS = 10_000  # bad cells kept for the report; bad rows are always counted
 
 Progress = Callable[[float, str], None]  # (fraction done, phase: reading, writing, aggregates, done)

@@ -21,7 +21,8 @@ def loss_signalled(frame: pd.DataFrame) -> pd.Series:
     """True where at least one loss signal fired (a warning), per row of rule_facts."""
     if frame.empty:
         return pd.Series([], dtype=bool, index=frame.index)
-    return frame[list(LOSS_SIGNALS)].any(axis=1)
+    fired = np.logical_or.reduce([frame[rule].to_numpy(dtype=bool) for rule in LOSS_SIGNALS])
+    return pd.Series(fired, index=frame.index)
 
 
 def action_list(ranked: pd.DataFrame, settings: Settings | dict | None = None) -> pd.DataFrame:

@@ -46,7 +46,7 @@ def rank(frame: pd.DataFrame, scores: pd.DataFrame | None = None, include_all: b
     out["risk_score"] = out["risk_score"].astype("float64")
     revenue = out["revenue_at_risk"].astype("float64")
     out["expected_loss"] = out["risk_score"] * revenue
-    fired = out[list(LOSS_SIGNALS)].sum(axis=1) if not out.empty else pd.Series([], dtype="float64")
+    fired = pd.Series(sum(out[rule].to_numpy(dtype="float64") for rule in LOSS_SIGNALS), index=out.index)
     out["priority"] = out["expected_loss"].fillna(revenue * fired / len(LOSS_SIGNALS))
     if not include_all:
         out = out[loss_signalled(out)] if not out.empty else out

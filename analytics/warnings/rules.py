@@ -16,6 +16,7 @@ import pandas as pd
 from analytics import collections, config, db, sql
 from analytics.domain import RULES
 from analytics.filters import Filters, add_months, month_end, shift_years
+from analytics.optional_tables import has_table
 from analytics.settings import Settings
 
 
@@ -111,6 +112,8 @@ def overdue_values(
 ) -> dict[str, list]:
     """The overdue_payment signal's customers as of a date, as the lists ``warnings/fired.sql``
     binds ($overdue_ids, $overdue_totals; both empty without receivables)."""
+    if not has_table(con, collections.TABLE):
+        return {"overdue_ids": [], "overdue_totals": []}
     overdue = collections.overdue_payment_customers(con, filters, as_of, settings)
     return {
         "overdue_ids": overdue["customer_id"].astype(str).tolist(),

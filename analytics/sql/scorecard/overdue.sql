@@ -22,10 +22,7 @@ last_seen AS (
     GROUP BY v.customer_id
 ),
 bought AS (
-    SELECT r.customer_id, sum(r.amount) AS sales
-    FROM ({{ visits.order_amounts(amounts_months | default(true), amounts_parts | default(0)) }}) r
-    JOIN book b USING (customer_id)
-    GROUP BY r.customer_id
+{{ visits.sales_of("book", amounts_months | default(true), amounts_parts | default(0)) }}
 ),
 due AS (
     SELECT b.customer_id, b.customer_name, b.customer_class, s.interval_days, l.last_visit,
