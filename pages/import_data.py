@@ -52,12 +52,17 @@ def read_upload(upload: UploadedFile, sheet: str | None) -> importer.RawFile:
     spooled = st.session_state.setdefault("_import_spooled", {})
     if upload.file_id not in spooled:
         spooled[upload.file_id] = importer.SpooledUpload(upload, upload.name)
-        drop_bytes(upload)
+        drop_bytes(upload, st.session_state.get(uploader_key()))
     cache = st.session_state.setdefault("_import_raw", {})
     key = (upload.file_id, sheet)
     if key not in cache:
         cache[key] = importer.read_table_file(spooled[upload.file_id].path, upload.name, sheet=sheet)
     return cache[key]
+
+
+def uploader_key() -> str:
+    """The uploader's key: a new one empties it (after a complete import)."""
+    return f"imp-files-{st.session_state.get('_import_uploader', 0)}"
 
 
 def release_uploads(uploads: list[UploadedFile]) -> None:
@@ -275,7 +280,7 @@ def import_tab() -> None:
         type=["csv", "tsv", "txt", "xlsx"],
         accept_multiple_files=True,
         help=tr("importer.upload_help"),
-        key=f"imp-files-{st.session_state.get('_import_uploader', 0)}",
+        key=uploader_key(),
     )
     labels = {m: tr(f"importer.mode_{m.replace('-', '_')}") for m in importer.MODES}
     mode = st.radio(

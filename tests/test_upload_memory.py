@@ -26,25 +26,28 @@ def test_dropping_an_uploads_bytes_keeps_its_record_and_name():
     manager.add_file("session", UploadedFileRec("f1", "orders.csv", "text/csv", data))
     manager.add_file("session", UploadedFileRec("f2", "visits.csv", "text/csv", b"x" * 10))
     upload = UploadedFile(manager.get_files("session", ["f1"])[0], None)
+    # Streamlit keeps a second UploadedFile sharing the bytes as the uploader's value in the session.
+    held = [UploadedFile(manager.get_files("session", [i])[0], None) for i in ("f1", "f2")]
     assert manager._total_bytes == len(data) + 10
 
-    assert drop_bytes(upload, manager, "session")
+    assert drop_bytes(upload, held, manager=manager, session_id="session")
     (kept,) = manager.get_files("session", ["f1"])
     assert (kept.file_id, kept.name, kept.type, kept.data) == ("f1", "orders.csv", "text/csv", b"")
     assert manager._total_bytes == 10  # the other file untouched
-    assert upload.closed  # this run's copy of the buffer goes too
+    assert upload.getvalue() == held[0].getvalue() == b""  # every copy of the buffer goes too
+    assert held[1].getvalue() == b"x" * 10  # not the other file's
     # The uploader still hands the page the file (empty): it stays listed.
     assert [f.name for f in manager.get_files("session", ["f1", "f2"])] == ["orders.csv", "visits.csv"]
-    assert not drop_bytes(upload, manager, "session")  # nothing left to drop
+    assert not drop_bytes(upload, manager=manager, session_id="session")  # nothing left to drop
 
 
 def test_an_upload_of_another_session_or_gone_is_left_alone():
     manager = MemoryUploadedFileManager("/upload")
     manager.add_file("mine", UploadedFileRec("f1", "orders.csv", "text/csv", b"abc"))
     upload = UploadedFile(manager.get_files("mine", ["f1"])[0], None)
-    assert not drop_bytes(upload, manager, "theirs")
-    assert manager.get_files("mine", ["f1"])[0].data == b"abc" and not upload.closed
-    assert not drop_bytes(upload, object(), "mine")  # a manager that cannot: nothing changes
+    assert not drop_bytes(upload, manager=manager, session_id="theirs")
+    assert manager.get_files("mine", ["f1"])[0].data == b"abc" and upload.getvalue() == b"abc"
+    assert not drop_bytes(upload, manager=object(), session_id="mine")  # a manager that cannot
 
 
 def sample(name: str) -> tuple[str, bytes, str]:

@@ -14,11 +14,15 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 from streamlit.runtime.uploaded_file_manager import UploadedFile, UploadedFileRec
 
 
-def drop_bytes(upload: UploadedFile, manager: Any = None, session_id: str | None = None) -> bool:
+def drop_bytes(
+    upload: UploadedFile, held: Any = (), manager: Any = None, session_id: str | None = None
+) -> bool:
     """Replace the stored record of `upload` by one without bytes (same id, name and type: the
-    uploader still lists it and the page still receives it, empty) and close `upload`, so its
-    buffer goes now. True when bytes were dropped; without a manager that can (another
-    Streamlit) nothing changes and the bytes go when the file leaves the uploader."""
+    uploader still lists it and the page still receives it, empty) and empty `upload` and the
+    copies of it in `held` (the uploader's value in the session state: Streamlit keeps a second
+    UploadedFile sharing the bytes there, for as long as the session lives), so the bytes go now.
+    True when bytes were dropped; without a manager that can (another Streamlit) nothing changes
+    and the bytes go when the file leaves the uploader."""
     if manager is None:
         ctx = get_script_run_ctx()
         if ctx is None:
@@ -31,7 +35,10 @@ def drop_bytes(upload: UploadedFile, manager: Any = None, session_id: str | None
         return False
     record = stored[0]
     manager.add_file(session_id, UploadedFileRec(record.file_id, record.name, record.type, b""))
-    upload.close()
+    for copy in [upload, *(held if isinstance(held, (list, tuple)) else [held])]:
+        if isinstance(copy, UploadedFile) and copy.file_id == upload.file_id:
+            copy.seek(0)
+            copy.truncate(0)  # empty, not closed: Streamlit may still read it
     return True
 
 
