@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import shutil
 import statistics
 import sys
@@ -239,6 +240,7 @@ def main(argv: list[str] | None = None) -> int:
         server = harness.start_server(store, folder)
         memory = Memory(server.process.pid)
         memory.watch()
+        load_before = os.getloadavg()[0]
         began = time.monotonic()
         try:
             loads = asyncio.run(run_load(server.base_url, pages, args))
@@ -253,7 +255,9 @@ def main(argv: list[str] | None = None) -> int:
     by_round = summary(loads, lambda x: f"round {x.round}")
     overall = summary(loads, lambda x: "all")
     shape = f"{args.sessions} sessions x {len(pages)} pages x {args.rounds} rounds"
-    print(f"\n{shape} at {args.size} ({wall:.0f} s)")
+    load_after = os.getloadavg()[0]
+    loads_avg = f"load average {load_before:.1f} before, {load_after:.1f} after"
+    print(f"\n{shape} at {args.size} ({wall:.0f} s; {loads_avg})")
     print(table(by_page, "page"))
     print()
     print(table(by_round + overall, "round"))

@@ -25,6 +25,7 @@ from ui.common import (
     tr,
 )
 from ui.errors import read_only_notice
+from ui.uploads import drop_bytes, forget
 
 require_role("can_import")
 
@@ -45,16 +46,31 @@ def problem_text(exc: Exception) -> str:
 
 
 def read_upload(upload: UploadedFile, sheet: str | None) -> importer.RawFile:
-    """The upload, written to a temporary file once (checked and imported from there), read once
-    per file and sheet (kept for the session; the temporary file goes with the upload)."""
+    """The upload, written to a temporary file once (checked and imported from there; Streamlit's
+    copy of its bytes dropped at once), read once per file and sheet (kept for the session; the
+    temporary file goes with the upload)."""
     spooled = st.session_state.setdefault("_import_spooled", {})
     if upload.file_id not in spooled:
         spooled[upload.file_id] = importer.SpooledUpload(upload, upload.name)
+        drop_bytes(upload, st.session_state.get(uploader_key()))
     cache = st.session_state.setdefault("_import_raw", {})
     key = (upload.file_id, sheet)
     if key not in cache:
         cache[key] = importer.read_table_file(spooled[upload.file_id].path, upload.name, sheet=sheet)
     return cache[key]
+
+
+def uploader_key() -> str:
+    """The uploader's key: a new one empties it (after a complete import)."""
+    return f"imp-files-{st.session_state.get('_import_uploader', 0)}"
+
+
+def release_uploads(uploads: list[UploadedFile]) -> None:
+    """After an import in which every file was imported: the uploader starts empty (a new key),
+    the files' temporary copies and Streamlit's records of them go."""
+    forget([upload.file_id for upload in uploads])
+    forget_other_uploads([])
+    st.session_state["_import_uploader"] = st.session_state.get("_import_uploader", 0) + 1
 
 
 def forget_other_uploads(uploads: list[UploadedFile]) -> None:
@@ -74,6 +90,7 @@ def prepare_file(raw: importer.RawFile, table: str, mapping: list, known: frozen
         if len(cache) > 20:
             cache.clear()
         cache[key] = importer.prepare(raw, table, mapping, lang(), known_managers=set(known), keep_rows=False)
+        importer.release_memory()
     return cache[key]
 
 
@@ -178,10 +195,12 @@ def describe(raw: importer.RawFile, prepared: importer.Prepared) -> None:
         st.caption(tr("importer.detected", encoding=raw.encoding, delimiter=delimiter, rows=prepared.rows))
 
 
-def run_imports(checked: list, mode: str) -> None:
-    """Each file in its own transaction, managers first so customers can name them."""
+def run_imports(checked: list, mode: str) -> list[importer.ImportResult | str]:
+    """Each file in its own transaction, managers first so customers can name them; per file its
+    result or the message of its failure (shown by `show_outcomes`)."""
     con = connection()
     ordered = sorted(checked, key=lambda item: TABLE_ORDER.index(item[0]))
+    outcomes: list[importer.ImportResult | str] = []
     for table, prepared, raw in ordered:
         bar = st.progress(0.0, text=tr("importer.phase_reading", file=prepared.file_name))
 
@@ -199,7 +218,7 @@ def run_imports(checked: list, mode: str) -> None:
                 allowed_teams=current_filters().allowed_teams,
             )
         except Exception as exc:
-            st.error(tr("importer.import_failed", file=prepared.file_name, message=problem_text(exc)))
+            outcomes.append(tr("importer.import_failed", file=prepared.file_name, message=problem_text(exc)))
             continue
         if result.status == "imported":
             record(
@@ -213,8 +232,18 @@ def run_imports(checked: list, mode: str) -> None:
                     "rejected": result.rejected,
                 },
             )
-        report(result)
+        outcomes.append(result)
     clear_caches()
+    return outcomes
+
+
+def show_outcomes() -> None:
+    """What the last import did, once, on the run after it (the uploader is empty by then)."""
+    for outcome in st.session_state.pop("_import_outcomes", []):
+        if isinstance(outcome, str):
+            st.error(outcome)
+        else:
+            report(outcome)
 
 
 def report(result: importer.ImportResult) -> None:
@@ -251,12 +280,13 @@ def import_tab() -> None:
         type=["csv", "tsv", "txt", "xlsx"],
         accept_multiple_files=True,
         help=tr("importer.upload_help"),
-        key="imp-files",
+        key=uploader_key(),
     )
     labels = {m: tr(f"importer.mode_{m.replace('-', '_')}") for m in importer.MODES}
     mode = st.radio(
         tr("importer.mode_label"), importer.MODES, horizontal=True, key="imp-mode", format_func=labels.get
     )
+    show_outcomes()
     forget_other_uploads(uploads or [])
     if not uploads:
         return
@@ -281,7 +311,13 @@ def import_tab() -> None:
         disabled=not checked,
         icon=":material/upload:",
     ):
-        run_imports(checked, mode)
+        outcomes = run_imports(checked, mode)
+        done = [x for x in outcomes if isinstance(x, importer.ImportResult) and x.status == "imported"]
+        if len(done) == len(uploads):
+            release_uploads(uploads)
+        importer.release_memory()
+        st.session_state["_import_outcomes"] = outcomes
+        st.rerun()
     elif not checked:
         st.info(tr("importer.nothing_to_import"))
 

@@ -177,3 +177,29 @@ def test_a_saved_link_with_a_period_outside_the_data_shows_the_page(edge_store):
     at.run()
     db.close_all()
     assert not at.exception, [e.message for e in at.exception]
+
+
+def test_a_saved_link_with_a_period_after_the_data_shows_the_latest_full_month(demo_db_path):
+    """The link of the issue on an ordinary book (data ending well before 2030): the page shows,
+    with the latest full month of the data and a note, not `StreamlitValueBelowMinError`."""
+    import os
+
+    from streamlit.testing.v1 import AppTest
+
+    from analytics.filters import latest_full_month
+    from tests.conftest import ROOT
+
+    span = db.data_range(db.connect(demo_db_path))
+    db.close_all()
+    os.environ["DASHBOARD_DB"] = str(demo_db_path)
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
+    at.session_state["lang"] = "en"
+    at.query_params["period"] = "custom"
+    at.query_params["start"] = "2030-01-01"
+    at.query_params["end"] = "2030-01-31"
+    at.run()
+    db.close_all()
+    assert span[1] < date(2030, 1, 1)
+    assert not at.exception, [e.message for e in at.exception]
+    assert tuple(at.sidebar.date_input[0].value) == latest_full_month(span[1])
+    assert any("2030-01-01" in str(c.value) for c in at.sidebar.caption)  # says what the link asked

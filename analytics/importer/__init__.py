@@ -33,7 +33,7 @@ from analytics.importer.read import (
     detect_encoding,
     read_table_file,
 )
-from analytics.importer.spool import SpooledUpload, keep_current
+from analytics.importer.spool import SpooledUpload, keep_current, release_memory
 from analytics.importer.stage import IDENTITIES, _KeyRuns
 from analytics.importer.templates import measure_import, sample_files, template_bytes, write_orders_csv
 from analytics.importer.undo import import_log, rows_outside, undo_import
@@ -80,6 +80,7 @@ __all__ = [
     "prepare_chunk",
     "prepared_manager_ids",
     "read_table_file",
+    "release_memory",
     "render_errors",
     "rows_outside",
     "sample_files",

@@ -5,11 +5,17 @@ state) is dropped."""
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import ctypes.util
+import gc
 import shutil
 import tempfile
 import weakref
 from pathlib import Path
 from typing import BinaryIO
+
+import pyarrow as pa
 
 SPOOL_BLOCK_BYTES = 1 << 20
 
@@ -49,3 +55,15 @@ def keep_current(spooled: dict[str, SpooledUpload], current: set[str]) -> None:
     """Release the uploads no longer chosen (their key is not in `current`)."""
     for key in [k for k in spooled if k not in current]:
         spooled.pop(key).release()
+
+
+def release_memory() -> None:
+    """After a big check or import: collect cycles and hand freed memory back to the system (Arrow's
+    pool and glibc keep freed blocks of a long-running server otherwise)."""
+    gc.collect()
+    pa.default_memory_pool().release_unused()
+    name = ctypes.util.find_library("c")
+    if not name:
+        return
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to trim
+        ctypes.CDLL(name).malloc_trim(0)
