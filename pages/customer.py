@@ -63,6 +63,12 @@ def choose_customer(filters: Filters) -> str | None:
     return chosen
 
 
+def status_label(status: object) -> str:
+    """A follow-up status in words (none yet: new)."""
+    known = isinstance(status, str) and status
+    return tr(f"warnings.status_{status}") if known else tr("warnings.status_new")
+
+
 def draw_actions(found: CustomerFindings) -> None:
     st.subheader(tr("drill.actions_title"))
     st.markdown("\n".join(f"- {line}" for line in suggested_actions(found, lang())))
@@ -81,8 +87,7 @@ def draw_warnings(filters: Filters, customer_id: str, row: pd.DataFrame) -> None
     else:
         status = row["followup_status"].iloc[0]
         state = tr("drill.warning_open") if bool(row["open"].iloc[0]) else tr("drill.warning_closed")
-        status_text = tr(f"warnings.status_{status}") if isinstance(status, str) else tr("warnings.status_new")
-        st.markdown(f"**{state}** · {tr('warnings.col_status')}: {status_text}")
+        st.markdown(f"**{state}** · {tr('warnings.col_status')}: {status_label(status)}")
         st.markdown(warnings.explain(row, lang()).iloc[0])
         st.caption(
             tr(
@@ -103,9 +108,7 @@ def draw_warnings(filters: Filters, customer_id: str, row: pd.DataFrame) -> None
             tr("warnings.col_followed_up_at"): pd.to_datetime(history["updated_at"]).dt.strftime(
                 "%Y-%m-%d %H:%M"
             ),
-            tr("warnings.col_status"): history["recorded_status"].map(
-                lambda s: tr(f"warnings.status_{s}") if isinstance(s, str) else tr("warnings.status_new")
-            ),
+            tr("warnings.col_status"): history["recorded_status"].map(status_label),
             tr("warnings.col_made_by"): history["made_by"].fillna(""),
             tr("warnings.col_note"): history["note"].fillna(""),
             tr("warnings.col_warned_on"): pd.to_datetime(history["warned_on"]).dt.date,
@@ -120,12 +123,14 @@ def draw_class_check(check: pd.DataFrame) -> None:
         st.caption(tr("drill.class_none"))
         return
     row = check.iloc[0]
-    assigned = format.label("class", row["assigned_class"]) if row["assigned_class"] else tr("drill.class_empty")
+    assigned = format.label("class", row["assigned_class"]) if row["assigned_class"] else ""
+    assigned = assigned or tr("drill.class_empty")
     recommended = format.label("class", row["recommended_class"])
     if bool(row["matches"]):
         st.success(tr("drill.class_matches", cls=assigned), icon=":material/check_circle:")
     else:
-        st.warning(tr("drill.class_differs", assigned=assigned, recommended=recommended), icon=":material/rule:")
+        differs = tr("drill.class_differs", assigned=assigned, recommended=recommended)
+        st.warning(differs, icon=":material/rule:")
     if row["reasons"]:
         st.caption(row["reasons"])
 
@@ -139,7 +144,8 @@ def findings(
     status = None
     if not warning.empty and bool(warning["open"].iloc[0]):
         reasons = warnings.explain(warning, lang()).iloc[0]
-        status = warning["followup_status"].iloc[0] if isinstance(warning["followup_status"].iloc[0], str) else None
+        status = warning["followup_status"].iloc[0]
+        status = status if isinstance(status, str) else None
     due, overdue_days = None, 0
     if profile["manager_id"]:
         overdue = cached(scorecard.overdue_list, profile["manager_id"], as_of, None, filters)
@@ -176,9 +182,8 @@ def draw(filters: Filters, customer_id: str) -> None:
     st.header(format.name_with_id(row["customer_name"], customer_id))
     st.caption(parts.profile_line(row))
     if row["manager_id"]:
-        drill.manager_link(
-            row["manager_id"], tr("drill.open_manager", name=format.name_with_id(row["manager_name"], row["manager_id"]))
-        )
+        name = format.name_with_id(row["manager_name"], row["manager_id"])
+        drill.manager_link(row["manager_id"], tr("drill.open_manager", name=name))
     as_of = cached(warnings.as_of_date, filters) or filters.end
     warning = warning_row(filters, customer_id, as_of)
     everyone = cached(classes.recommend_classes, filters, as_of, lang=lang())

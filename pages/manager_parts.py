@@ -53,14 +53,13 @@ def draw_items(filters: Filters, manager_id: str, trend: pd.DataFrame) -> None:
             ],
         }
     )
-    show_table(
+    drill.sparkline_table(
         table,
+        tr("drill.item_trend"),
+        [pd.Timestamp(m).strftime("%Y-%m") for m in months["month"]],
         f"scorecard-{manager_id}",
         "scorecard-items",
         filters,
-        column_config={
-            tr("drill.item_trend"): st.column_config.LineChartColumn(y_min=0, y_max=100, width="medium")
-        },
     )
 
 
@@ -211,5 +210,3 @@ def draw_new_products(filters: Filters, manager_id: str) -> None:
     )
     row = show_table(table, f"promotion-{manager_id}", "scorecard-promotion", filters, selectable=True)
     drill.open_row(row, tr("common.customer_id"))
-
-

@@ -7,11 +7,11 @@ import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
-from analytics import products, scorecard
+from analytics import scorecard, trends
 from analytics.filters import Filters
-from ui import charts, format
+from ui import charts, drill, format
 from ui.common import cached, current_filters, empty_state, page_header, settings, tr
-from ui.tables import export_control, show_table
+from ui.tables import show_table
 
 FIGURE_COLUMNS = [
     "customers",
@@ -83,13 +83,16 @@ def draw_scorecard(card: pd.DataFrame, filters: Filters) -> None:
     columns = first + [c for c in scorecard.shown_figures(card, FIGURE_COLUMNS) if c not in first]
     leading = {"rank": tr("scorecard.col_rank"), **leading}
     columns.remove("rank")
-    show_table(
+    row = show_table(
         figures_table(card, leading, columns),
         "scorecards",
         "scorecard-main",
         filters,
         column_config=column_formats(columns),
+        selectable=True,
     )
+    st.caption(tr("drill.row_hint_manager"))
+    drill.open_row(row, tr("common.manager_id"), "manager")
 
 
 def draw_teams(card: pd.DataFrame, filters: Filters) -> None:
@@ -127,8 +130,10 @@ def draw_comparison(card: pd.DataFrame) -> None:
             "color": tr("scorecard.axis_score"),
         },
     )
+    fig.data[0].customdata = [[m] * matrix.shape[1] for m in card["manager_id"]]
     charts.layout(fig, charts.rows_height(len(card), per_row=28, extra=140, minimum=320))
-    st.plotly_chart(fig, width="stretch", key="scorecard-compare")
+    drill.manager_chart(fig, "scorecard-compare")
+    drill.click_hint()
 
 
 def draw_trend(filters: Filters) -> None:
@@ -140,27 +145,37 @@ def draw_trend(filters: Filters) -> None:
     managers, teams = trend["manager_id"].nunique(), trend["team"].nunique()
     if managers > MAX_TREND_LINES and teams > MAX_TREND_LINES:
         draw_spread(scorecard.score_spread(trend), managers)
-        return
-    if managers > MAX_TREND_LINES:
-        st.caption(tr("display.trend_by_team", managers=format.number(managers)))
-        trend = scorecard.team_trend(trend).rename(columns={"team": "line"})
-        legend = tr("common.team")
-    else:
-        names = zip(trend["manager_name"], trend["manager_id"], strict=True)
-        trend = trend.assign(line=[format.name_with_id(n, m) for n, m in names])
-        legend = tr("scorecard.axis_manager")
-    fig = px.line(
-        trend,
-        x="month",
-        y="score",
-        color="line",
-        markers=True,
-        labels={"month": tr("common.month"), "score": tr("scorecard.axis_score"), "line": legend},
+    draw_trend_table(trend, filters)
+
+
+def draw_trend_table(trend: pd.DataFrame, filters: Filters) -> None:
+    """Every manager's score over the months as a sparkline, ranked by the latest month (one row
+    per manager instead of a line each on one chart); a row opens the manager."""
+    lines = trends.score_sparklines(trend)
+    table = pd.DataFrame(
+        {
+            tr("common.manager_id"): lines["manager_id"],
+            tr("common.manager_name"): lines["manager_name"],
+            tr("common.team"): lines["team"],
+            tr("drill.trend_latest"): lines["latest"],
+            tr("drill.trend_change"): lines["change"],
+            tr("drill.trend_months"): lines["scores"],
+        }
     )
-    fig.update_xaxes(dtick="M1", tickformat="%Y-%m")
-    fig.update_yaxes(range=[0, 100])
-    charts.layout(fig, 400)
-    st.plotly_chart(fig, width="stretch", key="scorecard-trend")
+    row = drill.sparkline_table(
+        table,
+        tr("drill.trend_months"),
+        lines.attrs.get("months", []),
+        "score-trend",
+        "scorecard-trend",
+        filters,
+        column_config={
+            tr("drill.trend_latest"): st.column_config.NumberColumn(format="%.1f"),
+            tr("drill.trend_change"): st.column_config.NumberColumn(format="%+.1f"),
+        },
+        selectable=True,
+    )
+    drill.open_row(row, tr("common.manager_id"), "manager")
 
 
 def draw_spread(spread: pd.DataFrame, managers: int) -> None:
@@ -196,6 +211,7 @@ def status_bar(card: pd.DataFrame) -> None:
             marker_color=[STATUS_COLOURS.get(s, "#9e9e9e") for s in card["status"]],
             text=[status_label(s) for s in card["status"]],
             hoverinfo="x+y+text",
+            customdata=[[m] for m in card["manager_id"]],
         )
     )
     charts.layout(
@@ -205,7 +221,7 @@ def status_bar(card: pd.DataFrame) -> None:
         y_title=tr("scorecard.axis_score"),
         yaxis_range=[0, 100],
     )
-    st.plotly_chart(fig, width="stretch", key="scorecard-status-bar")
+    drill.manager_chart(fig, "scorecard-status-bar")
 
 
 filters = current_filters()

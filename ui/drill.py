@@ -150,3 +150,38 @@ def click_hint() -> None:
     from ui.common import tr
 
     st.caption(tr("drill.click_hint"))
+
+
+# ------------------------------------------------------------------ tables with sparklines
+
+
+def sparkline_table(
+    table: pd.DataFrame,
+    spark: str,
+    months: list[str],
+    name: str,
+    key: str,
+    filters: Any = None,
+    column_config: dict | None = None,
+    selectable: bool = False,
+) -> pd.Series | None:
+    """A table whose column `spark` holds each row's monthly values (a sparkline on screen; in
+    the export one column per month of `months`). Returns the selected row when `selectable`."""
+    from ui.tables import export_control
+
+    config = {
+        spark: st.column_config.LineChartColumn(y_min=0, y_max=100, width="medium"),
+        **(column_config or {}),
+    }
+    options = {"on_select": "rerun", "selection_mode": "single-row"} if selectable else {}
+    event = st.dataframe(
+        table, hide_index=True, width="stretch", column_config=config, key=f"{key}-table", **options
+    )
+    values = pd.DataFrame(
+        [list(v) + [None] * (len(months) - len(v)) for v in table[spark]], columns=months, index=table.index
+    )
+    export_control(pd.concat([table.drop(columns=[spark]), values], axis=1), name, key, filters)
+    if not selectable or event is None:
+        return None
+    rows = event.selection.rows
+    return table.iloc[rows[0]] if rows else None
