@@ -211,6 +211,7 @@ def sidebar_filters(
     A team or manager the link names but the account may not see is left out, and the page says so."""
     span = db.data_range(con)
     st.session_state["data_span"] = span
+    drill.apply_pending_filter()
     st.sidebar.subheader(tr("common.filters"))
     period, start, end = _period(span)
     shown = tr("common.period_shown", start=start, end=end)

@@ -98,6 +98,36 @@ def manager_link(manager_id: str, label: str, key_help: str | None = None) -> No
     )
 
 
+# ------------------------------------------------------------------ filters
+
+PENDING_FILTER = "_drill_filter"
+# The session state behind each sidebar filter (dashboard.py); the class filter is one widget
+# per language, seeded from its canonical key.
+FILTER_STATE = {"team": "f_team", "manager": "f_manager", "region": "f_region", "class": "f_class"}
+
+
+def filter_by(kind: str, value: Any) -> None:
+    """Set the sidebar filter `kind` to `value` and run again (nothing when value is None): the
+    sidebar's widgets are drawn already, so dashboard.py applies it before drawing them."""
+    if value is None or kind not in FILTER_STATE:
+        return
+    st.session_state[PENDING_FILTER] = (kind, str(value))
+    st.rerun()
+
+
+def apply_pending_filter() -> None:
+    """Before the sidebar is drawn: the filter a click asked for (see ``filter_by``)."""
+    pending = st.session_state.pop(PENDING_FILTER, None)
+    if not pending:
+        return
+    kind, value = pending
+    state = FILTER_STATE[kind]
+    st.session_state[state] = [value]
+    for key in list(st.session_state):
+        if isinstance(key, str) and key.startswith(f"{state}_"):  # the language widgets of f_class
+            del st.session_state[key]
+
+
 # ------------------------------------------------------------------ charts
 
 
@@ -114,7 +144,7 @@ def picked(event: Any) -> list[Any]:
         data = point.get("customdata")
         if isinstance(data, (list, tuple)):
             data = data[0] if data else None
-        if data is None:
+        if data is None or data == "" or (isinstance(data, float) and data != data):
             continue
         if data not in found:
             found.append(data)
@@ -122,10 +152,16 @@ def picked(event: Any) -> list[Any]:
 
 
 def chart(fig: go.Figure, key: str, mode: str | Iterable[str] = "points") -> Any:
-    """Draw `fig` with clicks on: the id of the item clicked (see ``picked``), else None."""
+    """Draw `fig` with clicks on: the id of the item clicked just now (see ``picked``), else None.
+
+    A selection is acted on once: the chart keeps it over the reruns that follow (e.g. after
+    the page was filtered by it), which must not act again."""
     event = st.plotly_chart(fig, width="stretch", key=key, on_select="rerun", selection_mode=mode)
     ids = picked(event)
-    return ids[0] if ids else None
+    seen = f"_drill_seen-{key}"
+    fresh = ids and ids != st.session_state.get(seen)
+    st.session_state[seen] = ids
+    return ids[0] if fresh else None
 
 
 def customer_chart(fig: go.Figure, key: str) -> None:
@@ -138,6 +174,12 @@ def manager_chart(fig: go.Figure, key: str) -> None:
     open_manager(chart(fig, key))
 
 
+def filter_chart(fig: go.Figure, key: str, kind: str) -> None:
+    """Draw `fig` (customdata: the values of a sidebar filter `kind`: team, manager, region,
+    class); a click filters every page by the value clicked."""
+    filter_by(kind, chart(fig, key))
+
+
 def with_ids(fig: go.Figure, ids_by_trace: Iterable[Iterable[Any]]) -> go.Figure:
     """Set each trace's customdata to its ids (one list per trace, in the traces' order)."""
     for trace, ids in zip(fig.data, ids_by_trace, strict=False):
@@ -145,11 +187,11 @@ def with_ids(fig: go.Figure, ids_by_trace: Iterable[Iterable[Any]]) -> go.Figure
     return fig
 
 
-def click_hint() -> None:
-    """The line under a chart that opens what is clicked."""
+def click_hint(key: str = "drill.click_hint") -> None:
+    """The line under a chart saying what a click does (message `key`)."""
     from ui.common import tr
 
-    st.caption(tr("drill.click_hint"))
+    st.caption(tr(key))
 
 
 # ------------------------------------------------------------------ tables with sparklines
