@@ -44,3 +44,24 @@ def score_sparklines(trend: pd.DataFrame) -> pd.DataFrame:
     out = out.reset_index(drop=True)
     out.attrs["months"] = [pd.Timestamp(m).strftime("%Y-%m") for m in months]
     return out
+
+
+def cohort_curve(cohorts: pd.DataFrame) -> pd.DataFrame:
+    """The first-order cohorts (retention.first_order_cohorts) as one curve: per month after the
+    first order, the share still ordering over every cohort that reached it (weighted by cohort
+    size: still_ordering / cohort_size summed), the lowest and highest cohort's share and how
+    many cohorts it rests on. Columns: months_after, share, low, high, cohorts."""
+    columns = ["months_after", "share", "low", "high", "cohorts"]
+    frame = cohorts.dropna(subset=["share"])
+    if frame.empty:
+        return pd.DataFrame(columns=columns)
+    grouped = frame.groupby("months_after", sort=True)
+    out = pd.DataFrame(
+        {
+            "share": grouped["still_ordering"].sum() / grouped["cohort_size"].sum(),
+            "low": grouped["share"].min(),
+            "high": grouped["share"].max(),
+            "cohorts": grouped.size(),
+        }
+    ).reset_index()
+    return out[columns].astype({"share": "float64", "low": "float64", "high": "float64"})
