@@ -227,3 +227,11 @@ def sparkline_table(
         return None
     rows = event.selection.rows
     return table.iloc[rows[0]] if rows else None
+
+
+def open_row_of(row: pd.Series | None, ids: pd.Series, kind: str = "customer") -> None:
+    """Open the page of the item behind a selected row of a table built row for row from a frame
+    whose `ids` (same index) name the items; for tables that show "name (ID)" without an ID column."""
+    if row is None or row.name not in ids.index:
+        return
+    (open_customer if kind == "customer" else open_manager)(ids.loc[row.name] or None)
