@@ -31,6 +31,7 @@ from ui.common import (
     lang,
     language_key,
     may,
+    page_style,
     record,
     tr,
 )
@@ -361,6 +362,7 @@ def sign_in(con: duckdb.DuckDBPyConnection) -> Account | None:
 
 def main() -> None:
     _init_state_from_url()
+    page_style()
     try:
         con = connection()
     except duckdb.Error as exc:  # locked, read-only, corrupt, from a newer release: each its message

@@ -7,7 +7,17 @@ import streamlit as st
 
 from analytics import collections, db, optional_tables
 from ui import charts, drill, format
-from ui.common import cached, connection, current_filters, empty_state, page_header, settings, show_table, tr
+from ui.common import (
+    cached,
+    connection,
+    current_filters,
+    empty_state,
+    main_chart,
+    page_header,
+    settings,
+    show_table,
+    tr,
+)
 
 KEY = "collections"
 MONEY = [*collections.BUCKETS, "overdue_total"]
@@ -94,5 +104,6 @@ else:
         floor = settings().collections.overdue_floor
         st.caption(tr("standard.collections_as_of", as_of=format.day(as_of), floor=format.money(floor)))
         draw_tiles(by_customer, floor)
-        draw_managers(cached(collections.overdue_by_manager, filters, as_of), filters)
+        with main_chart():
+            draw_managers(cached(collections.overdue_by_manager, filters, as_of), filters)
         draw_customers(by_customer, filters)

@@ -15,6 +15,7 @@ from ui.common import (
     current_filters,
     empty_state,
     labeler,
+    main_chart,
     page_header,
     settings,
     show_table,
@@ -175,6 +176,7 @@ if picked:
             tr("standard.window_help", launch=format.day(view.window[0]), as_of=format.day(view.window[1]))
         )
         draw_tiles(products.summarise_with_total(view.uptake).iloc[-1])
-        draw_curve(view)
+        with main_chart():
+            draw_curve(view)
         draw_groups(view, filters)
         draw_not_listed(view, filters, product)

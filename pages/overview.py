@@ -15,6 +15,7 @@ from ui.common import (
     connection,
     current_filters,
     empty_state,
+    main_chart,
     may,
     page_header,
     short_number,
@@ -119,7 +120,8 @@ else:
     draw_tiles(tiles)
     by_team = cached(overview.monthly_sales_by_team, filters)
     if not by_team.empty:
-        draw_sales_by_team(by_team)
+        with main_chart():
+            draw_sales_by_team(by_team)
     top = cached(overview.top_customers, filters)
     if top.empty:
         empty_state()
