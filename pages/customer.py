@@ -29,25 +29,30 @@ def page_filters(filters: Filters) -> Filters:
     return replace(filters, teams=(), managers=(), regions=(), classes=())
 
 
-def choose_customer(filters: Filters) -> str | None:
-    """The customer of the link, else the one searched and picked (then put in the link)."""
+def choose_customer(sidebar: Filters, scope: Filters) -> str | None:
+    """The customer of the link when it is within the scope, else the one searched and picked
+    (then put in the link). A customer of the link outside the scope is not named on the page."""
     linked = drill.linked_id(drill.CUSTOMER_PARAM)
+    profile = cached(customer.customer_profile, linked, scope) if linked else None
+    known = linked if profile is not None and not profile.empty else None
     query = st.text_input(
         tr("drill.customer_search"), key="customer-search", placeholder=tr("drill.customer_search_help")
     )
-    values = cached(pareto.customer_values, filters, "amount")
+    values = cached(pareto.customer_values, sidebar, "amount")
     frame = values[["customer_id", "customer_name"]] if not values.empty else pd.DataFrame()
     if query.strip() and not frame.empty:
         frame = frame[matching_rows(frame, query)]
     options = list(frame["customer_id"].head(MAX_OPTIONS)) if not frame.empty else []
     names = dict(zip(frame["customer_id"], frame["customer_name"], strict=True)) if options else {}
-    if linked and linked not in options:
-        options.insert(0, linked)
+    if known:
+        names.setdefault(known, profile.iloc[0]["customer_name"])
+        if known not in options:
+            options.insert(0, known)
+        if st.session_state.get("customer-pick-linked") != known:
+            st.session_state["customer-pick-linked"] = known
+            st.session_state["customer-pick"] = known
     if st.session_state.get("customer-pick") not in options:
         st.session_state.pop("customer-pick", None)
-    if linked and st.session_state.get("customer-pick-linked") != linked:
-        st.session_state["customer-pick-linked"] = linked
-        st.session_state["customer-pick"] = linked
     default = {} if "customer-pick" in st.session_state else {"index": None}
     chosen = st.selectbox(
         tr("common.customer"),
@@ -57,9 +62,11 @@ def choose_customer(filters: Filters) -> str | None:
         format_func=lambda c: format.name_with_id(names.get(c), c),
         placeholder=tr("drill.customer_pick"),
     )
-    if chosen != linked:
+    if chosen is not None and chosen != linked:
         drill.set_linked_id(drill.CUSTOMER_PARAM, chosen)
         st.session_state["customer-pick-linked"] = chosen
+    if chosen is None and linked and not known:
+        st.warning(tr("drill.customer_unknown"), icon=":material/visibility_off:")
     return chosen
 
 
@@ -176,7 +183,7 @@ def draw(filters: Filters, customer_id: str) -> None:
     """Everything about `customer_id` within `filters`' scope (a sentence when it is outside)."""
     profile = cached(customer.customer_profile, customer_id, filters)
     if profile.empty:
-        st.warning(tr("drill.customer_unknown", customer=customer_id), icon=":material/visibility_off:")
+        st.warning(tr("drill.customer_unknown"), icon=":material/visibility_off:")
         return
     row = profile.iloc[0]
     st.header(format.name_with_id(row["customer_name"], customer_id))
@@ -202,7 +209,7 @@ def draw(filters: Filters, customer_id: str) -> None:
 sidebar = current_filters()
 page_header("drill.customer_title", "drill.customer_caption")
 scope = page_filters(sidebar)
-chosen = choose_customer(sidebar)
+chosen = choose_customer(sidebar, scope)
 if chosen is None:
     empty_state("drill.customer_none")
 else:

@@ -38,14 +38,14 @@ def visible_managers(filters: Filters) -> dict[str, dict]:
 
 
 def choose_manager(managers: dict[str, dict]) -> str | None:
-    """The manager of the link, else the one picked (then put in the link)."""
+    """The manager of the link when the account may see them, else the one picked (then put in
+    the link). A manager of the link outside the scope is not named on the page."""
     linked = drill.linked_id(drill.MANAGER_PARAM)
+    known = linked if linked in managers else None
     options = list(managers)
-    if linked and linked not in options:
-        options.insert(0, linked)
-    if linked and st.session_state.get("manager-pick-linked") != linked:
-        st.session_state["manager-pick-linked"] = linked
-        st.session_state["manager-pick"] = linked
+    if known and st.session_state.get("manager-pick-linked") != known:
+        st.session_state["manager-pick-linked"] = known
+        st.session_state["manager-pick"] = known
     if st.session_state.get("manager-pick") not in options:
         st.session_state.pop("manager-pick", None)
     default = {} if "manager-pick" in st.session_state else {"index": None}
@@ -57,9 +57,11 @@ def choose_manager(managers: dict[str, dict]) -> str | None:
         format_func=lambda m: format.name_with_id(managers.get(m, {}).get("manager_name"), m),
         placeholder=tr("drill.manager_pick"),
     )
-    if chosen != linked:
+    if chosen is not None and chosen != linked:
         drill.set_linked_id(drill.MANAGER_PARAM, chosen)
         st.session_state["manager-pick-linked"] = chosen
+    if chosen is None and linked and not known:
+        st.warning(tr("drill.manager_unknown"), icon=":material/visibility_off:")
     return chosen
 
 
@@ -170,9 +172,6 @@ def draw_customers(filters: Filters) -> None:
 
 
 def draw(scope: Filters, manager_id: str, managers: dict[str, dict]) -> None:
-    if manager_id not in managers:
-        st.warning(tr("drill.manager_unknown", manager=manager_id), icon=":material/visibility_off:")
-        return
     record = managers[manager_id]
     st.header(format.name_with_id(record["manager_name"], manager_id))
     if record.get("team"):
