@@ -70,9 +70,9 @@ def pareto_figure(
         x=bars["rank"],
         y=bars["value"],
         name=tr("pareto.legend_value"),
-        customdata=bars[[id_column or label_column, label_column]],
+        customdata=bars[[id_column, label_column] if id_column else [label_column]],
         marker_color="#4C78A8",
-        hovertemplate="%{x}. %{customdata[1]}<br>%{y:,.0f}<extra></extra>",
+        hovertemplate="%{x}. %{customdata[" + ("1" if id_column else "0") + "]}<br>%{y:,.0f}<extra></extra>",
     )
     fig.add_scatter(
         x=line["rank"],
