@@ -48,7 +48,9 @@ def choose_customer(sidebar: Filters, scope: Filters) -> str | None:
         names.setdefault(known, profile.iloc[0]["customer_name"])
         if known not in options:
             options.insert(0, known)
-        if st.session_state.get("customer-pick-linked") != known:
+        # A new link (a click elsewhere, the browser's back), or the page opened again: its item.
+        state = st.session_state
+        if state.get("customer-pick-linked") != known or "customer-pick" not in state:
             st.session_state["customer-pick-linked"] = known
             st.session_state["customer-pick"] = known
     if st.session_state.get("customer-pick") not in options:

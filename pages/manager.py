@@ -43,7 +43,9 @@ def choose_manager(managers: dict[str, dict]) -> str | None:
     linked = drill.linked_id(drill.MANAGER_PARAM)
     known = linked if linked in managers else None
     options = list(managers)
-    if known and st.session_state.get("manager-pick-linked") != known:
+    # A new link (a click elsewhere, the browser's back), or the page opened again: its item.
+    fresh = st.session_state.get("manager-pick-linked") != known or "manager-pick" not in st.session_state
+    if known and fresh:
         st.session_state["manager-pick-linked"] = known
         st.session_state["manager-pick"] = known
     if st.session_state.get("manager-pick") not in options:

@@ -60,6 +60,7 @@ def draw_items(filters: Filters, manager_id: str, trend: pd.DataFrame) -> None:
         f"scorecard-{manager_id}",
         "scorecard-items",
         filters,
+        phone=[tr("scorecard.col_item"), tr("scorecard.col_item_score"), tr("drill.item_trend")],
     )
 
 

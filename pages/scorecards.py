@@ -174,6 +174,7 @@ def draw_trend_table(trend: pd.DataFrame, filters: Filters) -> None:
             tr("drill.trend_change"): st.column_config.NumberColumn(format="%+.1f"),
         },
         selectable=True,
+        phone=[tr("common.manager_name"), tr("drill.trend_latest"), tr("drill.trend_months")],
     )
     drill.open_row(row, tr("common.manager_id"), "manager")
 

@@ -341,6 +341,32 @@ def page_style() -> None:
     st.html(PHONE_CSS)
 
 
+PHONE_KEY_COLUMNS = 4  # columns a table shows on a phone: every table puts its key columns first
+PHONE_AGENTS = ("iPhone", "Android", "Mobile")
+
+
+def on_phone() -> bool:
+    """Whether the browser says it is a phone (its User-Agent); False without a browser."""
+    try:
+        agent = st.context.headers.get("User-Agent") or ""
+    except Exception:  # no browser context (bare mode, AppTest)
+        return False
+    return any(word in agent for word in PHONE_AGENTS)
+
+
+def phone_columns(frame: Any, keep: list[str] | None = None) -> list[str] | None:
+    """The columns a table shows: on a phone its key columns only (`keep`, else the first ones:
+    every table puts them first), so it does not scroll sideways (the export still holds every
+    column); elsewhere all (None)."""
+    if not on_phone():
+        return None
+    if keep:
+        return [str(c) for c in keep if c in frame.columns]
+    if len(frame.columns) <= PHONE_KEY_COLUMNS:
+        return None
+    return [str(c) for c in frame.columns[:PHONE_KEY_COLUMNS]]
+
+
 def main_chart() -> Any:
     """The container of a page's main chart and its heading: on a phone it comes before the tiles."""
     return st.container(key="main-chart")

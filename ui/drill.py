@@ -206,9 +206,12 @@ def sparkline_table(
     filters: Any = None,
     column_config: dict | None = None,
     selectable: bool = False,
+    phone: list[str] | None = None,
 ) -> pd.Series | None:
     """A table whose column `spark` holds each row's monthly values (a sparkline on screen; in
-    the export one column per month of `months`). Returns the selected row when `selectable`."""
+    the export one column per month of `months`); on a phone the columns `phone` only. Returns
+    the selected row when `selectable`."""
+    from ui.common import phone_columns
     from ui.tables import export_control
 
     config = {
@@ -217,7 +220,13 @@ def sparkline_table(
     }
     options = {"on_select": "rerun", "selection_mode": "single-row"} if selectable else {}
     event = st.dataframe(
-        table, hide_index=True, width="stretch", column_config=config, key=f"{key}-table", **options
+        table,
+        hide_index=True,
+        width="stretch",
+        column_config=config,
+        key=f"{key}-table",
+        column_order=phone_columns(table, phone),
+        **options,
     )
     values = pd.DataFrame(
         [list(v) + [None] * (len(months) - len(v)) for v in table[spark]], columns=months, index=table.index
