@@ -20,6 +20,7 @@ def draw_items(filters: Filters, manager_id: str, trend: pd.DataFrame) -> None:
     (`trend`: scorecard.monthly_scores of this manager)."""
     st.markdown(f"**{tr('scorecard.items_title')}**")
     items = cached(scorecard.manager_items, filters, manager_id)
+    items = items[items["score"].notna()].reset_index(drop=True)  # items without data weigh nothing
     months = trend.sort_values("month")
     percent = {
         "coverage",
@@ -77,6 +78,7 @@ def draw_weekdays(filters: Filters, manager_id: str) -> None:
     fig = px.bar(
         days,
         x="weekday_name",
+        category_orders={"weekday_name": [tr(f"standards.weekday_{d}") for d in range(7)]},
         y="visits",
         color="kind",
         color_discrete_map={tr("scorecard.suggested"): "#1565c0", tr("scorecard.other_day"): "#90caf9"},

@@ -209,7 +209,15 @@ def test_manager_page_tells_one_managers_story(demo_db_path, settings_file, lang
     # The items, each with its last 12 months; the overdue list; the manager's customers.
     items = at.dataframe[0].value
     trend = items[t("drill.item_trend", lang)]
-    assert len(items) == len(scorecard.ITEMS) and all(len(v) == 12 for v in trend)
+    expected = scorecard.manager_items(
+        db.connect(demo_db_path), Filters(start=filters.start, end=filters.end), "M002"
+    )
+    scored = expected[expected["score"].notna()]  # an item without data (no complaints) is left out
+    assert items[t("scorecard.col_item", lang)].tolist() == [
+        t(f"scorecard.item_{i}", lang) for i in scored["item"]
+    ]
+    assert all(len(v) == 12 for v in trend)
+    assert "None" not in items.astype(str).to_numpy().ravel().tolist()
     headings = [m.value for m in at.markdown]
     assert f"**{t('scorecard.overdue_title', lang)}**" in headings
     # The overdue list carries the visit plan's guidance columns.

@@ -341,7 +341,7 @@ def page_style() -> None:
     st.html(PHONE_CSS)
 
 
-PHONE_KEY_COLUMNS = 4  # columns a table shows on a phone: every table puts its key columns first
+PHONE_KEY_COLUMNS = 3  # columns a table shows on a phone: every table puts its key columns first
 PHONE_AGENTS = ("iPhone", "Android", "Mobile")
 
 
