@@ -223,6 +223,7 @@ def status_bar(card: pd.DataFrame) -> None:
         yaxis_range=[0, 100],
     )
     drill.manager_chart(fig, "scorecard-status-bar")
+    drill.click_hint("drill.click_manager")
 
 
 filters = current_filters()
