@@ -18,7 +18,7 @@ from analytics import audit, db, demo
 from analytics.accounts import Account
 from analytics.filters import PERIODS, Filters, clamp_period, filter_options, period_dates
 from analytics.i18n import LANGUAGES
-from ui import first_start, login
+from ui import drill, first_start, login
 from ui.common import (
     account_filters,
     accounts_on,
@@ -31,6 +31,7 @@ from ui.common import (
     lang,
     language_key,
     may,
+    page_style,
     record,
     tr,
 )
@@ -48,10 +49,15 @@ SECTIONS = {
         ("pages/pareto.py", "pareto.title", ":material/leaderboard:"),
         ("pages/warnings.py", "warnings.title", ":material/warning:"),
         ("pages/retention.py", "retention.title", ":material/group:"),
+        ("pages/new_products.py", "standard.products_title", ":material/new_releases:"),
+        ("pages/customer.py", "drill.customer_title", ":material/person:"),
     ],
     "common.section_managers": [
         ("pages/scorecards.py", "scorecard.title", ":material/scoreboard:"),
         ("pages/visits.py", "visits.title", ":material/calendar_month:"),
+        ("pages/complaints.py", "standard.complaints_title", ":material/support_agent:"),
+        ("pages/collections.py", "standard.collections_title", ":material/payments:"),
+        ("pages/manager.py", "drill.manager_title", ":material/badge:"),
     ],
     "common.section_data": [
         ("pages/import_data.py", "importer.title", ":material/upload_file:"),
@@ -105,7 +111,9 @@ def _init_state_from_url() -> None:
             st.session_state[f"f_{key}"] = _qp_list(key)
 
 
-def _write_url(filters: Filters, period: str) -> None:
+def _write_url(filters: Filters, period: str, page_params: dict[str, list[str]] | None = None) -> None:
+    """The link of the view: language, period, filters and the page's own item (the customer or
+    manager it shows, see ui.drill)."""
     params = {"lang": [lang()], "period": [period]}
     if period == "custom" and filters.start and filters.end:
         params.update(start=[filters.start.isoformat()], end=[filters.end.isoformat()])
@@ -117,6 +125,7 @@ def _write_url(filters: Filters, period: str) -> None:
     ):
         if values:
             params[key] = list(values)
+    params.update(page_params or {})
     if {key: st.query_params.get_all(key) for key in st.query_params} != params:
         st.query_params.from_dict(params)
 
@@ -195,12 +204,15 @@ def _period(span: tuple[date, date] | None) -> tuple[str, date, date]:
     return period, start, end
 
 
-def sidebar_filters(con: duckdb.DuckDBPyConnection, account: Account | None = None) -> Filters:
+def sidebar_filters(
+    con: duckdb.DuckDBPyConnection, account: Account | None = None, page: st.Page | None = None
+) -> Filters:
     """Period, team, manager, region and class, as one Filters value, within the account's scope.
 
     A team or manager the link names but the account may not see is left out, and the page says so."""
     span = db.data_range(con)
     st.session_state["data_span"] = span
+    drill.apply_pending_filter()
     st.sidebar.subheader(tr("common.filters"))
     period, start, end = _period(span)
     shown = tr("common.period_shown", start=start, end=end)
@@ -250,7 +262,7 @@ def sidebar_filters(con: duckdb.DuckDBPyConnection, account: Account | None = No
         classes=tuple(classes),
     )
     filters = account_filters(filters, account)
-    _write_url(filters, period)
+    _write_url(filters, period, drill.page_params(page.url_path if page is not None else None))
     return filters
 
 
@@ -350,6 +362,7 @@ def sign_in(con: duckdb.DuckDBPyConnection) -> Account | None:
 
 def main() -> None:
     _init_state_from_url()
+    page_style()
     try:
         con = connection()
     except duckdb.Error as exc:  # locked, read-only, corrupt, from a newer release: each its message
@@ -358,10 +371,10 @@ def main() -> None:
     language_switch()
     account = sign_in(con)
     # The navigation first: until it is drawn, Streamlit's sidebar lists the pages/ files.
-    navigation = st.navigation(page_list())
+    navigation = st.navigation(page_list(), expanded=True)  # every page in view: there are more than 12
     if waiting_for_demo(con):
         st.stop()
-    st.session_state["filters"] = sidebar_filters(con, account)
+    st.session_state["filters"] = sidebar_filters(con, account, navigation)
     demo_notice(con)
     guarded(navigation.run)
 

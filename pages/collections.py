@@ -6,8 +6,18 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from analytics import collections, db, optional_tables
-from ui import charts, format
-from ui.common import cached, connection, current_filters, empty_state, page_header, settings, show_table, tr
+from ui import charts, drill, format
+from ui.common import (
+    cached,
+    connection,
+    current_filters,
+    empty_state,
+    main_chart,
+    page_header,
+    settings,
+    show_table,
+    tr,
+)
 
 KEY = "collections"
 MONEY = [*collections.BUCKETS, "overdue_total"]
@@ -35,7 +45,13 @@ def draw_managers(managers: pd.DataFrame, filters: object) -> None:
     ]
     fig = go.Figure()
     for column in collections.BUCKETS:
-        fig.add_bar(y=names, x=managers[column], orientation="h", name=tr(f"standard.col_{column}"))
+        fig.add_bar(
+            y=names,
+            x=managers[column],
+            orientation="h",
+            name=tr(f"standard.col_{column}"),
+            customdata=managers[["manager_id"]],
+        )
     charts.layout(
         fig,
         charts.rows_height(len(names)),
@@ -44,7 +60,8 @@ def draw_managers(managers: pd.DataFrame, filters: object) -> None:
         yaxis=dict(title=tr("common.manager"), autorange="reversed"),
         legend=dict(orientation="h", y=1.1),
     )
-    st.plotly_chart(fig, width="stretch", key=f"{KEY}-managers-chart")
+    drill.manager_chart(fig, f"{KEY}-managers-chart")
+    drill.click_hint("drill.click_manager")
     table = pd.DataFrame(
         {
             tr("common.manager"): names,
@@ -52,7 +69,8 @@ def draw_managers(managers: pd.DataFrame, filters: object) -> None:
             **money_columns(managers),
         }
     )
-    show_table(table, "overdue-per-manager", f"{KEY}-managers", filters)
+    row = show_table(table, "overdue-per-manager", f"{KEY}-managers", filters, selectable=True)
+    drill.open_row_of(row, managers["manager_id"], "manager")
 
 
 def draw_customers(customers: pd.DataFrame, filters: object) -> None:
@@ -69,7 +87,8 @@ def draw_customers(customers: pd.DataFrame, filters: object) -> None:
             tr("standard.col_oldest_days"): customers["oldest_days"],
         }
     )
-    show_table(table, "overdue-per-customer", f"{KEY}-customers", filters)
+    row = show_table(table, "overdue-per-customer", f"{KEY}-customers", filters, selectable=True)
+    drill.open_row_of(row, customers["customer_id"])
 
 
 filters = current_filters()
@@ -85,5 +104,6 @@ else:
         floor = settings().collections.overdue_floor
         st.caption(tr("standard.collections_as_of", as_of=format.day(as_of), floor=format.money(floor)))
         draw_tiles(by_customer, floor)
-        draw_managers(cached(collections.overdue_by_manager, filters, as_of), filters)
+        with main_chart():
+            draw_managers(cached(collections.overdue_by_manager, filters, as_of), filters)
         draw_customers(by_customer, filters)

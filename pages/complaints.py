@@ -6,7 +6,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from analytics import complaints, db, optional_tables
-from ui import charts, format
+from ui import charts, drill, format
 from ui.common import cached, connection, current_filters, empty_state, page_header, settings, show_table, tr
 
 KEY = "complaints"
@@ -36,7 +36,8 @@ def draw_past_due(rows: pd.DataFrame, filters: object) -> None:
             tr("standard.col_working_days_late"): rows["working_days_late"],
         }
     )
-    show_table(table, "complaints-past-due", f"{KEY}-past-due", filters)
+    row = show_table(table, "complaints-past-due", f"{KEY}-past-due", filters, selectable=True)
+    drill.open_row_of(row, rows["customer_id"])
 
 
 def draw_compliance(frame: pd.DataFrame, filters: object) -> None:
@@ -45,7 +46,13 @@ def draw_compliance(frame: pd.DataFrame, filters: object) -> None:
     names = manager_label(frame)
     fig = go.Figure()
     for column in ("contact_rate", "reply_rate"):
-        fig.add_bar(y=names, x=frame[column] * 100, orientation="h", name=tr(f"standard.col_{column}"))
+        fig.add_bar(
+            y=names,
+            x=frame[column] * 100,
+            orientation="h",
+            name=tr(f"standard.col_{column}"),
+            customdata=frame[["manager_id"]],
+        )
     charts.layout(
         fig,
         charts.rows_height(len(names) * 2),
@@ -54,7 +61,8 @@ def draw_compliance(frame: pd.DataFrame, filters: object) -> None:
         yaxis=dict(title=tr("common.manager"), autorange="reversed"),
         legend=dict(orientation="h", y=1.1),
     )
-    st.plotly_chart(fig, width="stretch", key=f"{KEY}-rates-chart")
+    drill.manager_chart(fig, f"{KEY}-rates-chart")
+    drill.click_hint("drill.click_manager")
     table = pd.DataFrame({tr("common.manager"): names})
     for column in complaints.MANAGER_COLUMNS[2:]:
         table[tr(f"standard.col_{column}")] = frame[column]
@@ -62,7 +70,10 @@ def draw_compliance(frame: pd.DataFrame, filters: object) -> None:
         tr(f"standard.col_{c}"): st.column_config.NumberColumn(format="percent")
         for c in ("contact_rate", "reply_rate")
     }
-    show_table(table, "complaints-per-manager", f"{KEY}-managers", filters, column_config=rates)
+    row = show_table(
+        table, "complaints-per-manager", f"{KEY}-managers", filters, column_config=rates, selectable=True
+    )
+    drill.open_row_of(row, frame["manager_id"], "manager")
 
 
 filters = current_filters()

@@ -9,12 +9,13 @@ import streamlit as st
 
 from analytics import products
 from analytics.filters import Filters
-from ui import charts, format
+from ui import charts, drill, format
 from ui.common import (
     cached,
     current_filters,
     empty_state,
     labeler,
+    main_chart,
     page_header,
     settings,
     show_table,
@@ -127,9 +128,15 @@ def draw_groups(view: products.Cultivation, filters: Filters) -> None:
         for n, i in zip(managers["manager_name"], managers["manager_id"], strict=True)
     ]
     keys = {"manager_name": "common.manager", "team": "common.team"}
-    show_table(
-        figures_table(managers, keys), "new-product-managers", f"{KEY}-managers", filters, column_config=RATES
+    row = show_table(
+        figures_table(managers, keys),
+        "new-product-managers",
+        f"{KEY}-managers",
+        filters,
+        column_config=RATES,
+        selectable=True,
     )
+    drill.open_row_of(row, managers["manager_id"], "manager")
 
 
 def draw_not_listed(view: products.Cultivation, filters: Filters, product: str) -> None:
@@ -152,7 +159,8 @@ def draw_not_listed(view: products.Cultivation, filters: Filters, product: str) 
             tr("standard.col_first_order"): rows["first_order"].map(format.day),
         }
     )
-    show_table(table, f"not-listed-{product}", f"{KEY}-not-listed", filters)
+    row = show_table(table, f"not-listed-{product}", f"{KEY}-not-listed", filters, selectable=True)
+    drill.open_row_of(row, rows["customer_id"])
 
 
 filters = current_filters()
@@ -168,6 +176,7 @@ if picked:
             tr("standard.window_help", launch=format.day(view.window[0]), as_of=format.day(view.window[1]))
         )
         draw_tiles(products.summarise_with_total(view.uptake).iloc[-1])
-        draw_curve(view)
+        with main_chart():
+            draw_curve(view)
         draw_groups(view, filters)
         draw_not_listed(view, filters, product)

@@ -8,13 +8,14 @@ from analytics import overview
 from analytics.db import is_empty
 from analytics.filters import Filters
 from analytics.generator import generate_demo
-from ui import charts, format
+from ui import charts, drill, format
 from ui.common import (
     cached,
     clear_caches,
     connection,
     current_filters,
     empty_state,
+    main_chart,
     may,
     page_header,
     short_number,
@@ -60,11 +61,13 @@ def draw_sales_by_team(frame: pd.DataFrame) -> None:
         y="sales",
         color="team",
         barmode="stack",
+        custom_data=["team"],
         labels={"month": tr("common.month"), "sales": tr("overview.axis_sales"), "team": tr("common.team")},
     )
     fig.update_xaxes(dtick="M1", tickformat="%Y-%m")
     charts.layout(fig, 380, legend_title=tr("common.team"))
-    st.plotly_chart(fig, width="stretch", key="overview-sales-by-team")
+    drill.filter_chart(fig, "overview-sales-by-team", "team")
+    drill.click_hint("drill.click_filter_team")
 
 
 def draw_top_customers(frame: pd.DataFrame, filters: Filters) -> None:
@@ -84,16 +87,18 @@ def draw_top_customers(frame: pd.DataFrame, filters: Filters) -> None:
             "last_order": tr("overview.col_last_order"),
         }
     )
-    show_table(
+    row = show_table(
         table,
         "top-customers",
         "overview-top",
         filters,
+        selectable=True,
         column_config={
             tr("overview.axis_sales"): st.column_config.NumberColumn(format="%.0f"),
             tr("overview.col_share"): st.column_config.NumberColumn(format="percent"),
         },
     )
+    drill.open_row(row, tr("common.customer_id"))
 
 
 filters = current_filters()
@@ -115,7 +120,8 @@ else:
     draw_tiles(tiles)
     by_team = cached(overview.monthly_sales_by_team, filters)
     if not by_team.empty:
-        draw_sales_by_team(by_team)
+        with main_chart():
+            draw_sales_by_team(by_team)
     top = cached(overview.top_customers, filters)
     if top.empty:
         empty_state()

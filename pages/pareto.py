@@ -16,7 +16,8 @@ from pages.pareto_tabs import (
     products,
 )
 from pages.pareto_tabs.common import value_axis
-from ui.common import cached, current_filters, empty_state, page_header, settings, tr
+from ui import drill
+from ui.common import cached, current_filters, empty_state, main_chart, page_header, settings, tr
 
 TABS = ("customers", "groups", "time", "migration", "products", "big", "classes")
 
@@ -34,9 +35,13 @@ def main() -> None:
     if values.empty:
         empty_state()
     else:
-        st.subheader(tr("pareto.chart_title"))
-        fig = curve.pareto_figure(values, "customer_name", tr("pareto.axis_rank"), value_axis(metric))
-        st.plotly_chart(fig, width="stretch", key="pareto-chart")
+        with main_chart():
+            st.subheader(tr("pareto.chart_title"))
+            fig = curve.pareto_figure(
+                values, "customer_name", tr("pareto.axis_rank"), value_axis(metric), id_column="customer_id"
+            )
+            drill.customer_chart(fig, "pareto-chart")
+            drill.click_hint("drill.click_customer")
 
     draws = {
         "customers": lambda: customers.draw(filters, metric, values),

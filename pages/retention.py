@@ -6,10 +6,10 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from analytics import retention
+from analytics import retention, trends
 from analytics.filters import Filters
 from analytics.settings import Settings
-from ui import charts, format
+from ui import charts, drill, format
 from ui.common import cached, current_filters, empty_state, page_header, settings, tr
 from ui.tables import show_table
 
@@ -57,7 +57,8 @@ def draw_flow(flow: pd.DataFrame, s: Settings, filters: Filters) -> None:
             title=f"{tr('retention.col_active')} ({tr('common.unit_customers')})",
             overlaying="y",
             side="right",
-            rangemode="tozero",
+            showgrid=False,
+            **charts.nice_axis(float(flow["active"].max()) * 1.05),
         ),
         legend=dict(orientation="h", y=1.1),
     )
@@ -181,15 +182,59 @@ def draw_cohort(filters: Filters, s: Settings) -> None:
             tr("retention.col_lost_reason"): reason_labels(members["lost_reason"]),
         }
     )
-    show_table(
+    row = show_table(
         table,
         "frozen-cohort",
         f"{KEY}-cohort",
         filters,
+        selectable=True,
         column_config={
             tr("retention.col_base_value"): st.column_config.NumberColumn(format="%.0f"),
         },
     )
+    drill.open_row(row, tr("common.customer_id"))
+
+
+def draw_cohort_curve(curve: pd.DataFrame) -> None:
+    """The share of new customers still ordering N months after their first order: all cohorts
+    together, with the band from the lowest to the highest cohort (a grid of cohorts said
+    "100" in nearly every cell); a sentence when every cohort still orders."""
+    if curve.empty:
+        return
+    if curve["low"].min() >= 0.995:
+        st.success(tr("drill.cohorts_all_ordering"), icon=":material/check_circle:")
+        return
+    months = curve["months_after"]
+    fig = go.Figure()
+    fig.add_scatter(x=months, y=curve["high"] * 100, mode="lines", line={"width": 0}, showlegend=False)
+    fig.add_scatter(
+        x=months,
+        y=curve["low"] * 100,
+        mode="lines",
+        line={"width": 0},
+        fill="tonexty",
+        fillcolor="rgba(21, 101, 192, 0.15)",
+        name=tr("drill.cohort_band"),
+    )
+    fig.add_scatter(
+        x=months,
+        y=curve["share"] * 100,
+        mode="lines+markers",
+        line={"color": "#1565c0"},
+        name=tr("drill.cohort_all"),
+        hovertemplate="+%{x}: %{y:.1f}%<extra></extra>",
+    )
+    low = float(curve["low"].min()) * 100
+    fig.update_yaxes(range=[max(0.0, low - 5), 101], ticksuffix="%")
+    fig.update_xaxes(dtick=1)
+    charts.layout(
+        fig,
+        320,
+        x_title=tr("retention.axis_months_after"),
+        y_title=tr("retention.axis_share"),
+        legend={"orientation": "h", "y": 1.12},
+    )
+    st.plotly_chart(fig, width="stretch", key=f"{KEY}-heatmap")
 
 
 def draw_heatmap(filters: Filters) -> None:
@@ -199,29 +244,7 @@ def draw_heatmap(filters: Filters) -> None:
     if cohorts.empty:
         empty_state("retention.heatmap_empty")
         return
-    matrix = retention.cohort_matrix(cohorts)
-    fig = go.Figure(
-        go.Heatmap(
-            z=matrix.shares.to_numpy() * 100,
-            x=[str(c) for c in matrix.shares.columns],
-            y=matrix.row_labels,
-            colorscale="Blues",
-            zmin=0,
-            zmax=100,
-            colorbar=dict(title="%"),
-            hovertemplate="%{y} · +%{x}: %{z:.0f}%<extra></extra>",
-            texttemplate="%{z:.0f}",
-        )
-    )
-    charts.layout(
-        fig,
-        charts.rows_height(len(matrix.shares)),
-        xaxis=dict(title=tr("retention.axis_months_after")),
-        yaxis=dict(
-            title=f"{tr('retention.axis_cohort')} ({tr('retention.col_cohort_size')})", autorange="reversed"
-        ),
-    )
-    st.plotly_chart(fig, width="stretch", key=f"{KEY}-heatmap")
+    draw_cohort_curve(trends.cohort_curve(cohorts))
     table = pd.DataFrame(
         {
             tr("retention.axis_cohort"): retention.month_labels(cohorts["cohort"]),

@@ -8,7 +8,7 @@ import streamlit as st
 
 from analytics import visits
 from analytics.filters import Filters
-from ui import charts, format
+from ui import charts, drill, format
 from ui.common import cached, current_filters, empty_state, page_header, settings, tr
 from ui.tables import show_table
 
@@ -25,6 +25,7 @@ def draw_compliance(frame: pd.DataFrame, filters: Filters) -> None:
             y="pct",
             color="team",
             barmode="group",
+            custom_data=["customer_class"],
             labels={
                 "class_label": tr("common.customer_class"),
                 "pct": tr("visits.axis_frequency"),
@@ -33,7 +34,8 @@ def draw_compliance(frame: pd.DataFrame, filters: Filters) -> None:
         )
         fig.update_yaxes(range=[0, 100])
         charts.layout(fig, 340)
-        st.plotly_chart(fig, width="stretch", key="visits-compliance")
+        drill.filter_chart(fig, "visits-compliance", "class")
+        drill.click_hint("drill.click_filter_class")
     columns = {
         "team": tr("common.team"),
         "class_label": tr("common.customer_class"),
@@ -111,6 +113,7 @@ def draw_methods(mix: pd.DataFrame, filters: Filters) -> None:
         x="manager",
         y="pct",
         color="method_label",
+        custom_data=["manager_id"],
         labels={
             "manager": tr("visits.axis_manager"),
             "pct": tr("visits.axis_share"),
@@ -119,7 +122,8 @@ def draw_methods(mix: pd.DataFrame, filters: Filters) -> None:
     )
     fig.update_yaxes(range=[0, 100])
     charts.layout(fig, 360, barmode="stack")
-    st.plotly_chart(fig, width="stretch", key="visits-methods")
+    drill.manager_chart(fig, "visits-methods")
+    drill.click_hint("drill.click_manager")
     table = mix[["manager_id", "manager_name", "method_label", "visits", "share"]].rename(
         columns={
             "manager_id": tr("common.manager_id"),
@@ -129,13 +133,15 @@ def draw_methods(mix: pd.DataFrame, filters: Filters) -> None:
             "share": tr("visits.col_share"),
         }
     )
-    show_table(
+    row = show_table(
         table,
         "visit-methods",
         "visits-methods",
         filters,
+        selectable=True,
         column_config={tr("visits.col_share"): st.column_config.NumberColumn(format="percent")},
     )
+    drill.open_row(row, tr("common.manager_id"), "manager")
 
 
 def draw_never_visited(filters: Filters) -> None:
@@ -158,13 +164,15 @@ def draw_never_visited(filters: Filters) -> None:
             "sales": tr("visits.col_sales"),
         }
     )
-    show_table(
+    row = show_table(
         table,
         "not-visited",
         "visits-never",
         filters,
+        selectable=True,
         column_config={tr("visits.col_last_visit"): st.column_config.DateColumn(format="YYYY-MM-DD")},
     )
+    drill.open_row(row, tr("common.customer_id"))
 
 
 filters = current_filters()

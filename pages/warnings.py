@@ -10,7 +10,7 @@ import streamlit as st
 from analytics import audit, risk, warnings
 from analytics.domain import FOLLOWUP_STATUSES, RULES
 from analytics.filters import Filters
-from ui import charts, format
+from ui import charts, drill, format
 from ui.common import (
     cached,
     connection,
@@ -127,8 +127,10 @@ def draw_list(listed: pd.DataFrame, filters: Filters, show_all: bool) -> str | N
             ),
             tr("warnings.col_expected_loss"): st.column_config.NumberColumn(format="%.0f"),
             tr("warnings.col_revenue_at_risk"): st.column_config.NumberColumn(format="%.0f"),
+            tr("warnings.col_reasons"): st.column_config.TextColumn(width="large"),
         },
     )
+    st.caption(tr("drill.warnings_row_hint"))
     return None if row is None else row[tr("common.customer_id")]
 
 
@@ -183,6 +185,8 @@ def draw_followup(listed: pd.DataFrame, selected: str | None, as_of: date, filte
         return
     label = format.name_with_id(names.get(customer, ""), customer)
     st.subheader(tr("warnings.followup_header", customer=label))
+    drill.customer_link(customer, tr("drill.open_customer", name=label))
+    st.markdown(warnings.explain(listed[listed["customer_id"] == customer], lang()).iloc[0])
     status_now = current.get(customer)
     # The form opens on the warning's current status (a new warning: the first status).
     start = FOLLOWUP_STATUSES.index(status_now) if status_now in FOLLOWUP_STATUSES else 0
@@ -297,6 +301,7 @@ def draw_counts(counts: pd.DataFrame, filters: Filters) -> None:
                 x="manager",
                 y="open_warnings",
                 color="team",
+                custom_data=["manager_id"],
                 labels={
                     "manager": tr("common.manager"),
                     "open_warnings": tr("warnings.axis_open"),
@@ -304,8 +309,9 @@ def draw_counts(counts: pd.DataFrame, filters: Filters) -> None:
                 },
             )
             charts.layout(fig, 340, legend_title=tr("common.team"))
-            st.plotly_chart(fig, width="stretch", key=f"{KEY}-by-manager-chart")
-        show_table(
+            drill.manager_chart(fig, f"{KEY}-by-manager-chart")
+            drill.click_hint("drill.click_manager")
+        row = show_table(
             pd.DataFrame(
                 {
                     tr("common.manager_id"): counts["manager_id"],
@@ -319,7 +325,9 @@ def draw_counts(counts: pd.DataFrame, filters: Filters) -> None:
             "open-warnings-by-manager",
             f"{KEY}-by-manager",
             filters,
+            selectable=True,
         )
+        drill.open_row(row, tr("common.manager_id"), "manager")
     with by_team:
         teams = warnings.open_warnings_by_team(counts)
         show_table(
@@ -356,8 +364,8 @@ else:
     else:
         draw_tiles(view)
         selected = draw_list(view.rows, filters, show_all)
-        draw_list_backtest(ranking)
         draw_followup(view.rows, selected, as_of, filters)
+        draw_list_backtest(ranking)  # the model's figures after the customers
     draw_ranking(ranking)
     draw_effect(cached(warnings.followup_effect, filters, as_of), ranking.horizon_days)
     draw_counts(warnings.count_by_manager(facts), filters)

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from analytics import db, inventory, pareto, suggestions
+from analytics import db, pareto
 from analytics.i18n import t
 from tests.conftest import app_test
 
@@ -40,35 +40,8 @@ def test_page_on_demo_data(demo_db_path, lang):
     summary = pareto.pareto_summary(db.connect(demo_db_path), filters, "amount")
     assert buyers == f"{summary.buyers:,}"
 
-    # Opening a customer shows its detail.
-    top = pareto.customer_values(db.connect(demo_db_path), filters, "amount").iloc[0]
-    at.selectbox(key="pareto-detail").set_value(top["customer_id"]).run()
-    assert not at.exception
-    assert any(top["customer_name"] in s.value for s in at.subheader)
-    assert len(at.get("plotly_chart")) == 2
-    # Its product-mix suggestions and inventory guidance, as the functions give them.
-    shown = {m.value for m in at.markdown}
-    assert {
-        f"**{t('pareto.detail_suggestions', lang)}**",
-        f"**{t('pareto.detail_inventory', lang)}**",
-    } <= shown
-    con = db.connect(demo_db_path)
-
-    def table_with(label: str):
-        return next(f.value for f in at.dataframe if t(label, lang) in f.value.columns)
-
-    expected = suggestions.suggest(con, top["customer_id"], filters.end)
-    if expected.empty:
-        assert t("pareto.detail_suggestions_none", lang) in [c.value for c in at.caption]
-    else:
-        table = table_with("standard.col_peer_share")
-        assert table[t("standard.col_product", lang)].tolist() == expected["product"].tolist()
-    guidance = inventory.customer_guidance(con, top["customer_id"], filters.end)
-    if guidance.empty:
-        assert t("pareto.detail_inventory_none", lang) in [c.value for c in at.caption]
-    else:
-        table = table_with("standard.col_suggested_order")
-        assert table[t("standard.col_suggested_order", lang)].tolist() == guidance["suggested_order"].tolist()
+    # A customer opens on the Customer page (tests/test_drill.py), not below the table.
+    assert not [s for s in at.selectbox if s.key == "pareto-detail"]
 
     # The metric switch changes the figures.
     assert t("pareto.metric_profit", lang) in at.radio(key="pareto-metric").options  # demo orders carry cost

@@ -42,3 +42,17 @@ def layout(
 def rows_height(rows: int, per_row: int = 28, extra: int = 120, minimum: int = 260) -> int:
     """Height of a chart with one bar or row per item."""
     return max(minimum, per_row * rows + extra)
+
+
+def nice_axis(top: float, ticks: int = 5) -> dict[str, Any]:
+    """A linear axis from 0 to a round number at or above `top`, with `ticks` round steps
+    (1, 2, 2.5 or 5 times a power of ten): ticks a person reads, e.g. 0/200/400/600/800/1,000
+    rather than plotly's 62/494/925 on an overlaid axis."""
+    import math
+
+    if not top or top <= 0 or top != top:
+        return {"range": [0, 1], "tickmode": "linear", "tick0": 0, "dtick": 0.2}
+    raw = top / ticks
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+    return {"range": [0, step * math.ceil(top / step)], "tickmode": "linear", "tick0": 0, "dtick": step}

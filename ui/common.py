@@ -304,3 +304,69 @@ def auto_backup(con: duckdb.DuckDBPyConnection, reason: str) -> object:
         return None
     rules = settings().backup
     return backup.auto_backup(con, reason, store.parent / rules.folder, rules.keep)
+
+
+# ------------------------------------------------------------------ page style (issue 19: phone)
+
+# On a phone (a narrow window): metric tiles two to a row instead of one under another, and the
+# page's first chart moved above the tiles, so the main picture is on the first screen. One place
+# for the dashboard's CSS; dashboard.py adds it on every run.
+MAIN = '[data-testid="stMainBlockContainer"] > [data-testid="stVerticalBlock"]'
+FIRST_TILES = f'{MAIN} > :has([data-testid="stMetric"]):not(:has([data-testid="stMetric"]) ~ *)'
+PHONE_CSS = f"""
+<style>
+@media (max-width: 640px) {{
+  [data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] [data-testid="stMetric"]) {{
+    flex-wrap: wrap !important;
+    flex-direction: row !important;
+    gap: 0.5rem !important;
+  }}
+  [data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] [data-testid="stMetric"])
+    > [data-testid="stColumn"] {{
+    flex: 1 1 calc(50% - 0.5rem) !important;
+    min-width: calc(50% - 0.5rem) !important;
+    width: calc(50% - 0.5rem) !important;
+  }}
+  [data-testid="stMetricValue"] {{ font-size: 1.4rem; }}
+  /* The page's main chart (ui.common.main_chart) before the first row of tiles. */
+  {FIRST_TILES}, {FIRST_TILES} ~ * {{ order: 2; }}
+  {MAIN} > :has(> .st-key-main-chart), {MAIN} > .st-key-main-chart {{ order: 1 !important; }}
+}}
+</style>
+"""
+
+
+def page_style() -> None:
+    """The dashboard's CSS (see PHONE_CSS)."""
+    st.html(PHONE_CSS)
+
+
+PHONE_KEY_COLUMNS = 3  # columns a table shows on a phone: every table puts its key columns first
+PHONE_AGENTS = ("iPhone", "Android", "Mobile")
+
+
+def on_phone() -> bool:
+    """Whether the browser says it is a phone (its User-Agent); False without a browser."""
+    try:
+        agent = st.context.headers.get("User-Agent") or ""
+    except Exception:  # no browser context (bare mode, AppTest)
+        return False
+    return any(word in agent for word in PHONE_AGENTS)
+
+
+def phone_columns(frame: Any, keep: list[str] | None = None) -> list[str] | None:
+    """The columns a table shows: on a phone its key columns only (`keep`, else the first ones:
+    every table puts them first), so it does not scroll sideways (the export still holds every
+    column); elsewhere all (None)."""
+    if not on_phone():
+        return None
+    if keep:
+        return [str(c) for c in keep if c in frame.columns]
+    if len(frame.columns) <= PHONE_KEY_COLUMNS:
+        return None
+    return [str(c) for c in frame.columns[:PHONE_KEY_COLUMNS]]
+
+
+def main_chart() -> Any:
+    """The container of a page's main chart and its heading: on a phone it comes before the tiles."""
+    return st.container(key="main-chart")

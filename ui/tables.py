@@ -17,7 +17,7 @@ import streamlit as st
 from analytics.export import XLSX_MAX_ROWS, to_csv_bytes, to_xlsx_bytes
 from analytics.filters import Filters
 from ui import format
-from ui.common import export_recorder, tr
+from ui.common import export_recorder, phone_columns, tr
 
 MAX_ROWS = 500  # rows sent to the browser; the export holds all
 
@@ -148,6 +148,7 @@ def show_table(
         column_config=column_config,
         height=height,
         key=f"{key}-table",
+        column_order=phone_columns(shown),
         **options,
     )
     if len(shown) < len(matched):

@@ -255,8 +255,9 @@ def monthly_scores(
 ) -> pd.DataFrame:
     """Each manager's composite score per calendar month, for the `months` months ending with the
     period's last month (that month counted up to the period's end): month, manager_id,
-    manager_name, team, score, status."""
+    manager_name, team, score, status, and each item's score (score_<item>)."""
     columns = ["month", "manager_id", "manager_name", "team", "score", "status"]
+    columns += [f"score_{item}" for item in ITEMS]
     if filters.end is None:
         return pd.DataFrame(columns=columns)
     s = config.as_settings(settings)

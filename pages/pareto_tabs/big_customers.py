@@ -9,7 +9,7 @@ import streamlit as st
 from analytics import pareto
 from analytics.filters import Filters
 from pages.pareto_tabs.common import column_formats, manager_column
-from ui import format
+from ui import drill, format
 from ui.common import cached, settings, tr
 from ui.tables import show_table
 
@@ -44,10 +44,12 @@ def draw(filters: Filters) -> None:
             tr("pareto.col_months_with_orders"): frame["months_with_orders"],
         }
     )
-    show_table(
+    row = show_table(
         table,
         "big-customers",
         "pareto-big",
         filters,
+        selectable=True,
         column_config=column_formats(values=(tr("pareto.col_year_cartons"), average)),
     )
+    drill.open_row(row, tr("common.customer_id"))

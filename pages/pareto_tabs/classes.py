@@ -9,7 +9,7 @@ import streamlit as st
 from analytics import classes
 from analytics.filters import Filters
 from pages.pareto_tabs.common import group_labels
-from ui import format
+from ui import drill, format
 from ui.common import cached, empty_state, lang, settings, tr
 from ui.tables import export_control, show_table
 
@@ -105,4 +105,5 @@ def draw_mismatches(filters: Filters) -> None:
             tr("pareto.col_reasons"): frame["reasons"],
         }
     )
-    show_table(table, "class-mismatches", "pareto-mismatches", filters)
+    row = show_table(table, "class-mismatches", "pareto-mismatches", filters, selectable=True)
+    drill.open_row(row, tr("common.customer_id"))

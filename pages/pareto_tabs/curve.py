@@ -53,11 +53,16 @@ def draw_tiles(summary: pareto.ParetoSummary, abc: Abc) -> None:
 
 
 def pareto_figure(
-    values: pd.DataFrame, label_column: str, x_title: str, y_title: str, title: str | None = None
+    values: pd.DataFrame,
+    label_column: str,
+    x_title: str,
+    y_title: str,
+    title: str | None = None,
+    id_column: str | None = None,
 ) -> go.Figure:
     """Bars of value by rank (sampled above MAX_BARS), the cumulative line (sampled above
     MAX_LINE_POINTS, exact where it crosses 80%), the 80% line and the rank where 20% of the
-    entities is reached."""
+    entities is reached. With `id_column` each bar carries its id first in customdata (for a click)."""
     bars = pareto.chart_points(values, MAX_BARS)
     line = pareto.curve_points(values, MAX_LINE_POINTS)
     fig = make_subplots(specs=[[{"secondary_y": True}]])
@@ -65,9 +70,9 @@ def pareto_figure(
         x=bars["rank"],
         y=bars["value"],
         name=tr("pareto.legend_value"),
-        customdata=bars[[label_column]],
+        customdata=bars[[id_column, label_column] if id_column else [label_column]],
         marker_color="#4C78A8",
-        hovertemplate="%{x}. %{customdata[0]}<br>%{y:,.0f}<extra></extra>",
+        hovertemplate="%{x}. %{customdata[" + ("1" if id_column else "0") + "]}<br>%{y:,.0f}<extra></extra>",
     )
     fig.add_scatter(
         x=line["rank"],
@@ -83,8 +88,18 @@ def pareto_figure(
         line_dash="dash",
         line_color="#E45756",
         secondary_y=True,
-        annotation_text=tr("pareto.line_80"),
-        annotation_position="top left",
+    )
+    # The label on its line, at the left end (add_hline's own label drifts off a secondary axis).
+    fig.add_annotation(
+        x=0,
+        xref="paper",
+        y=80,
+        yref="y2",
+        text=tr("pareto.line_80"),
+        showarrow=False,
+        xanchor="left",
+        yanchor="bottom",
+        font={"color": "#E45756"},
     )
     top20 = -(-len(values) // 5)
     fig.add_vline(

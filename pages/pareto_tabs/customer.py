@@ -1,6 +1,7 @@
-"""One customer opened from the ranking: profile, monthly value coloured by ABC class, the ABC
-history, its orders and visits in the period, the products its peers buy (product-mix
-suggestions) and, where stock checks exist, how much to order (inventory guidance)."""
+"""The parts of the Customer page (pages/customer.py) about the customer's value: the profile line,
+monthly value coloured by ABC class, the ABC history, its orders and visits in the period, the
+products its peers buy (product-mix suggestions) and, where stock checks exist, how much to order
+(inventory guidance). The 80/20 ranking opens that page."""
 
 from __future__ import annotations
 
@@ -17,30 +18,35 @@ from ui.common import cached, tr
 from ui.tables import show_table
 
 
-def draw(filters: Filters, metric: str, customer_id: str) -> None:
-    """The detail of `customer_id` (nothing when it is unknown)."""
-    profile = cached(customer.customer_profile, customer_id, filters)
-    if profile.empty:
-        return
-    row = profile.iloc[0]
-    st.subheader(tr("pareto.detail_title", name=row["customer_name"] or customer_id))
-    st.caption(
-        tr(
-            "pareto.detail_profile",
-            manager=format.name_with_id(row["manager_name"], row["manager_id"]),
-            team=row["team"] or format.MISSING,
-            region=row["region"] or format.MISSING,
-            cls=format.label("class", row["customer_class"]),
-            status=format.label("status", row["status"] or "active"),
-        )
+def profile_line(row: pd.Series) -> str:
+    """The customer's profile in one line: manager, team, region, class, status."""
+    return tr(
+        "pareto.detail_profile",
+        manager=format.name_with_id(row["manager_name"], row["manager_id"]),
+        team=row["team"] or format.MISSING,
+        region=row["region"] or format.MISSING,
+        cls=format.label("class", row["customer_class"]),
+        status=format.label("status", row["status"] or "active"),
     )
+
+
+def draw_value(filters: Filters, metric: str, customer_id: str) -> None:
+    """Monthly value and ABC history of `customer_id` (the profile was checked in scope)."""
     history = cached(customer.customer_history, filters, customer_id, metric)
     draw_history(filters, metric, history)
+
+
+def draw_lines(filters: Filters, customer_id: str) -> None:
+    """Orders and visits side by side (stacked on a phone)."""
     left, right = st.columns(2)
     with left:
         draw_orders(filters, customer_id)
     with right:
         draw_visits(filters, customer_id)
+
+
+def draw_guidance(filters: Filters, customer_id: str) -> None:
+    """Product-mix suggestions and inventory guidance side by side."""
     left, right = st.columns(2)
     with left:
         draw_suggestions(filters, customer_id)
@@ -64,7 +70,7 @@ def draw_history(filters: Filters, metric: str, history: pd.DataFrame) -> None:
             )
     charts.layout(fig, 320, x_title=tr("common.month"), y_title=value_axis(metric), legend=LEGEND)
     fig.update_xaxes(dtick="M1", tickformat="%Y-%m")
-    st.plotly_chart(fig, width="stretch", key="pareto-detail-chart")
+    st.plotly_chart(fig, width="stretch", key="customer-value-chart")
     table = pd.DataFrame(
         {
             tr("common.month"): history["month"].dt.strftime("%Y-%m"),
@@ -78,7 +84,7 @@ def draw_history(filters: Filters, metric: str, history: pd.DataFrame) -> None:
     show_table(
         table,
         "abc-history",
-        "pareto-detail-abc",
+        "customer-abc",
         filters,
         column_config=column_formats(values=(tr("pareto.col_value"),)),
     )
@@ -128,7 +134,7 @@ def draw_suggestions(filters: Filters, customer_id: str) -> None:
             tr("pareto.col_peers_buying"): found["peers_buying"].map(format.number),
         }
     )
-    show_table(table, "product-suggestions", "pareto-detail-suggestions", filters)
+    show_table(table, "product-suggestions", "customer-suggestions", filters)
 
 
 def draw_inventory(filters: Filters, customer_id: str) -> None:
@@ -144,7 +150,7 @@ def draw_inventory(filters: Filters, customer_id: str) -> None:
     table = guidance.assign(
         **{c: pd.to_datetime(guidance[c]).dt.date for c in ("previous_check", "check_date")}
     ).rename(columns={c: tr(f"standard.col_{c}") for c in guidance.columns})
-    show_table(table, "inventory-guidance", "pareto-detail-inventory", filters)
+    show_table(table, "inventory-guidance", "customer-inventory", filters)
 
 
 def _draw_lines(filters: Filters, title_key: str, frame: pd.DataFrame, columns: dict, name: str) -> None:
@@ -152,5 +158,4 @@ def _draw_lines(filters: Filters, title_key: str, frame: pd.DataFrame, columns: 
     if frame.empty:
         st.caption(tr("pareto.detail_none"))
         return
-    key = "pareto-detail-" + name.removeprefix("customer-")
-    show_table(frame.rename(columns=columns), name, key, filters)
+    show_table(frame.rename(columns=columns), name, name, filters)

@@ -1,19 +1,14 @@
-"""The customers tab: every buyer ranked by value; a selected row (or the picker) opens the
-customer below the table."""
+"""The customers tab: every buyer ranked by value; a selected row opens the Customer page."""
 
 from __future__ import annotations
 
 import pandas as pd
-import streamlit as st
 
 from analytics.filters import Filters
-from pages.pareto_tabs import customer
 from pages.pareto_tabs.common import column_formats, manager_column
-from ui import format
+from ui import drill, format
 from ui.common import empty_state, tr
 from ui.tables import show_table
-
-MAX_DETAIL_OPTIONS = 500  # the picker offers the rows the table shows; the search finds the others
 
 
 def customer_table(values: pd.DataFrame) -> pd.DataFrame:
@@ -34,7 +29,7 @@ def customer_table(values: pd.DataFrame) -> pd.DataFrame:
 
 
 def draw(filters: Filters, metric: str, values: pd.DataFrame) -> None:
-    """The ranking table and the customer picker (`values`: pareto.customer_values)."""
+    """The ranking table (`values`: pareto.customer_values); a selected row opens its customer."""
     if values.empty:
         empty_state()
         return
@@ -48,27 +43,4 @@ def draw(filters: Filters, metric: str, values: pd.DataFrame) -> None:
             tr("pareto.col_share"), tr("pareto.col_cum_share"), values=(tr("pareto.col_value"),)
         ),
     )
-    names = dict(zip(values["customer_id"], values["customer_name"], strict=True))
-    # A newly selected row opens its customer; the picker's choice stands until the selection changes.
-    selected_id = None if selected is None else selected[tr("common.customer_id")]
-    if selected_id != st.session_state.get("pareto-detail-row"):
-        st.session_state["pareto-detail-row"] = selected_id
-        if selected_id is not None:
-            st.session_state["pareto-detail"] = selected_id
-    options = list(values["customer_id"].head(MAX_DETAIL_OPTIONS))
-    chosen = st.session_state.get("pareto-detail")
-    if chosen is not None and chosen not in options:
-        if chosen in names:
-            options.append(chosen)
-        else:
-            st.session_state["pareto-detail"] = None
-    customer_id = st.selectbox(
-        tr("pareto.detail_select"),
-        options,
-        index=None,
-        key="pareto-detail",
-        format_func=lambda c: format.name_with_id(names.get(c), c),
-        placeholder=tr("pareto.detail_placeholder"),
-    )
-    if customer_id:
-        customer.draw(filters, metric, customer_id)
+    drill.open_row(selected, tr("common.customer_id"))

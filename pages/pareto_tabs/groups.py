@@ -10,9 +10,17 @@ import streamlit as st
 from analytics import pareto
 from analytics.filters import Filters
 from pages.pareto_tabs.common import LEGEND, column_formats, group_labels
-from ui import charts
+from ui import charts, drill
 from ui.common import cached, empty_state, tr
 from ui.tables import show_table
+
+# What a click on a group's bars does: open the manager, or filter every page by the group.
+CLICK_OPENS = {
+    "manager": drill.open_manager,
+    "team": lambda value: drill.filter_by("team", value),
+    "region": lambda value: drill.filter_by("region", value),
+    "customer_class": lambda value: drill.filter_by("class", value),
+}
 
 
 def group_name(group_by: str) -> str:
@@ -60,7 +68,10 @@ def draw(filters: Filters, metric: str) -> None:
         legend=LEGEND,
         barmode="group",
     )
-    st.plotly_chart(fig, width="stretch", key="pareto-groups-chart")
+    clicked = drill.chart(drill.with_ids(fig, [frame["group"]] * 3), "pareto-groups-chart")
+    if group_by in CLICK_OPENS:
+        CLICK_OPENS[group_by](clicked)
+        drill.click_hint("drill.click_manager" if group_by == "manager" else "drill.click_filter_group")
     table = pd.DataFrame(
         {
             tr("pareto.col_group"): labels,

@@ -11,7 +11,7 @@ from analytics import pareto
 from analytics.domain import ABC_CLASSES
 from analytics.filters import Filters
 from pages.pareto_tabs.common import abc_label, abc_labels, column_formats, manager_column
-from ui import charts, format
+from ui import charts, drill, format
 from ui.common import cached, tr
 from ui.tables import show_table
 
@@ -60,6 +60,7 @@ def draw_matrix(counts: pd.DataFrame) -> None:
             colorscale="Blues",
             hovertemplate="%{y} → %{x}: %{z}<extra></extra>",
             showscale=False,
+            customdata=[[f"{p}|{c}" for c in ABC_CLASSES] for p in ABC_CLASSES],
         )
     )
     charts.layout(
@@ -71,7 +72,11 @@ def draw_matrix(counts: pd.DataFrame) -> None:
     )
     fig.update_xaxes(side="bottom")
     fig.update_yaxes(autorange="reversed")
-    st.plotly_chart(fig, width="stretch", key="pareto-migration-chart")
+    clicked = drill.chart(fig, "pareto-migration-chart")
+    if clicked:  # the cell clicked opens its customers below
+        previous, current = str(clicked).split("|")
+        st.session_state["pareto-migration-cell"] = (previous, current)
+    drill.click_hint("drill.click_cell")
 
 
 def choose_cell(cells: pd.DataFrame) -> tuple[str, str] | None:
@@ -85,10 +90,13 @@ def choose_cell(cells: pd.DataFrame) -> tuple[str, str] | None:
         )
         for row in cells.itertuples(index=False)
     }
+    if st.session_state.get("pareto-migration-cell") not in labels:
+        st.session_state.pop("pareto-migration-cell", None)
+    default = {} if "pareto-migration-cell" in st.session_state else {"index": None}
     return st.selectbox(
         tr("pareto.cell_select"),
         list(labels),
-        index=None,
+        **default,
         key="pareto-migration-cell",
         format_func=labels.get,
         placeholder=tr("pareto.detail_placeholder"),
@@ -111,12 +119,14 @@ def draw_cell(filters: Filters, metric: str, cell: tuple[str, str]) -> None:
             tr("pareto.col_change"): moves["change"],
         }
     )
-    show_table(
+    row = show_table(
         table,
         "abc-migration",
         "pareto-migration",
         filters,
+        selectable=True,
         column_config=column_formats(
             values=(tr("pareto.col_previous_value"), tr("pareto.col_value"), tr("pareto.col_change"))
         ),
     )
+    drill.open_row(row, tr("common.customer_id"))

@@ -147,6 +147,22 @@ def test_a_link_naming_another_team_shows_nothing_of_it(role_tab, role_server, r
     assert_nothing_of(visible_text(role_tab), facts["hidden"]["sup"], "the link")
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_customer_and_manager_pages_of_another_team_show_nothing(role_tab, role_server, role_store, lang):
+    """A link to the Customer or Manager page naming another team's customer or manager: the
+    page says it is outside the account's scope and shows nothing of them."""
+    hidden = role_store[1]["hidden"]["sup"]
+    links = (
+        ("customer", "customer", sorted(hidden["customers"])[0], "drill.customer_unknown"),
+        ("manager", "manager_id", sorted(hidden["managers"])[0], "drill.manager_unknown"),
+    )
+    for path, param, value, message in links:
+        harness.open_page(role_tab, f"{role_server.base_url}/{path}?lang={lang}&{param}={value}")
+        sign_in(role_tab, "sup", PASSWORD, lang)
+        expect(role_tab.locator(harness.MAIN)).to_contain_text(t(message, lang))
+        assert_nothing_of(visible_text(role_tab), hidden, path)
+
+
 def test_wrong_passwords_lock_and_sign_out_works(role_tab, role_server):
     lang = "en"
     harness.open_page(role_tab, f"{role_server.base_url}/?lang={lang}")
