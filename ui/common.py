@@ -193,7 +193,11 @@ def empty_state(message_key: str = "common.no_data") -> None:
 
 
 def page_header(title_key: str, caption_key: str | None = None, show_period: bool = True) -> None:
-    """Page title, a short description and (where the page uses it) the sidebar's period."""
+    """Page title, a short description and (where the page uses it) the sidebar's period; Streamlit's
+    own list words in the page's language (ui/streamlit_texts.py)."""
+    from ui import streamlit_texts
+
+    streamlit_texts.apply(streamlit_texts.list_css(lang()))
     st.title(tr(title_key))
     filters = current_filters()
     parts = []

@@ -20,14 +20,18 @@ LOCALES = {"zh": "zh_CN", "en": "en_US"}
 MISSING = "—"
 
 # The kinds of value a table column holds, and how each is shown on screen, in a CSV and in Excel.
-COUNT, MONEY, NUMBER, PERCENT, DATE, TEXT = "count", "money", "number", "percent", "date", "text"
-DECIMALS = {COUNT: 0, MONEY: 0, NUMBER: 1, PERCENT: 1}  # decimals a person reads
+# FINE is a small figure read to two decimals (a Gini coefficient, 0.56).
+COUNT, MONEY, NUMBER, FINE, PERCENT = "count", "money", "number", "fine", "percent"
+DATE, MOMENT, TEXT = "date", "moment", "text"  # a moment is a date with its time
+DECIMALS = {COUNT: 0, MONEY: 0, NUMBER: 1, FINE: 2, PERCENT: 1}  # decimals a person reads
 EXCEL_FORMATS = {
     COUNT: "#,##0",
     MONEY: "#,##0",
     NUMBER: "#,##0.0",
+    FINE: "0.00",
     PERCENT: "0.0%",
     DATE: "yyyy-mm-dd",
+    MOMENT: "yyyy-mm-dd hh:mm",
 }
 
 
@@ -126,6 +130,8 @@ def value(value: Any, kind: str, lang: str | None = None) -> str:
         return number(value, DECIMALS[kind], lang)
     if kind == DATE:
         return day(value)
+    if kind == MOMENT:
+        return moment(value)
     return str(value)
 
 
@@ -167,6 +173,22 @@ def day(value: Any) -> str:
     if isinstance(value, date):
         return value.isoformat()
     return str(value)
+
+
+def moment(value: Any) -> str:
+    """A date and time to the minute: 2026-11-30 14:05 (a date alone when it has no time)."""
+    if is_missing(value):
+        return MISSING
+    if isinstance(value, str):
+        try:
+            value = pd.Timestamp(value)
+        except ValueError:
+            return value
+    if isinstance(value, datetime | pd.Timestamp):
+        if (value.hour, value.minute, value.second) == (0, 0, 0):
+            return value.date().isoformat()
+        return value.strftime("%Y-%m-%d %H:%M")
+    return day(value)
 
 
 def name_with_id(name: Any, code: Any) -> str:

@@ -57,11 +57,14 @@ def inferred_kind(series: pd.Series) -> str | None:
     if pd.api.types.is_bool_dtype(dtype):
         return None
     if pd.api.types.is_datetime64_any_dtype(dtype):
-        return format.DATE
+        values = series.dropna()
+        return format.DATE if (values == values.dt.normalize()).all() else format.MOMENT
     if pd.api.types.is_integer_dtype(dtype):
         return format.COUNT
     if pd.api.types.is_float_dtype(dtype):
-        return format.COUNT if _is_whole(series) else format.NUMBER
+        if _is_whole(series):
+            return format.COUNT
+        return format.FINE if series.abs().max() < 10 else format.NUMBER
     if pd.api.types.is_string_dtype(dtype) or isinstance(dtype, pd.CategoricalDtype):
         sample = series.dropna().head(20)
         if len(sample) and all(isinstance(v, date) for v in sample):
@@ -77,8 +80,10 @@ def column_kind(series: pd.Series, config: dict | None) -> str | None:
     one decimal, dates), else from the values."""
     type_config = (config or {}).get("type_config") or {}
     kind, shape = type_config.get("type"), type_config.get("format")
-    if kind in ("date", "datetime"):
+    if kind == "date":
         return format.DATE
+    if kind == "datetime":
+        return format.MOMENT
     if kind in ("number", "progress"):
         if shape == "percent":
             return format.PERCENT
@@ -86,6 +91,8 @@ def column_kind(series: pd.Series, config: dict | None) -> str | None:
             return format.COUNT if _is_whole(series) else format.MONEY
         if isinstance(shape, str) and shape.endswith(".1f"):
             return format.NUMBER
+        if isinstance(shape, str) and shape.endswith(".2f"):
+            return format.FINE
         return None if shape else inferred_kind(series)
     if kind is not None:
         return None
@@ -116,11 +123,12 @@ def screen_column(kind: str, given: dict | None, has_missing: bool) -> dict | No
     dates without time); a column with missing values is shown as text (see screen_frame)."""
     type_config = (given or {}).get("type_config") or {}
     if has_missing and kind != format.TEXT:
-        return _merged(
-            given, st.column_config.TextColumn(alignment="left" if kind == format.DATE else "right")
-        )
+        left = kind in (format.DATE, format.MOMENT)
+        return _merged(given, st.column_config.TextColumn(alignment="left" if left else "right"))
     if kind == format.DATE:
         return _merged(given, st.column_config.DateColumn(format="YYYY-MM-DD"))
+    if kind == format.MOMENT:
+        return _merged(given, st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"))
     if kind not in format.DECIMALS:
         return given
     step = 10.0 ** -(format.DECIMALS[kind] + (2 if kind == format.PERCENT else 0))
