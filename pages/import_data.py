@@ -185,10 +185,10 @@ def file_panel(
             describe(raw, prepared)
             if prepared.bad_rows:
                 key = "importer.check_bad" if mode == "strict" else "importer.check_bad_valid_only"
-                st.warning(tr(key, rows=prepared.rows, bad=prepared.bad_rows))
+                st.warning(tr(key, rows=format.number(prepared.rows), bad=format.number(prepared.bad_rows)))
                 show_errors(prepared.errors, key=f"imp-errors-{index}", table_name=table)
             else:
-                st.success(tr("importer.check_ok", rows=prepared.rows))
+                st.success(tr("importer.check_ok", rows=format.number(prepared.rows)))
             with st.popover(tr("importer.preview_title")):
                 st.dataframe(raw.preview(20), hide_index=True, width="stretch")
             return table, prepared, raw
@@ -200,10 +200,24 @@ def file_panel(
 
 def describe(raw: importer.RawFile, prepared: importer.Prepared) -> None:
     if raw.sheet is not None:
-        st.caption(tr("importer.detected_sheet", sheet=raw.sheet, row=raw.header_row, rows=prepared.rows))
+        st.caption(
+            tr(
+                "importer.detected_sheet",
+                sheet=raw.sheet,
+                row=raw.header_row,
+                rows=format.number(prepared.rows),
+            )
+        )
     else:
         delimiter = tr("importer.delimiter_tab") if raw.delimiter == "\t" else raw.delimiter
-        st.caption(tr("importer.detected", encoding=raw.encoding, delimiter=delimiter, rows=prepared.rows))
+        st.caption(
+            tr(
+                "importer.detected",
+                encoding=raw.encoding,
+                delimiter=delimiter,
+                rows=format.number(prepared.rows),
+            )
+        )
 
 
 def run_imports(checked: list, mode: str) -> None:
@@ -250,11 +264,11 @@ def report(result: importer.ImportResult) -> None:
         "importer.summary_rejected" if result.status == "rejected" else "importer.summary",
         file=result.file_name,
         table=table_label(result.table),
-        added=result.added,
-        updated=result.updated,
-        unchanged=result.unchanged,
-        rejected=result.rejected,
-        created=result.created_customers,
+        added=format.number(result.added),
+        updated=format.number(result.updated),
+        unchanged=format.number(result.unchanged),
+        rejected=format.number(result.rejected),
+        created=format.number(result.created_customers),
     )
     # Rows the store ruled out at import (another team's, an unknown customer's) are only known now.
     found = result.errors[result.errors["code"].isin(("scope", "customer"))]
@@ -267,9 +281,9 @@ def report(result: importer.ImportResult) -> None:
     if result.status == "rejected":
         return
     if result.created_customers:
-        st.warning(tr("importer.created_warning", count=result.created_customers))
+        st.warning(tr("importer.created_warning", count=format.number(result.created_customers)))
     if result.seen_before:
-        st.info(tr("importer.seen_before", when=result.seen_before))
+        st.info(tr("importer.seen_before", when=format.moment(result.seen_before)))
 
 
 def import_tab() -> None:

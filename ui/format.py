@@ -224,3 +224,22 @@ def labeler(kind: str, lang: str | None = None) -> Callable[[Any], str]:
     """A format_func for widgets over codes of `kind`, bound to today's language."""
     language = _lang(lang)
     return lambda code: label(kind, code, language)
+
+
+def code_lists(series: pd.Series, prefix: str, lang: str | None = None, sep: str = ";") -> pd.Series:
+    """Columns of code lists ("cadence;decline_yoy") as their labels ("拜访间隔过长、同比下滑"),
+    each message key `prefix + code`; translated once per distinct list, unknown codes as they are."""
+    language = _lang(lang)
+    joiner = "、" if language == "zh" else ", "
+
+    def one(code: str) -> str:
+        try:
+            return t(prefix + code, language)
+        except KeyError:
+            return code
+
+    mapping = {
+        text: joiner.join(one(code.strip()) for code in str(text).split(sep) if code.strip())
+        for text in pd.unique(series.dropna())
+    }
+    return series.map(mapping).astype(object).where(series.notna(), "")

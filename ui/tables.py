@@ -294,6 +294,12 @@ def matching_rows(df: pd.DataFrame, query: str) -> np.ndarray:
     return found
 
 
+def show_frame(df: pd.DataFrame, key: str, column_config: dict | None = None, **options: object) -> None:
+    """A small table without search or export (figures beside a chart), formatted like show_table's."""
+    screen, config = screen_frame(df, column_kinds(df, column_config), column_config)
+    st.dataframe(screen, hide_index=True, column_config=config, key=key, **options)
+
+
 def show_table(
     df: pd.DataFrame,
     name: str,
