@@ -37,11 +37,14 @@ def list_css(lang: str) -> str:
     if lang == "en":
         return ""
     dropdowns = ('[data-testid="stMultiSelectDropdown"]', '[data-testid="stSelectboxVirtualDropdown"]')
-    empty = ", ".join(f'{d} [data-empty="true"] [role="option"] span' for d in dropdowns)
+    empty = "".join(
+        _replace(f'{d} [data-empty="true"] [role="option"] span', t("common.widget_no_results", lang))
+        for d in dropdowns
+    )
     return (
         _replace(f'[data-key="{SELECT_ALL}"] [data-item-hl]', t("common.widget_select_all", lang))
         + _replace(f'[data-key="{SELECT_MATCHES}"] [data-item-hl]', t("common.widget_select_matches", lang))
-        + _replace(empty, t("common.widget_no_results", lang))
+        + empty
     )
 
 

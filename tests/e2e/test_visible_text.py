@@ -189,10 +189,17 @@ def test_import_page_widgets_in_chinese(tab, dashboard):
     line = tab.evaluate(DRAWN_AFTER, '[data-testid="stFileUploaderDropzoneInstructions"] span')
     assert len(line) == 1 and "CSV、TSV、TXT、XLSX" in line[0] and "per file" not in line[0]
     # An orders file without the amount: the message names the fields as the Chinese files do.
-    content = "订单编号,客户编码,订货日期\r\nE2E-1,330102000001,2026-11-02\r\n".encode("gbk")
+    content = "订单编号,客户编码,订货日期,卷烟名称,数量\r\nE2E-1,330102000001,2026-11-02,中华(硬),10\r\n"
+    content = content.encode("gbk")
     tab.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
         files=[{"name": "订单-缺金额.csv", "mimeType": "text/csv", "buffer": content}]
     )
+    # Without its amount the file is not recognised as orders: the supervisor picks the table.
+    harness.wait_idle(tab)
+    tab.locator(harness.MAIN).locator('[data-testid="stSelectbox"]').filter(
+        has_text=t("importer.table_label", "zh")
+    ).first.click()
+    tab.get_by_role("option", name=t("importer.table_orders", "zh"), exact=True).click()
     message = tab.get_by_text("缺少必填字段")
     expect(message).to_be_visible()
     harness.wait_idle(tab)
