@@ -54,7 +54,8 @@ def uploader_css(key: str, types: list[str], lang: str, max_mb: int | None = Non
         return ""
     if max_mb is None:
         max_mb = int(st.get_option("server.maxUploadSize"))
-    size = f"{max_mb // 1000}GB" if max_mb >= 1000 and max_mb % 1000 == 0 else f"{max_mb}MB"
+    # As Streamlit says it: 1024 MB is "1GB".
+    size = f"{max_mb // 1024}GB" if max_mb >= 1024 and max_mb % 1024 == 0 else f"{max_mb}MB"
     kinds = "、".join(kind.upper() for kind in types)
     scope = f".st-key-{key}"
     button = f'{scope} [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p'
