@@ -21,16 +21,22 @@ import streamlit as st
 
 from analytics.export import EMOJI, to_csv_bytes, to_xlsx_bytes
 from tests.conftest import app_test
+from tests.e2e.harness import declared_pages
 from ui import format, tables
 
-PAGES = [
+# The pages with tables, those of them that the navigation lists (the standard's pages join it later).
+TABLE_PAGES = [
     "pages/overview.py",
     "pages/pareto.py",
     "pages/retention.py",
     "pages/visits.py",
     "pages/scorecards.py",
     "pages/warnings.py",
+    "pages/new_products.py",
+    "pages/complaints.py",
+    "pages/collections.py",
 ]
+PAGES = [page for page in TABLE_PAGES if page in {p.file for p in declared_pages()}]
 RAW = re.compile(r"^(None|nan|NaN|NaT|<NA>)$|00:00:00")
 SNAKE_CASE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)+$")
 CJK = re.compile(r"[\u3400-\u9fff]")
