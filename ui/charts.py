@@ -103,10 +103,10 @@ def compact_axes(fig: go.Figure) -> None:
             continue
         axis.hoverformat = axis.hoverformat or HOVER_FORMAT
         low, high = extent
-        overlaying = bool(axis.overlaying)  # a second axis: round ticks of its own, no second grid
-        if overlaying:
+        if axis.overlaying:  # a second axis: round ticks of its own (not synced to the first), no grid
             axis.showgrid = False
-        if max(abs(low), abs(high)) < COMPACT_FROM and not overlaying:
+            axis.tickmode = "auto"
+        if max(abs(low), abs(high)) < COMPACT_FROM:
             continue
         ticks, texts = format.axis_ticks(low, high)
         if ticks:
