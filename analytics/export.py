@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import date, datetime
 
 import pandas as pd
@@ -24,25 +25,59 @@ def neutralise(value: object) -> object:
     return value
 
 
+# Pictographs, dingbats, flags and their joiners/variation selectors: a page may mark a status with
+# one, a spreadsheet cell holds the words only.
+EMOJI = re.compile("[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\u2300-\u23ff\ufe0e\ufe0f\u200d\u20e3]+")
+
+
+def without_emoji(value: object) -> object:
+    """Text without emoji (and the spaces they leave at either end); other values as they are."""
+    if isinstance(value, str) and EMOJI.search(value):
+        return EMOJI.sub("", value).strip()
+    return value
+
+
 def safe_frame(df: pd.DataFrame) -> pd.DataFrame:
-    """A copy of df with every text cell neutralised; headers too."""
+    """A copy of df with every text cell neutralised and without emoji; headers too."""
     out = df.copy()
-    out.columns = [neutralise(str(c)) for c in out.columns]
+    out.columns = [neutralise(without_emoji(str(c))) for c in out.columns]
     for position in range(out.shape[1]):
         series = out.iloc[:, position]
         if isinstance(series.dtype, pd.CategoricalDtype):
             series = series.astype(object)
         if series.dtype == object or pd.api.types.is_string_dtype(series):
-            out.isetitem(position, series.map(neutralise))
+            out.isetitem(position, series.map(lambda v: neutralise(without_emoji(v))))
         elif isinstance(series.dtype, pd.DatetimeTZDtype):  # Excel has no time zones
             out.isetitem(position, series.dt.tz_localize(None))
     return out
 
 
-def to_csv_bytes(df: pd.DataFrame) -> bytes:
+def rounded(df: pd.DataFrame, decimals: dict[str, int] | None) -> pd.DataFrame:
+    """`df` with the named number columns rounded to the decimals a person reads (a ratio shown
+    as 1.4 % to 0.014; a count or an amount to a whole number), other columns as they are."""
+    if not decimals:
+        return df
+    out = df.copy()
+    for position, name in enumerate(out.columns):
+        digits = decimals.get(str(name))
+        series = out.iloc[:, position]
+        if digits is None or not pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
+            continue
+        series = series.astype("float64").round(digits)
+        if digits == 0 and series.notna().all():
+            series = series.astype("int64")
+        elif digits == 0:
+            series = series.astype("Int64")
+        out.isetitem(position, series)
+    return out
+
+
+def to_csv_bytes(df: pd.DataFrame, decimals: dict[str, int] | None = None) -> bytes:
     """UTF-8 with BOM, so Excel recognises Chinese text. Every text field is quoted (numbers are
-    not): a line break, a lone carriage return, a tab or a quote inside a text stays in its cell."""
-    return safe_frame(df).to_csv(index=False, quoting=csv.QUOTE_NONNUMERIC).encode("utf-8-sig")
+    not): a line break, a lone carriage return, a tab or a quote inside a text stays in its cell.
+    `decimals` rounds number columns (by header) to what the page shows."""
+    frame = safe_frame(rounded(df, decimals))
+    return frame.to_csv(index=False, quoting=csv.QUOTE_NONNUMERIC).encode("utf-8-sig")
 
 
 XLSX_CELL_CHARS = 32_767  # Excel's limit on the text of one cell
@@ -70,11 +105,19 @@ def _xlsx_frame(df: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def to_xlsx_bytes(df: pd.DataFrame, sheet_name: str = "data", notes: list[str] | None = None) -> bytes:
-    """One sheet: bold frozen header, widths fitted to content, dates as Excel dates.
+def to_xlsx_bytes(
+    df: pd.DataFrame,
+    sheet_name: str = "data",
+    notes: list[str] | None = None,
+    formats: dict[str, str] | None = None,
+) -> bytes:
+    """One sheet: bold frozen header, widths fitted to content, dates as Excel dates, numbers as
+    numbers with the Excel number format of their column in `formats` (by header: "#,##0",
+    "0.0%", "yyyy-mm-dd").
 
     `notes` (e.g. the filters on screen) go below the table, separated by an empty row."""
     frame = _xlsx_frame(df)
+    formats = {neutralise(without_emoji(str(k))): v for k, v in (formats or {}).items()}
     if len(frame) + len(notes or []) + 3 > XLSX_MAX_ROWS:
         raise ValueError(f"{len(frame)} rows do not fit in one Excel sheet; export as CSV")
     buffer = io.BytesIO()
@@ -98,13 +141,19 @@ def to_xlsx_bytes(df: pd.DataFrame, sheet_name: str = "data", notes: list[str] |
         book, sheet = writer.book, writer.sheets[sheet_name]
         bold = book.add_format({"bold": True, "bg_color": "#E8EEF7", "border": 1})
         date_fmt = book.add_format({"num_format": "yyyy-mm-dd"})
+        number_formats: dict[str, object] = {}
         for col_index, name in enumerate(frame.columns):
             sheet.write(0, col_index, name, bold)
             width = _column_width(frame[name], name)
             is_date = _is_date_column(frame[name])
-            sheet.set_column(
-                col_index, col_index, max(width, 11) if is_date else width, date_fmt if is_date else None
-            )
+            shape = formats.get(str(name))
+            cell_format = date_fmt if is_date else None
+            if shape and not is_date and pd.api.types.is_numeric_dtype(frame[name]):
+                if shape not in number_formats:
+                    number_formats[shape] = book.add_format({"num_format": shape})
+                cell_format = number_formats[shape]
+                width = max(width, _formatted_width(frame[name], shape))
+            sheet.set_column(col_index, col_index, max(width, 11) if is_date else width, cell_format)
         sheet.freeze_panes(1, 0)
         if len(frame.columns):
             sheet.autofilter(0, 0, len(frame), len(frame.columns) - 1)
@@ -122,6 +171,16 @@ def _dates_without_time(frame: pd.DataFrame) -> pd.DataFrame:
             if len(values) and (values == values.dt.normalize()).all():
                 frame.isetitem(position, series.dt.date.astype(object).where(series.notna(), None))
     return frame
+
+
+def _formatted_width(series: pd.Series, shape: str) -> int:
+    """Room for the largest value once Excel adds separators (and a percent sign)."""
+    values = series.dropna()
+    if not len(values):
+        return 6
+    largest = float(values.abs().max()) * (100 if "%" in shape else 1)
+    digits = len(f"{largest:,.0f}") + (2 if "." in shape else 0) + (1 if "%" in shape else 0)
+    return min(digits + 3, 60)
 
 
 def _is_date_column(series: pd.Series) -> bool:

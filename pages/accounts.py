@@ -77,13 +77,16 @@ def add_form(first: bool) -> None:
             format_func=labeler("accounts.role_"),
             key="acc-role",
         )
-        teams = right.multiselect(tr("accounts.teams"), options["teams"], key="acc-teams")
+        teams = right.multiselect(
+            tr("accounts.teams"), options["teams"], key="acc-teams", placeholder=tr("common.widget_choose")
+        )
         manager = left.selectbox(
             tr("accounts.manager"),
             list(manager_names),
             index=None,
             format_func=lambda m: manager_names.get(m, m),
             key="acc-manager",
+            placeholder=tr("common.widget_choose"),
         )
         password = right.text_input(tr("accounts.password"), type="password", key="acc-password")
         repeat = left.text_input(tr("accounts.password_repeat"), type="password", key="acc-repeat")
@@ -105,7 +108,13 @@ def add_form(first: bool) -> None:
 
 def change_form(users: pd.DataFrame) -> None:
     st.subheader(tr("accounts.choose_account"))
-    name = st.selectbox(tr("accounts.user_name"), users["user_name"].tolist(), index=None, key="acc-chosen")
+    name = st.selectbox(
+        tr("accounts.user_name"),
+        users["user_name"].tolist(),
+        index=None,
+        key="acc-chosen",
+        placeholder=tr("common.widget_choose"),
+    )
     if not name:
         return
     active = bool(users.loc[users["user_name"] == name, "active"].iloc[0])

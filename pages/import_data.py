@@ -11,6 +11,7 @@ from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from analytics import audit, importer
 from analytics.normalise import CONTRACT, TABLE_ORDER, map_headers
+from ui import format, streamlit_texts
 from ui.common import (
     auto_backup,
     cached,
@@ -36,8 +37,26 @@ def table_label(table: str | None) -> str:
     return tr(f"importer.table_{table}") if table else tr("importer.table_unknown")
 
 
-def problem_text(exc: Exception) -> str:
+def field_label(name: str, table: str | None = None) -> str:
+    """A field as the supervisor's files head it: its Chinese header in Chinese (order_id ->
+    订单编号, as in the Chinese template), its name in English."""
+    if lang() != "zh":
+        return name
+    for fields in [CONTRACT[table]] if table in CONTRACT else CONTRACT.values():
+        for field in fields:
+            if field.name == name and field.aliases:
+                return field.aliases[0]
+    return name
+
+
+def problem_text(exc: Exception, table: str | None = None) -> str:
     if isinstance(exc, importer.ImportProblem):
+        if exc.code == "missing_columns" and lang() == "zh":
+            names = str(exc.params.get("columns", "")).split(", ")
+            problem = importer.ImportProblem(
+                exc.code, **{**exc.params, "columns": "、".join(field_label(n, table) for n in names)}
+            )
+            return problem.message(lang())
         return exc.message(lang())
     return tr("common.error_page", error=f"{type(exc).__name__}: {exc}")
 
@@ -99,8 +118,13 @@ def edit_mapping(raw: importer.RawFile, table: str, key: str) -> list:
     detected = map_headers(raw.headers, table)
     preview = raw.preview(3)
     required = {f.name for f in CONTRACT[table] if f.required}
-    options = [NOT_MAPPED, *[f.name + (" *" if f.name in required else "") for f in CONTRACT[table]]]
-    shown = [NOT_MAPPED if m is None else m + (" *" if m in required else "") for m in detected]
+    # Fields by their label (订单编号 * in Chinese, order_id * in English); * marks a required one.
+    names = {
+        field_label(f.name, table) + (" *" if f.name in required else ""): f.name for f in CONTRACT[table]
+    }
+    labels = {name: label for label, name in names.items()}
+    options = [NOT_MAPPED, *names]
+    shown = [NOT_MAPPED if m is None else labels.get(m, m) for m in detected]
     examples = [
         ", ".join(str(v) for v in preview.iloc[:, i].tolist() if str(v).strip())[:60]
         for i in range(len(raw.headers))
@@ -123,15 +147,18 @@ def edit_mapping(raw: importer.RawFile, table: str, key: str) -> list:
     )
     mapping, used = [], set()
     for value in edited["field"].tolist():
-        name = None if value in (None, NOT_MAPPED) else str(value).removesuffix(" *")
+        name = None if value in (None, NOT_MAPPED) else names.get(str(value), str(value).removesuffix(" *"))
         mapping.append(None if name in used else name)
         used.add(name)
     return mapping
 
 
-def show_errors(errors: pd.DataFrame, key: str) -> None:
+def show_errors(errors: pd.DataFrame, key: str, table_name: str | None = None) -> None:
     st.markdown(f"**{tr('importer.errors_title')}**")
-    table = importer.render_errors(errors, lang()).rename(
+    rendered = importer.render_errors(errors, lang())
+    columns = {c: field_label(c, table_name) for c in pd.unique(rendered["column"].dropna())}
+    rendered = rendered.assign(column=rendered["column"].map(columns).where(rendered["column"].notna(), ""))
+    table = rendered.rename(
         columns={
             "row": tr("importer.col_row"),
             "column": tr("importer.col_column"),
@@ -175,24 +202,39 @@ def file_panel(
             describe(raw, prepared)
             if prepared.bad_rows:
                 key = "importer.check_bad" if mode == "strict" else "importer.check_bad_valid_only"
-                st.warning(tr(key, rows=prepared.rows, bad=prepared.bad_rows))
-                show_errors(prepared.errors, key=f"imp-errors-{index}")
+                st.warning(tr(key, rows=format.number(prepared.rows), bad=format.number(prepared.bad_rows)))
+                show_errors(prepared.errors, key=f"imp-errors-{index}", table_name=table)
             else:
-                st.success(tr("importer.check_ok", rows=prepared.rows))
+                st.success(tr("importer.check_ok", rows=format.number(prepared.rows)))
             with st.popover(tr("importer.preview_title")):
                 st.dataframe(raw.preview(20), hide_index=True, width="stretch")
             return table, prepared, raw
         except Exception as exc:  # bad input never breaks the page
-            st.error(tr("importer.import_failed", file=upload.name, message=problem_text(exc)))
+            failed = problem_text(exc, locals().get("table"))
+            st.error(tr("importer.import_failed", file=upload.name, message=failed))
             return None
 
 
 def describe(raw: importer.RawFile, prepared: importer.Prepared) -> None:
     if raw.sheet is not None:
-        st.caption(tr("importer.detected_sheet", sheet=raw.sheet, row=raw.header_row, rows=prepared.rows))
+        st.caption(
+            tr(
+                "importer.detected_sheet",
+                sheet=raw.sheet,
+                row=raw.header_row,
+                rows=format.number(prepared.rows),
+            )
+        )
     else:
         delimiter = tr("importer.delimiter_tab") if raw.delimiter == "\t" else raw.delimiter
-        st.caption(tr("importer.detected", encoding=raw.encoding, delimiter=delimiter, rows=prepared.rows))
+        st.caption(
+            tr(
+                "importer.detected",
+                encoding=raw.encoding,
+                delimiter=delimiter,
+                rows=format.number(prepared.rows),
+            )
+        )
 
 
 def run_imports(checked: list, mode: str) -> list[importer.ImportResult | str]:
@@ -251,11 +293,11 @@ def report(result: importer.ImportResult) -> None:
         "importer.summary_rejected" if result.status == "rejected" else "importer.summary",
         file=result.file_name,
         table=table_label(result.table),
-        added=result.added,
-        updated=result.updated,
-        unchanged=result.unchanged,
-        rejected=result.rejected,
-        created=result.created_customers,
+        added=format.number(result.added),
+        updated=format.number(result.updated),
+        unchanged=format.number(result.unchanged),
+        rejected=format.number(result.rejected),
+        created=format.number(result.created_customers),
     )
     # Rows the store ruled out at import (another team's, an unknown customer's) are only known now.
     found = result.errors[result.errors["code"].isin(("scope", "customer"))]
@@ -264,20 +306,22 @@ def report(result: importer.ImportResult) -> None:
     else:
         st.success(text, icon=":material/check_circle:")
     if len(found):
-        show_errors(found, key=f"imp-result-errors-{result.file_name}")
+        show_errors(found, key=f"imp-result-errors-{result.file_name}", table_name=result.table)
     if result.status == "rejected":
         return
     if result.created_customers:
-        st.warning(tr("importer.created_warning", count=result.created_customers))
+        st.warning(tr("importer.created_warning", count=format.number(result.created_customers)))
     if result.seen_before:
-        st.info(tr("importer.seen_before", when=result.seen_before))
+        st.info(tr("importer.seen_before", when=format.moment(result.seen_before)))
 
 
 def import_tab() -> None:
     st.caption(tr("importer.upload_hint"))
+    types = ["csv", "tsv", "txt", "xlsx"]
+    streamlit_texts.apply(streamlit_texts.uploader_css("imp-files", types, lang()))
     uploads = st.file_uploader(
         tr("importer.upload_label"),
-        type=["csv", "tsv", "txt", "xlsx"],
+        type=types,
         accept_multiple_files=True,
         help=tr("importer.upload_help"),
         key=uploader_key(),
@@ -335,7 +379,10 @@ def log_tab() -> None:
     if log.empty:
         st.info(tr("importer.log_empty"), icon=":material/info:")
         return
-    shown = log.assign(table_name=log["table_name"].map(table_label)).rename(
+    modes = {m: tr(f"importer.mode_short_{m.replace('-', '_')}") for m in importer.MODES}
+    shown = log.assign(
+        table_name=log["table_name"].map(table_label), mode=log["mode"].map(modes).fillna(log["mode"])
+    ).rename(
         columns={
             "import_id": tr("importer.col_import_id"),
             "imported_at": tr("importer.col_imported_at"),
@@ -359,7 +406,9 @@ def log_tab() -> None:
         st.caption(tr("importer.undo_none"))
         return
     labels = {
-        int(r.import_id): f"#{r.import_id} · {r.file_name} · {table_label(r.table_name)} · {r.imported_at}"
+        int(r.import_id): (
+            f"#{r.import_id} · {r.file_name} · {table_label(r.table_name)} · {format.moment(r.imported_at)}"
+        )
         for r in open_imports.itertuples()
     }
     left, right = st.columns([4, 1], vertical_alignment="bottom")

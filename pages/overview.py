@@ -36,8 +36,8 @@ def tile_delta(tile: overview.Tile) -> str | None:
     """The change against the previous period; a share's in percentage points. Written with an
     ASCII sign: st.metric colours the delta by its leading "-"."""
     if tile.share_change is not None:
-        return f"{tile.share_change * 100:+.1f} pp"
-    return None if tile.change is None else f"{tile.change:+.1%}"
+        return format.signed_points(tile.share_change)
+    return None if tile.change is None else format.signed_percent(tile.change)
 
 
 def draw_tiles(tiles: list[overview.Tile]) -> None:

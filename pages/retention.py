@@ -154,7 +154,7 @@ def draw_cohort(filters: Filters, s: Settings) -> None:
     cells[2].metric(
         tr("retention.cohort_retention"),
         format.percent(cohort.retention),
-        delta=f"{(cohort.retention - cohort.base_target) * 100:+.1f} pp",
+        delta=format.signed_points(cohort.retention - cohort.base_target),
         border=True,
     )
     cells[3].metric(

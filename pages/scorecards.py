@@ -61,6 +61,9 @@ def column_formats(columns: list[str]) -> dict:
             formats[label] = st.column_config.NumberColumn(format="%.1f")
         elif column == "sales":
             formats[label] = st.column_config.NumberColumn(format="localized")
+        elif column in ("customers", "visits", "managers") or column.endswith("_customers"):
+            # Counts (a team's average too) as whole numbers: 122 customers, not 121.5.
+            formats[label] = st.column_config.NumberColumn(format="%d")
     return formats
 
 

@@ -27,6 +27,31 @@ def number(
     return container.number_input(label, value=float(value), step=step, format=fmt, key=key)
 
 
+def class_field(name: str, field: str, value: float, container: Any) -> float:
+    """One class standard: shares typed as percentages, the appointment lead in days or "no
+    appointment needed" (stored as -1)."""
+    key = widget_key(name, field)
+    if field.startswith("share"):
+        label = (
+            tr(f"standards.field_{field}") + "（%）"
+            if lang() == "zh"
+            else tr(f"standards.field_{field}") + " (%)"
+        )
+        percent = container.number_input(
+            label, value=round(float(value) * 100, 1), step=1.0, format="%.1f", key=key
+        )
+        return None if percent is None else percent / 100
+    if field == "appointment_lead_days":
+        none_needed = container.checkbox(tr("standards.no_appointment"), value=value == -1, key=f"{key}-none")
+        days = container.number_input(
+            tr(f"standards.field_{field}"), value=max(int(value), 0), step=1, key=key, disabled=none_needed
+        )
+        return -1 if none_needed else days
+    return number(
+        tr(f"standards.field_{field}"), value, key, container, integer=field in standards.INTEGER_FIELDS
+    )
+
+
 def class_inputs(current: dict) -> dict:
     st.subheader(tr("standards.section_classes"))
     st.caption(tr("standards.section_classes_help"))
@@ -36,14 +61,7 @@ def class_inputs(current: dict) -> dict:
         columns = st.columns([1.2, 1, 1, 1, 1, 1, 1])
         columns[0].markdown(f"**{tr(f'common.class_{name}')}**")
         edited[name] = {
-            field: number(
-                tr(f"standards.field_{field}"),
-                spec[field],
-                widget_key(name, field),
-                column,
-                integer=field in standards.INTEGER_FIELDS,
-                fraction=field.startswith("share"),
-            )
+            field: class_field(name, field, spec[field], column)
             for field, column in zip(standards.CLASS_FIELDS, columns[1:], strict=True)
         }
     return edited
@@ -79,6 +97,7 @@ def workload_inputs(current: dict) -> dict:
             default=list(workload["suggested_weekdays"]),
             format_func=labeler("standards.weekday_"),
             key=widget_key("weekdays"),
+            placeholder=tr("common.widget_choose"),
         ),
     }
 

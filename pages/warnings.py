@@ -24,6 +24,7 @@ from ui.common import (
     show_table,
     tr,
 )
+from ui.tables import show_frame
 
 KEY = "warnings"
 
@@ -100,7 +101,7 @@ def warning_table(listed: pd.DataFrame) -> pd.DataFrame:
             tr("warnings.col_last_visit"): pd.to_datetime(listed["last_visit_date"]).dt.date,
             tr("warnings.col_days_since_order"): listed["days_since_last_order"],
             tr("common.customer_class"): format.labels(listed["customer_class"], "class"),
-            tr("warnings.col_rules"): listed["rules"],
+            tr("warnings.col_rules"): format.code_lists(listed["rules"], "warnings.rule_"),
         }
     )
 
@@ -148,7 +149,7 @@ def draw_list_backtest(ranking: risk.RiskRanking) -> None:
             tr("warnings.col_value_recall"): figures["value_recall"].map(format.percent),
         }
     )
-    st.dataframe(shown, hide_index=True, key=f"{KEY}-list-backtest")
+    show_frame(shown, key=f"{KEY}-list-backtest")
 
 
 def followup_by() -> str | None:
@@ -258,7 +259,7 @@ def draw_ranking(ranking: risk.RiskRanking) -> None:
     shown[tr("warnings.col_mean_auc")] = table["mean_auc"].map(lambda v: format.number(v, 3))
     shown[tr("warnings.col_top_precision")] = table["top_precision"].map(format.percent)
     shown[tr("warnings.col_why_not")] = table["reason"].map(lambda r: tr(f"warnings.{r}") if r else "")
-    st.dataframe(shown, hide_index=True, key=f"{KEY}-candidates")
+    show_frame(shown, key=f"{KEY}-candidates")
     for message in ranking.messages:
         if message.startswith("risk_note_"):
             st.caption(tr(f"warnings.{message}"))

@@ -131,7 +131,7 @@ def test_page_on_demo_database(demo_db_path, lang, title):
     labels = [m.label for m in at.metric]
     assert len(labels) == 5
     from analytics import db
-    from analytics.i18n import short_number
+    from ui.format import short_number
 
     expected = overview.period_figures(db.connect(demo_db_path), at.session_state["filters"])
     assert expected["sales"] > 0

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+import pandas as pd
 import plotly.graph_objects as go
+
+from ui import format
 
 # The same room around every chart: titles need the top margin, nothing else does.
 MARGIN = {"l": 10, "r": 10, "t": 10, "b": 10}
@@ -36,7 +40,79 @@ def layout(
         fig.update_xaxes(title_text=x_title)
     if y_title is not None:
         fig.update_yaxes(title_text=y_title)
+    compact_axes(fig)
     return fig
+
+
+COMPACT_FROM = 1_000  # axes reaching this far are labelled in 万/亿 (Chinese) or K/M (English)
+HOVER_FORMAT = ",.1~f"  # hover values: separators, at most one decimal (88.8, 735,068.3)
+
+
+def _numbers(values: Any) -> np.ndarray | None:
+    if values is None:
+        return None
+    array = np.asarray(values)
+    if array.dtype == object:
+        array = pd.to_numeric(pd.Series(array.ravel()), errors="coerce").to_numpy()
+    if not np.issubdtype(array.dtype, np.number) or np.issubdtype(array.dtype, np.datetime64):
+        return None
+    return array.astype("float64").ravel()
+
+
+def _axis_extent(fig: go.Figure, letter: str, ref: str) -> tuple[float, float] | None:
+    """Smallest and largest value drawn on the axis `ref` ("y", "y2", "x"); stacked bars summed."""
+    stacked = fig.layout.barmode in ("stack", "relative")
+    lows, highs, stacks = [], [], []
+    for trace in fig.data:
+        if trace.type not in ("bar", "scatter", "scattergl"):
+            continue
+        if (getattr(trace, f"{letter}axis", None) or letter) != ref:
+            continue
+        horizontal = trace.type == "bar" and trace.orientation == "h"
+        if trace.type == "bar" and horizontal != (letter == "x"):
+            continue
+        values = _numbers(getattr(trace, letter, None))
+        if values is None or not np.isfinite(values).any():
+            return None  # not a number axis
+        if trace.type == "bar" and stacked:
+            places = getattr(trace, "y" if letter == "x" else "x")
+            if places is None:
+                return None
+            stacks.append(pd.Series(values, index=list(places)).groupby(level=0).sum())
+        lows.append(float(np.nanmin(values)))
+        highs.append(float(np.nanmax(values)))
+    if stacks:
+        frame = pd.concat(stacks, axis=1)
+        lows.append(float(frame.clip(upper=0).sum(axis=1).min()))
+        highs.append(float(frame.clip(lower=0).sum(axis=1).max()))
+    return (min(lows), max(highs)) if lows else None
+
+
+def compact_axes(fig: go.Figure) -> None:
+    """Number axes in the page's units: ticks 100万 / 1亿 in Chinese and 1M / 250K in English
+    (Plotly would print 1M and 250k in both), hover values with separators and one decimal."""
+    for name in list(fig.layout):
+        if not (name.startswith("xaxis") or name.startswith("yaxis")):
+            continue
+        axis = fig.layout[name]
+        if axis.type in ("date", "category", "log") or axis.tickvals is not None or axis.tickformat:
+            continue
+        ref = name[0] + name[5:]
+        extent = _axis_extent(fig, name[0], ref)
+        if extent is None:
+            continue
+        axis.hoverformat = axis.hoverformat or HOVER_FORMAT
+        low, high = extent
+        if axis.overlaying:  # a second axis: round ticks of its own (not synced to the first), no grid
+            axis.showgrid = False
+            axis.tickmode = "auto"
+        if max(abs(low), abs(high)) < COMPACT_FROM:
+            continue
+        ticks, texts = format.axis_ticks(low, high)
+        if ticks:
+            axis.tickmode = "array"
+            axis.tickvals = ticks
+            axis.ticktext = texts
 
 
 def rows_height(rows: int, per_row: int = 28, extra: int = 120, minimum: int = 260) -> int:

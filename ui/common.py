@@ -15,7 +15,6 @@ import streamlit as st
 from analytics import config, db
 from analytics.filters import Filters, data_ends_before
 from analytics.i18n import LANGUAGES, language_from_locale, t
-from analytics.i18n import short_number as i18n_short_number
 from analytics.settings import Settings
 from ui.format import label as format_label
 
@@ -194,7 +193,11 @@ def empty_state(message_key: str = "common.no_data") -> None:
 
 
 def page_header(title_key: str, caption_key: str | None = None, show_period: bool = True) -> None:
-    """Page title, a short description and (where the page uses it) the sidebar's period."""
+    """Page title, a short description and (where the page uses it) the sidebar's period; Streamlit's
+    own list words in the page's language (ui/streamlit_texts.py)."""
+    from ui import streamlit_texts
+
+    streamlit_texts.apply(streamlit_texts.list_css(lang()))
     st.title(tr(title_key))
     filters = current_filters()
     parts = []
@@ -213,8 +216,10 @@ def page_header(title_key: str, caption_key: str | None = None, show_period: boo
 
 
 def short_number(value: float | None) -> str:
-    """A large figure that fits a tile, in the current language (see i18n.short_number)."""
-    return i18n_short_number(value, lang())
+    """A large figure that fits a tile, in the current language (see ui.format.short_number)."""
+    from ui import format
+
+    return format.short_number(value, lang())
 
 
 # ------------------------------------------------------------------ accounts (issue 17)

@@ -20,6 +20,8 @@ from ui import format
 from ui.common import export_recorder, phone_columns, tr
 
 MAX_ROWS = 500  # rows sent to the browser; the export holds all
+MISSING_WORDS = ("None", "nan", "NaN", "NaT", "<NA>")  # text a missing value was turned into
+WHOLE_FORMATS = ("%.0f", "%d", "%i", "%,d", "%,.0f", "localized")  # whole numbers with separators
 
 
 def filters_note(filters: Filters) -> list[str]:
@@ -40,12 +42,178 @@ def filters_note(filters: Filters) -> list[str]:
     return lines
 
 
-def export_files(df: pd.DataFrame, name: str, notes: list[str]) -> dict[str, Callable[[], bytes]]:
+# ------------------------------------------------------------------ column kinds
+
+
+def _is_whole(series: pd.Series) -> bool:
+    values = series.dropna()
+    return bool(len(values) == 0 or (np.isfinite(values) & (values == np.round(values))).all())
+
+
+def inferred_kind(series: pd.Series) -> str | None:
+    """The kind of a column from its values: dates, counts (whole numbers), numbers, text; None
+    for what is drawn as it is (booleans, lists)."""
+    dtype = series.dtype
+    if pd.api.types.is_bool_dtype(dtype):
+        return None
+    if pd.api.types.is_datetime64_any_dtype(dtype):
+        values = series.dropna()
+        return format.DATE if (values == values.dt.normalize()).all() else format.MOMENT
+    if pd.api.types.is_integer_dtype(dtype):
+        return format.COUNT
+    if pd.api.types.is_float_dtype(dtype):
+        if _is_whole(series):
+            return format.COUNT
+        return format.FINE if series.abs().max() < 10 else format.NUMBER
+    if pd.api.types.is_string_dtype(dtype) or isinstance(dtype, pd.CategoricalDtype):
+        sample = series.dropna().head(20)
+        if len(sample) and all(isinstance(v, date) for v in sample):
+            return format.DATE
+        if len(sample) and all(isinstance(v, str) for v in sample):
+            return format.TEXT
+        return None if len(sample) else format.TEXT
+    return None
+
+
+def column_kind(series: pd.Series, config: dict | None) -> str | None:
+    """The kind of a column: from the page's column config where it says (percent, whole numbers,
+    one decimal, dates), else from the values."""
+    type_config = (config or {}).get("type_config") or {}
+    kind, shape = type_config.get("type"), type_config.get("format")
+    if kind == "date":
+        return format.DATE
+    if kind == "datetime":
+        return format.MOMENT
+    if kind in ("number", "progress"):
+        if shape == "percent":
+            return format.PERCENT
+        if shape in WHOLE_FORMATS:
+            return format.COUNT if _is_whole(series) else format.MONEY
+        if isinstance(shape, str) and shape.endswith(".1f"):
+            return format.NUMBER
+        if isinstance(shape, str) and shape.endswith(".2f"):
+            return format.FINE
+        return None if shape else inferred_kind(series)
+    if kind is not None:
+        return None
+    return inferred_kind(series)
+
+
+def column_kinds(df: pd.DataFrame, column_config: dict | None = None) -> dict[str, str]:
+    """Kind of every column that has one (see ui.format: count, money, number, percent, date, text)."""
+    config = column_config or {}
+    kinds = {}
+    for name, series in df.items():
+        kind = column_kind(series, config.get(name))
+        if kind is not None:
+            kinds[str(name)] = kind
+    return kinds
+
+
+def _merged(given: dict | None, made: dict) -> dict:
+    """`made` with the label, help, width and pinning the page gave."""
+    for field, value in (given or {}).items():
+        if field != "type_config" and value is not None:
+            made[field] = value
+    return made
+
+
+def screen_column(kind: str, given: dict | None, has_missing: bool) -> dict | None:
+    """The column config that shows `kind` the house way (one decimal percent, separators,
+    dates without time); a column with missing values is shown as text (see screen_frame)."""
+    type_config = (given or {}).get("type_config") or {}
+    if has_missing and kind != format.TEXT:
+        left = kind in (format.DATE, format.MOMENT)
+        return _merged(given, st.column_config.TextColumn(alignment="left" if left else "right"))
+    if kind == format.DATE:
+        return _merged(given, st.column_config.DateColumn(format="YYYY-MM-DD"))
+    if kind == format.MOMENT:
+        return _merged(given, st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"))
+    if kind not in format.DECIMALS:
+        return given
+    step = 10.0 ** -(format.DECIMALS[kind] + (2 if kind == format.PERCENT else 0))
+    if type_config.get("type") == "progress":
+        return {**given, "type_config": {**type_config, "step": step}}  # type: ignore[dict-item]
+    shape = "percent" if kind == format.PERCENT else "localized"
+    return _merged(given, st.column_config.NumberColumn(format=shape, step=step))
+
+
+def screen_frame(
+    df: pd.DataFrame, kinds: dict[str, str], column_config: dict | None
+) -> tuple[pd.DataFrame, dict]:
+    """The rows as the table shows them, and its column config: numbers with separators, ratios as
+    percentages with one decimal, dates without time; a missing value as "—", never "None", "nan"
+    or "NaT" (a column with missing values becomes text, formatted value by value)."""
+    config = dict(column_config or {})
+    out = df
+    for position, (name, series) in enumerate(df.items()):
+        kind = kinds.get(str(name))
+        if kind is None:
+            continue
+        missing = series.isna()
+        if kind == format.TEXT:
+            missing |= series.isin(MISSING_WORDS)
+        has_missing = bool(missing.any())
+        if has_missing:
+            if out is df:
+                out = df.copy()
+            language = None if kind == format.TEXT else _language()
+            out.isetitem(
+                position,
+                series.astype(object).where(~missing, format.MISSING)
+                if kind == format.TEXT
+                else pd.Series(
+                    [format.value(v, kind, language) for v in series], index=series.index, dtype=object
+                ),
+            )
+        made = screen_column(kind, config.get(name), has_missing)
+        if made is not None:
+            config[name] = made
+    return out, config
+
+
+def _language() -> str:
+    from ui.common import lang
+
+    return lang()
+
+
+# ------------------------------------------------------------------ exports
+
+
+def file_label(name: str) -> str:
+    """A table's export file name in the page's language: "top-customers" -> "销售额前十的客户"; a
+    name with a suffix ("overdue-M001") keeps it. Names without a message stay as they are."""
+    from analytics.i18n import catalog
+
+    messages = catalog()
+    for slug in sorted(
+        (k[len("display.file_") :] for k in messages if k.startswith("display.file_")), key=len, reverse=True
+    ):
+        stem = slug.replace("_", "-")
+        if name == stem or name.startswith(stem + "-"):
+            return tr(f"display.file_{slug}") + name[len(stem) :]
+    return name
+
+
+def export_files(
+    df: pd.DataFrame, name: str, notes: list[str], kinds: dict[str, str] | None = None
+) -> dict[str, Callable[[], bytes]]:
     """The export builders of a table: CSV always, XLSX when the rows fit an Excel sheet.
-    Each is called only when its download is asked for."""
-    files: dict[str, Callable[[], bytes]] = {"csv": lambda: to_csv_bytes(df)}
+    Each is called only when its download is asked for. Numbers stay numbers: rounded in the CSV
+    to what the page shows, with Excel number formats (thousands, percent, dates) in the XLSX."""
+    kinds = kinds or {}
+    decimals = {
+        name: format.DECIMALS[kind] + (2 if kind == format.PERCENT else 0)
+        for name, kind in kinds.items()
+        if kind in format.DECIMALS
+    }
+    formats = {
+        name: format.EXCEL_FORMATS[kind] for name, kind in kinds.items() if kind in format.EXCEL_FORMATS
+    }
+    files: dict[str, Callable[[], bytes]] = {"csv": lambda: to_csv_bytes(df, decimals=decimals)}
     if len(df) + len(notes) + 3 <= XLSX_MAX_ROWS:
-        files["xlsx"] = lambda: to_xlsx_bytes(df, sheet_name=name, notes=notes)
+        files["xlsx"] = lambda: to_xlsx_bytes(df, sheet_name=name, notes=notes, formats=formats)
     return files
 
 
@@ -69,7 +237,13 @@ def recorded_files(
     return {file_format: recorded(file_format) for file_format in files}
 
 
-def export_control(df: pd.DataFrame, name: str, key: str, filters: Filters | None = None) -> None:
+def export_control(
+    df: pd.DataFrame,
+    name: str,
+    key: str,
+    filters: Filters | None = None,
+    kinds: dict[str, str] | None = None,
+) -> None:
     """CSV (UTF-8 with BOM) and XLSX download buttons for every row of `df`.
 
     The files are built only when a button is clicked (Streamlit calls `data` then, on its own
@@ -77,12 +251,14 @@ def export_control(df: pd.DataFrame, name: str, key: str, filters: Filters | Non
     the audit log (table, format, rows, filters) when its file is built."""
     notes = filters_note(filters) if filters is not None else []
     stamp = date.today().isoformat()
-    files = recorded_files(export_files(df, name, notes), name, len(df), notes, export_recorder())
+    kinds = column_kinds(df) if kinds is None else kinds
+    title = file_label(name)
+    files = recorded_files(export_files(df, title, notes, kinds), name, len(df), notes, export_recorder())
     left, right, info = st.columns([1, 1, 3])
     left.download_button(
         tr("common.export_csv"),
         data=files["csv"],
-        file_name=f"{name}-{stamp}.csv",
+        file_name=f"{title}-{stamp}.csv",
         mime="text/csv",
         key=f"{key}-csv",
         icon=":material/download:",
@@ -92,7 +268,7 @@ def export_control(df: pd.DataFrame, name: str, key: str, filters: Filters | Non
         right.download_button(
             tr("common.export_xlsx"),
             data=files["xlsx"],
-            file_name=f"{name}-{stamp}.xlsx",
+            file_name=f"{title}-{stamp}.xlsx",
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             key=f"{key}-xlsx",
             icon=":material/table_view:",
@@ -118,6 +294,12 @@ def matching_rows(df: pd.DataFrame, query: str) -> np.ndarray:
     return found
 
 
+def show_frame(df: pd.DataFrame, key: str, column_config: dict | None = None, **options: object) -> None:
+    """A small table without search or export (figures beside a chart), formatted like show_table's."""
+    screen, config = screen_frame(df, column_kinds(df, column_config), column_config)
+    st.dataframe(screen, hide_index=True, column_config=config, key=key, **options)
+
+
 def show_table(
     df: pd.DataFrame,
     name: str,
@@ -140,12 +322,14 @@ def show_table(
     )
     matched = df[matching_rows(df, query)] if query and query.strip() else df
     shown = matched.head(max_rows)
+    kinds = column_kinds(df, column_config)
+    screen, config = screen_frame(shown, kinds, column_config)
     options = {"on_select": "rerun", "selection_mode": "single-row"} if selectable else {}
     event = st.dataframe(
-        shown,
+        screen,
         hide_index=True,
         width="stretch",
-        column_config=column_config,
+        column_config=config,
         height=height,
         key=f"{key}-table",
         column_order=phone_columns(shown),
@@ -155,7 +339,7 @@ def show_table(
         st.caption(
             tr("display.capped", shown=format.number(len(shown)), rows=format.number(len(matched))),
         )
-    export_control(matched, name, key, filters)
+    export_control(matched, name, key, filters, kinds)
     if selectable:
         selected = event.selection.rows if event is not None else []
         return shown.iloc[selected[0]] if selected else None

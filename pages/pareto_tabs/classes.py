@@ -11,7 +11,7 @@ from analytics.filters import Filters
 from pages.pareto_tabs.common import group_labels
 from ui import drill, format
 from ui.common import cached, empty_state, lang, settings, tr
-from ui.tables import export_control, show_table
+from ui.tables import column_kinds, export_control, screen_frame, show_table
 
 _STATUS_COLORS = {
     "within": "background-color: #e3f4e1",
@@ -78,12 +78,12 @@ def draw_class_shares(filters: Filters) -> None:
         }
     )
     colors = frame["status"].map(_STATUS_COLORS).fillna("").tolist()
-    language = lang()
-    styled = table.style.apply(lambda _: colors, subset=[share, status], axis=0).format(
-        {share: lambda ratio: format.percent(ratio, lang=language)}
-    )
-    st.dataframe(styled, hide_index=True, width="stretch", key="pareto-shares-table")
-    export_control(table, "class-shares", "pareto-shares", filters)
+    styled = table.style.apply(lambda _: colors, subset=[share, status], axis=0)
+    config = {share: st.column_config.NumberColumn(format="percent")}
+    kinds = column_kinds(table, config)
+    _, config = screen_frame(table, kinds, config)
+    st.dataframe(styled, hide_index=True, width="stretch", key="pareto-shares-table", column_config=config)
+    export_control(table, "class-shares", "pareto-shares", filters, kinds)
 
 
 def draw_mismatches(filters: Filters) -> None:

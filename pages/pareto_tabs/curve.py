@@ -41,7 +41,7 @@ def draw_tiles(summary: pareto.ParetoSummary, abc: Abc) -> None:
         ("kpi_gini", format.number(summary.gini, 2), {}),
         (
             "kpi_abc",
-            f"{summary.a_count} / {summary.b_count} / {summary.c_count}",
+            " / ".join(format.number(n) for n in (summary.a_count, summary.b_count, summary.c_count)),
             {"a": format.percent(abc.a_share), "b": format.percent(abc.b_share)},
         ),
         ("kpi_non_buyers", format.number(summary.non_buyers), {}),
