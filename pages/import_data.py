@@ -11,9 +11,9 @@ from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from analytics import audit, importer
 from analytics.normalise import CONTRACT, TABLE_ORDER, map_headers
+from pages.import_log import log_tab
 from ui import format, streamlit_texts
 from ui.common import (
-    auto_backup,
     cached,
     clear_caches,
     connection,
@@ -26,39 +26,12 @@ from ui.common import (
     tr,
 )
 from ui.errors import read_only_notice
+from ui.import_words import field_label, problem_text, table_label
 from ui.uploads import drop_bytes, forget
 
 require_role("can_import")
 
 NOT_MAPPED = "—"
-
-
-def table_label(table: str | None) -> str:
-    return tr(f"importer.table_{table}") if table else tr("importer.table_unknown")
-
-
-def field_label(name: str, table: str | None = None) -> str:
-    """A field as the supervisor's files head it: its Chinese header in Chinese (order_id ->
-    订单编号, as in the Chinese template), its name in English."""
-    if lang() != "zh":
-        return name
-    for fields in [CONTRACT[table]] if table in CONTRACT else CONTRACT.values():
-        for field in fields:
-            if field.name == name and field.aliases:
-                return field.aliases[0]
-    return name
-
-
-def problem_text(exc: Exception, table: str | None = None) -> str:
-    if isinstance(exc, importer.ImportProblem):
-        if exc.code == "missing_columns" and lang() == "zh":
-            names = str(exc.params.get("columns", "")).split(", ")
-            problem = importer.ImportProblem(
-                exc.code, **{**exc.params, "columns": "、".join(field_label(n, table) for n in names)}
-            )
-            return problem.message(lang())
-        return exc.message(lang())
-    return tr("common.error_page", error=f"{type(exc).__name__}: {exc}")
 
 
 # ------------------------------------------------------------------ one uploaded file
@@ -364,102 +337,6 @@ def import_tab() -> None:
         st.rerun()
     elif not checked:
         st.info(tr("importer.nothing_to_import"))
-
-
-# ------------------------------------------------------------------ import log and undo
-
-
-def log_tab() -> None:
-    """The import log (every import: file names and counts, no customer data, so a supervisor
-    sees it whole) and the undo, asked first."""
-    flash = st.session_state.pop("_import_flash", None)
-    if flash:
-        st.success(flash)
-    log = cached(importer.import_log)
-    if log.empty:
-        st.info(tr("importer.log_empty"), icon=":material/info:")
-        return
-    modes = {m: tr(f"importer.mode_short_{m.replace('-', '_')}") for m in importer.MODES}
-    shown = log.assign(
-        table_name=log["table_name"].map(table_label), mode=log["mode"].map(modes).fillna(log["mode"])
-    ).rename(
-        columns={
-            "import_id": tr("importer.col_import_id"),
-            "imported_at": tr("importer.col_imported_at"),
-            "file_name": tr("importer.col_file"),
-            "table_name": tr("importer.col_table"),
-            "mode": tr("importer.col_mode"),
-            "rows_added": tr("importer.col_added"),
-            "rows_updated": tr("importer.col_updated"),
-            "rows_unchanged": tr("importer.col_unchanged"),
-            "rows_rejected": tr("importer.col_rejected"),
-            "rows_created_customers": tr("importer.col_created"),
-            "undone_at": tr("importer.col_undone_at"),
-            "sha256": tr("importer.col_sha256"),
-        }
-    )
-    show_table(shown, "import-log", "imp-log")
-    open_imports = log[log["undone_at"].isna()]
-    st.subheader(tr("importer.undo_label"))
-    st.caption(tr("importer.undo_help"))
-    if open_imports.empty:
-        st.caption(tr("importer.undo_none"))
-        return
-    labels = {
-        int(r.import_id): (
-            f"#{r.import_id} · {r.file_name} · {table_label(r.table_name)} · {format.moment(r.imported_at)}"
-        )
-        for r in open_imports.itertuples()
-    }
-    left, right = st.columns([4, 1], vertical_alignment="bottom")
-    chosen = left.selectbox(
-        tr("importer.undo_label"),
-        list(labels),
-        format_func=labels.get,
-        key="imp-undo-choice",
-        label_visibility="collapsed",
-    )
-    if right.button(tr("importer.undo_button"), key="imp-undo", icon=":material/undo:"):
-        st.session_state["_import_undo"] = chosen
-    pending = st.session_state.get("_import_undo")
-    if pending in labels:
-        row = open_imports[open_imports["import_id"] == pending].iloc[0]
-        confirm_undo(int(pending), str(row["file_name"]), str(row["table_name"]))
-
-
-def confirm_undo(import_id: int, file_name: str, table: str) -> None:
-    """Asked first; on confirming: an automatic backup, the undo, the audit log."""
-    with st.container(border=True):
-        st.warning(tr("accounts.confirm_undo_import", file=file_name), icon=":material/undo:")
-        ok, cancel = st.columns(2)
-        confirmed = ok.button(tr("accounts.confirm"), key="imp-undo-confirm", type="primary")
-        if cancel.button(tr("accounts.cancel"), key="imp-undo-cancel"):
-            st.session_state.pop("_import_undo", None)
-            st.rerun()
-    if not confirmed:
-        return
-    st.session_state.pop("_import_undo", None)
-    con, teams = connection(), current_filters().allowed_teams
-    try:
-        outside = importer.rows_outside(con, import_id, table, teams)  # refused before any backup
-        if outside:
-            raise importer.ImportProblem("undo_out_of_scope", import_id=import_id, rows=outside)
-        copy = auto_backup(con, "undo_import")
-        done = importer.undo_import(con, import_id, allowed_teams=teams)
-    except Exception as exc:
-        st.error(problem_text(exc))
-        return
-    record(
-        audit.AuditAction.UNDO_IMPORT, {"import_id": import_id, "file": file_name, "backup": str(copy or "")}
-    )
-    clear_caches()
-    flash = tr(
-        "importer.undo_done", import_id=done["import_id"], removed=done["removed"], restored=done["restored"]
-    )
-    if copy is not None:
-        flash += " " + tr("accounts.auto_backup_done", file=getattr(copy, "name", copy))
-    st.session_state["_import_flash"] = flash
-    st.rerun()
 
 
 # ------------------------------------------------------------------ templates and samples
