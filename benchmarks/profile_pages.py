@@ -22,7 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.pages import STORES, timed_load  # noqa: E402
+from benchmarks.pages import timed_load  # noqa: E402
+from benchmarks.server import STORES  # noqa: E402
 from tests.e2e import harness  # noqa: E402
 
 OURS = ("pages/", "ui/", "analytics/", "dashboard.py")
