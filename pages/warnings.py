@@ -4,7 +4,7 @@ candidates, counts per manager."""
 from datetime import date
 
 import pandas as pd
-import plotly.express as px
+import plotly.graph_objects as go
 import streamlit as st
 
 from analytics import audit, risk, warnings
@@ -32,6 +32,12 @@ def status_label(status: object) -> str:
     return (
         tr(f"warnings.status_{status}") if isinstance(status, str) and status else tr("warnings.status_new")
     )
+
+
+def status_labels(statuses: pd.Series) -> pd.Series:
+    """status_label of a column of follow-up statuses, translated once per distinct value."""
+    mapping = {status: status_label(status) for status in pd.unique(statuses.dropna())}
+    return statuses.map(mapping).astype(object).where(statuses.notna(), status_label(None))
 
 
 def load_ranking(as_of: date) -> risk.RiskRanking:
@@ -93,7 +99,7 @@ def warning_table(listed: pd.DataFrame) -> pd.DataFrame:
             tr("common.manager"): listed["manager_name"].fillna(listed["manager_id"]),
             tr("warnings.col_expected_loss"): listed["expected_loss"].round(0),
             tr("warnings.col_reasons"): warnings.explain(listed, lang()),
-            tr("warnings.col_status"): listed["followup_status"].map(status_label),
+            tr("warnings.col_status"): status_labels(listed["followup_status"]),
             tr("warnings.col_risk"): listed["risk_score"],
             tr("warnings.col_revenue_at_risk"): listed["revenue_at_risk"].round(0),
             tr("warnings.col_last_order"): pd.to_datetime(listed["last_order_date"]).dt.date,
@@ -163,6 +169,9 @@ def draw_followup(listed: pd.DataFrame, selected: str | None, as_of: date, filte
     names = dict(zip(listed["customer_id"], listed["customer_name"].fillna(""), strict=True))
     current = dict(zip(listed["customer_id"], listed["followup_status"], strict=True))
     options = list(names)
+    # Thousands of customers at province scale: each label made once here, not by a call per
+    # option and run inside the select box.
+    shown = {c: format.name_with_id(n, c) for c, n in names.items()}
     picker = f"{KEY}-fu-customer"
     if selected is not None and selected != st.session_state.get(f"{KEY}-fu-last-selected"):
         st.session_state[f"{KEY}-fu-last-selected"] = selected
@@ -175,13 +184,13 @@ def draw_followup(listed: pd.DataFrame, selected: str | None, as_of: date, filte
         options,
         key=picker,
         **default,
-        format_func=lambda c: format.name_with_id(names.get(c, ""), c),
+        format_func=shown.__getitem__,
         placeholder=tr("warnings.followup_pick"),
     )
     if customer is None:
         st.caption(tr("warnings.followup_pick"))
         return
-    label = format.name_with_id(names.get(customer, ""), customer)
+    label = shown[customer]
     st.subheader(tr("warnings.followup_header", customer=label))
     status_now = current.get(customer)
     # The form opens on the warning's current status (a new warning: the first status).
@@ -283,6 +292,24 @@ def draw_effect(effect: pd.DataFrame, horizon: int) -> None:
     show_table(shown, "followup-effect", f"{KEY}-effect")
 
 
+def open_by_manager_chart(top: pd.DataFrame) -> go.Figure:
+    """Open warnings of the first managers, one bar trace per team (as plotly express draws it,
+    without its cost on every run)."""
+    manager, opened, team = tr("common.manager"), tr("warnings.axis_open"), tr("common.team")
+    fig = go.Figure()
+    for name, rows in top.groupby("team", sort=False, dropna=False):
+        shown = format.MISSING if format.is_missing(name) else str(name)
+        fig.add_bar(
+            x=rows["manager"],
+            y=rows["open_warnings"],
+            name=shown,
+            legendgroup=shown,
+            hovertemplate=f"{manager}=%{{x}}<br>{opened}=%{{y}}<extra>{team}={shown}</extra>",
+        )
+    fig.update_layout(barmode="relative")
+    return charts.layout(fig, 340, x_title=manager, y_title=opened, legend_title=team)
+
+
 def draw_counts(counts: pd.DataFrame, filters: Filters) -> None:
     st.subheader(tr("warnings.by_manager_header"))
     if counts.empty:
@@ -292,19 +319,7 @@ def draw_counts(counts: pd.DataFrame, filters: Filters) -> None:
     with by_manager:
         top = warnings.top_open_managers(counts)
         if not top.empty:
-            fig = px.bar(
-                top,
-                x="manager",
-                y="open_warnings",
-                color="team",
-                labels={
-                    "manager": tr("common.manager"),
-                    "open_warnings": tr("warnings.axis_open"),
-                    "team": tr("common.team"),
-                },
-            )
-            charts.layout(fig, 340, legend_title=tr("common.team"))
-            st.plotly_chart(fig, width="stretch", key=f"{KEY}-by-manager-chart")
+            st.plotly_chart(open_by_manager_chart(top), width="stretch", key=f"{KEY}-by-manager-chart")
         show_table(
             pd.DataFrame(
                 {
