@@ -43,11 +43,19 @@ PERCENT_COLUMNS = {
 }
 MAX_COMPARED = 40  # managers in the comparison heat map (the lowest scores first)
 MAX_TREND_LINES = 15  # above this many managers the trend shows team averages
+CHART_TABS = ("compare", "status", "trend")
+CHART_TAB_KEY = "scorecard-chart-tab"
 STATUS_COLOURS = {"on_track": "#2e7d32", "at_risk": "#ef6c00", "behind": "#c62828"}
 
 
 def status_label(code: object) -> str:
     return tr(f"scorecard.status_{code}") if isinstance(code, str) and code else "—"
+
+
+def status_labels(codes: pd.Series) -> pd.Series:
+    """status_label of a column of status codes, translated once per distinct code."""
+    mapping = {code: status_label(code) for code in pd.unique(codes.dropna())}
+    return codes.map(mapping).astype(object).where(codes.notna(), status_label(None))
 
 
 def column_formats(columns: list[str]) -> dict:
@@ -68,7 +76,7 @@ def figures_table(frame: pd.DataFrame, leading: dict[str, str], columns: list[st
     """The figures with translated column names and status labels."""
     table = frame[list(leading) + columns].copy()
     if "status" in table:
-        table["status"] = table["status"].map(status_label)
+        table["status"] = status_labels(table["status"])
     return table.rename(columns={**leading, **{c: tr(f"scorecard.col_{c}") for c in columns}})
 
 
@@ -107,7 +115,6 @@ def draw_teams(card: pd.DataFrame, filters: Filters) -> None:
 
 
 def draw_comparison(card: pd.DataFrame) -> None:
-    st.subheader(tr("scorecard.compare"))
     if len(card) > MAX_COMPARED:
         st.caption(tr("display.compare_lowest", shown=MAX_COMPARED, managers=format.number(len(card))))
         card = scorecard.lowest_scores(card, MAX_COMPARED)
@@ -132,7 +139,6 @@ def draw_comparison(card: pd.DataFrame) -> None:
 
 
 def draw_trend(filters: Filters) -> None:
-    st.subheader(tr("scorecard.trend"))
     trend = cached(scorecard.monthly_scores, filters)
     if trend.empty or trend["score"].isna().all():
         empty_state("scorecard.trend_empty")
@@ -184,6 +190,21 @@ def draw_spread(spread: pd.DataFrame, managers: int) -> None:
     fig.update_yaxes(range=[0, 100])
     charts.layout(fig, 400, x_title=tr("common.month"), y_title=tr("scorecard.axis_score"))
     st.plotly_chart(fig, width="stretch", key="scorecard-trend")
+
+
+def draw_charts(card: pd.DataFrame, filters: Filters) -> None:
+    """The comparison, the scores by status and the trend, each in its tab: only the open one is
+    drawn (the browser draws one chart of thousands of managers, not three)."""
+    draws = {
+        "compare": lambda: draw_comparison(card),
+        "status": lambda: status_bar(card),
+        "trend": lambda: draw_trend(filters),
+    }
+    labels = [tr("scorecard.compare"), tr("scorecard.col_score"), tr("scorecard.trend")]
+    for name, tab in zip(CHART_TABS, st.tabs(labels, key=CHART_TAB_KEY, on_change="rerun"), strict=True):
+        if tab.open:
+            with tab:
+                draws[name]()
 
 
 # ------------------------------------------------------------------ one manager
@@ -318,18 +339,20 @@ def draw_overdue(filters: Filters, manager_id: str) -> None:
 
 def draw_manager(card: pd.DataFrame, filters: Filters) -> None:
     names = dict(zip(card["manager_id"], card["manager_name"], strict=True))
+    # Thousands of managers at province scale: each label made once, not per option and run.
+    shown = {m: format.name_with_id(n, m) for m, n in names.items()}
     manager_id = st.selectbox(
         tr("scorecard.choose_manager"),
         list(names),
         index=None,
-        format_func=lambda m: format.name_with_id(names[m], m),
+        format_func=shown.__getitem__,
         placeholder=tr("scorecard.choose_placeholder"),
         key="scorecard-manager",
     )
     if manager_id is None:
         return
     row = card[card["manager_id"] == manager_id].iloc[0]
-    st.subheader(tr("scorecard.manager_view", name=format.name_with_id(names[manager_id], manager_id)))
+    st.subheader(tr("scorecard.manager_view", name=shown[manager_id]))
     score = format.number(row["score"], 1)
     left, middle, right = st.columns(3)
     left.metric(tr("scorecard.col_score"), score, border=True)
@@ -389,15 +412,19 @@ def draw_new_products(filters: Filters, manager_id: str) -> None:
 
 
 def status_bar(card: pd.DataFrame) -> None:
-    """Composite score per manager, coloured by status."""
+    """Composite score per manager, coloured by status. With more managers than the comparison
+    shows, the bars are too narrow to carry their status in words: it is in the colour and the
+    hover text only (the browser does not fit thousands of labels into thin bars)."""
     names = [format.name_with_id(n, m) for n, m in zip(card["manager_name"], card["manager_id"], strict=True)]
+    statuses = status_labels(card["status"]).tolist()
+    words = {"text": statuses} if len(card) <= MAX_COMPARED else {"hovertext": statuses}
     fig = go.Figure(
         go.Bar(
             x=names,
             y=card["score"],
-            marker_color=[STATUS_COLOURS.get(s, "#9e9e9e") for s in card["status"]],
-            text=[status_label(s) for s in card["status"]],
+            marker_color=card["status"].map(STATUS_COLOURS).fillna("#9e9e9e").tolist(),
             hoverinfo="x+y+text",
+            **words,
         )
     )
     charts.layout(
@@ -421,7 +448,5 @@ if card.empty:
 else:
     draw_scorecard(card, filters)
     draw_teams(card, filters)
-    draw_comparison(card)
-    status_bar(card)
-    draw_trend(filters)
+    draw_charts(card, filters)
     draw_manager(card, filters)

@@ -10,9 +10,11 @@ import streamlit as st
 from analytics import audit, risk, warnings
 from analytics.domain import FOLLOWUP_STATUSES, RULES
 from analytics.filters import Filters
+from analytics.warnings.schema import STORE_VERSION
 from ui import charts, format
 from ui.common import (
     cached,
+    cached_on_store,
     connection,
     current_account,
     current_filters,
@@ -24,6 +26,7 @@ from ui.common import (
     show_table,
     tr,
 )
+from ui.tables import MAX_ROWS, matching_rows
 
 KEY = "warnings"
 
@@ -41,8 +44,9 @@ def status_labels(statuses: pd.Series) -> pd.Series:
 
 
 def load_ranking(as_of: date) -> risk.RiskRanking:
-    """The stored ranking, trained here with a progress bar on first need."""
-    found = risk.find_stored(connection(), as_of, settings())
+    """The stored ranking (read once per data version and training), trained here with a progress
+    bar on first need."""
+    found = cached_on_store(STORE_VERSION, risk.find_stored, as_of)
     if found is not None:
         return found
     with st.status(tr("warnings.training"), expanded=True) as status:
@@ -111,7 +115,9 @@ def warning_table(listed: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def draw_list(listed: pd.DataFrame, filters: Filters, show_all: bool) -> str | None:
+def draw_list(listed: pd.DataFrame, filters: Filters, show_all: bool) -> tuple[str | None, list[str]]:
+    """The list (its first rows shown, every row in the export); the customer selected in it and
+    the customers it shows (after its search), whom the follow-up picker offers."""
     st.subheader(tr("warnings.list_header") if show_all else tr("warnings.action_header"))
     ws = settings().warnings
     st.caption(
@@ -121,8 +127,9 @@ def draw_list(listed: pd.DataFrame, filters: Filters, show_all: bool) -> str | N
             floor=format.money(ws.action_list_min_loss),
         )
     )
+    table = warning_table(listed)
     row = show_table(
-        warning_table(listed),
+        table,
         "loss-warnings",
         f"{KEY}-list",
         filters,
@@ -135,7 +142,10 @@ def draw_list(listed: pd.DataFrame, filters: Filters, show_all: bool) -> str | N
             tr("warnings.col_revenue_at_risk"): st.column_config.NumberColumn(format="%.0f"),
         },
     )
-    return None if row is None else row[tr("common.customer_id")]
+    query = st.session_state.get(f"{KEY}-list-search") or ""
+    matched = table[matching_rows(table, query)] if query.strip() else table
+    offered = matched[tr("common.customer_id")].head(MAX_ROWS).tolist()
+    return (None if row is None else row[tr("common.customer_id")]), offered
 
 
 def draw_list_backtest(ranking: risk.RiskRanking) -> None:
@@ -165,18 +175,22 @@ def followup_by() -> str | None:
     return st.text_input(tr("warnings.followup_by"), key=f"{KEY}-fu-by", max_chars=80)
 
 
-def draw_followup(listed: pd.DataFrame, selected: str | None, as_of: date, filters: Filters) -> None:
+def draw_followup(
+    listed: pd.DataFrame, selected: str | None, as_of: date, filters: Filters, offered: list[str]
+) -> None:
+    """The follow-up of a customer picked among those the list shows (`offered`: its first rows
+    after its search, not the thousands of a province's whole list), or selected in it."""
     names = dict(zip(listed["customer_id"], listed["customer_name"].fillna(""), strict=True))
     current = dict(zip(listed["customer_id"], listed["followup_status"], strict=True))
-    options = list(names)
-    # Thousands of customers at province scale: each label made once here, not by a call per
-    # option and run inside the select box.
-    shown = {c: format.name_with_id(n, c) for c, n in names.items()}
     picker = f"{KEY}-fu-customer"
     if selected is not None and selected != st.session_state.get(f"{KEY}-fu-last-selected"):
         st.session_state[f"{KEY}-fu-last-selected"] = selected
         st.session_state[picker] = selected
-    if st.session_state.get(picker) not in options:
+    chosen = st.session_state.get(picker)
+    options = list(dict.fromkeys([*offered, *([chosen] if chosen in names else [])]))
+    # Each label made once here, not by a call per option and run inside the select box.
+    shown = {c: format.name_with_id(names[c], c) for c in options}
+    if chosen not in options:
         st.session_state.pop(picker, None)
     default = {} if picker in st.session_state else {"index": None}
     customer = st.selectbox(
@@ -370,9 +384,9 @@ else:
         empty_state("warnings.no_warnings")
     else:
         draw_tiles(view)
-        selected = draw_list(view.rows, filters, show_all)
+        selected, offered = draw_list(view.rows, filters, show_all)
         draw_list_backtest(ranking)
-        draw_followup(view.rows, selected, as_of, filters)
+        draw_followup(view.rows, selected, as_of, filters, offered)
     draw_ranking(ranking)
     draw_effect(cached(warnings.followup_effect, filters, as_of), ranking.horizon_days)
     draw_counts(warnings.count_by_manager(facts), filters)

@@ -2,6 +2,7 @@
 
 import pytest
 
+from analytics.i18n import t
 from tests.conftest import app_test
 
 SCORECARDS, VISITS, SETTINGS = "pages/scorecards.py", "pages/visits.py", "pages/settings.py"
@@ -21,7 +22,11 @@ def test_scorecards_on_demo_data(demo_db_path, settings_file, lang):
     score, rank = ("综合得分", "排名") if lang == "zh" else ("Score", "Rank")
     assert len(main) >= 8 and main[rank].tolist() == list(range(1, len(main) + 1))
     assert main[score].between(0, 100).all()
-    assert len(at.get("plotly_chart")) == 3  # comparison, status bar, trend
+    assert len(at.get("plotly_chart")) == 1  # the open tab's: the comparison
+    for label in ("scorecard.col_score", "scorecard.trend", "scorecard.compare"):
+        at.session_state["scorecard-chart-tab"] = t(label, lang)  # status bar, trend, comparison
+        at.run()
+        assert not at.exception and len(at.get("plotly_chart")) == 1, label
     managers = at.selectbox(key="scorecard-manager")
     manager_id = "客户经理编码" if lang == "zh" else "Manager ID"
     assert main.columns[0] == rank
@@ -29,7 +34,7 @@ def test_scorecards_on_demo_data(demo_db_path, settings_file, lang):
     assert not at.exception
     # score, status, rank; then the new-product tiles (targets, listing and repurchase rate)
     assert len(at.metric) == 6 and at.metric[2].value == f"1 / {len(main)}"
-    assert len(at.get("plotly_chart")) == 5  # + weekdays, visit lengths
+    assert len(at.get("plotly_chart")) == 3  # + weekdays, visit lengths
     # The overdue list carries the visit plan's guidance columns.
     plan = {"zh": ("建议引进品规", "建议订购"), "en": ("Suggested products", "Suggested orders")}[lang]
     overdue = next(frame.value for frame in at.dataframe if set(plan) <= set(frame.value.columns))
