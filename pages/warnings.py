@@ -7,9 +7,10 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from analytics import audit, risk, warnings
+from analytics import audit, config, risk, warnings
 from analytics.domain import FOLLOWUP_STATUSES, RULES
 from analytics.filters import Filters
+from analytics.warnings.reasons import FACT_COLUMNS
 from analytics.warnings.schema import STORE_VERSION
 from ui import charts, format
 from ui.common import (
@@ -94,6 +95,13 @@ def draw_tiles(view: warnings.WarningView) -> None:
     )
 
 
+@st.cache_data(show_spinner=False, max_entries=8)
+def reasons(facts: pd.DataFrame, language: str, settings_key: str) -> pd.Series:
+    """warnings.explain of the list's rule facts, kept per list, language and settings: a rerun of
+    the page (a row selected, a note typed) does not write a province's thousands of reasons again."""
+    return warnings.explain(facts, language)
+
+
 def warning_table(listed: pd.DataFrame) -> pd.DataFrame:
     """The list as shown and exported, key columns first, labels in the current language."""
     return pd.DataFrame(
@@ -102,7 +110,11 @@ def warning_table(listed: pd.DataFrame) -> pd.DataFrame:
             tr("common.customer_name"): listed["customer_name"],
             tr("common.manager"): listed["manager_name"].fillna(listed["manager_id"]),
             tr("warnings.col_expected_loss"): listed["expected_loss"].round(0),
-            tr("warnings.col_reasons"): warnings.explain(listed, lang()),
+            tr("warnings.col_reasons"): reasons(
+                listed[[c for c in (*RULES, *FACT_COLUMNS) if c in listed.columns]],
+                lang(),
+                config.settings_key(settings()),
+            ),
             tr("warnings.col_status"): status_labels(listed["followup_status"]),
             tr("warnings.col_risk"): listed["risk_score"],
             tr("warnings.col_revenue_at_risk"): listed["revenue_at_risk"].round(0),

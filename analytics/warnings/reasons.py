@@ -78,13 +78,10 @@ def explain(frame: pd.DataFrame, lang: str, settings: Settings | dict | None = N
     if frame.empty:
         return pd.Series([], dtype=object, index=frame.index)
     texts: list[list[str]] = [[] for _ in range(len(frame))]
+    rows = frame[[c for c in FACT_COLUMNS if c in frame.columns]].to_dict("records")
     for rule in RULES:
-        fired = np.flatnonzero(frame[rule].to_numpy(dtype=bool))
-        if not len(fired):
-            continue
-        columns = [c for c in FACT_COLUMNS if c in frame.columns]
-        for position, row in zip(fired, frame[columns].iloc[fired].to_dict("records"), strict=True):
-            texts[position].append(reason(row, rule, lang, settings))
+        for position in np.flatnonzero(frame[rule].to_numpy(dtype=bool)):
+            texts[position].append(reason(rows[position], rule, lang, settings))
     return pd.Series([joiner.join(parts) for parts in texts], index=frame.index)
 
 
