@@ -32,7 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.server import IDLE, LOAD_TIMEOUT_MS, SIZES, copy_store, status_mb  # noqa: E402
+from benchmarks.server import IDLE, LOAD_TIMEOUT_MS, SIZES, copy_store, start_app, status_mb  # noqa: E402
 from tests.e2e import harness  # noqa: E402
 
 POLL_MS = 100
@@ -201,7 +201,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="dashboard-load-") as tmp:
         folder = Path(tmp)
         store = copy_store(args.size, folder)
-        server = harness.start_server(store, folder)
+        server = start_app(ROOT, store, folder)
         memory = Memory(server.process.pid)
         memory.watch()
         began = time.monotonic()

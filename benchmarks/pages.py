@@ -109,11 +109,6 @@ class SizeRun:
         return data
 
 
-def start_dashboard(tree: Path, store: Path, folder: Path) -> harness.Server:
-    """`streamlit run dashboard.py` of the code in `tree` on `store` (kept for profile_pages.py)."""
-    return start_app(tree, store, folder)
-
-
 def timed_load(context, url: str) -> tuple[float, str, float]:
     """Seconds from navigation in a new tab until the page settled, the text of an exception if
     one shows, and the kilobytes the server sent over the websocket (what the page ships)."""
