@@ -22,7 +22,6 @@ import argparse
 import asyncio
 import json
 import os
-import shutil
 import statistics
 import sys
 import tempfile
@@ -34,22 +33,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.server import IDLE, LOAD_TIMEOUT_MS, SIZES, copy_store, start_app, status_mb  # noqa: E402
 from tests.e2e import harness  # noqa: E402
 
-STORES = Path("/work/bench_db")
-SIZES = ("small", "city", "province")
-LOAD_TIMEOUT_MS = 300_000
 POLL_MS = 100
-
-IDLE = """(status) => {
-    const app = document.querySelector('[data-testid="stApp"]');
-    const state = app && app.getAttribute('data-test-script-state');
-    const indicator = document.querySelector(status);
-    const shown = indicator && indicator.offsetParent !== null;
-    const running = state !== 'notRunning' || (shown && /running/i.test(indicator.innerText || ''));
-    const busy = document.querySelector('[data-stale="true"], [data-testid="stSkeleton"]');
-    return !running && !busy;
-}"""
 
 
 @dataclass
@@ -77,7 +64,7 @@ class Memory:
 
     def _sample(self) -> None:
         while not self._stop.is_set():
-            rss = _status_mb(self.pid, "VmRSS:")
+            rss = status_mb(self.pid, "VmRSS:")
             if rss is not None:
                 self.peak_sampled_mb = max(self.peak_sampled_mb, rss)
                 self.samples += 1
@@ -87,17 +74,7 @@ class Memory:
         self._stop.set()
 
     def high_water_mb(self) -> float | None:
-        return _status_mb(self.pid, "VmHWM:")
-
-
-def _status_mb(pid: int, key: str) -> float | None:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith(key):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return None
+        return status_mb(self.pid, "VmHWM:")
 
 
 def server_errors(log: str, limit: int = 3) -> str:
@@ -110,18 +87,6 @@ def server_errors(log: str, limit: int = 3) -> str:
                 blocks.append("\n".join(current[-12:]))
                 current = []
     return "\n\n".join(blocks[-limit:])
-
-
-def copy_store(size: str, folder: Path) -> Path:
-    source = STORES / f"{size}.duckdb"
-    if not source.exists():
-        raise SystemExit(f"no benchmark store {source}")
-    target = folder / source.name
-    shutil.copy(source, target)
-    wal = source.with_name(source.name + ".wal")
-    if wal.exists():
-        shutil.copy(wal, target.with_name(target.name + ".wal"))
-    return target
 
 
 async def timed_load(page, url: str) -> tuple[float | None, str]:
@@ -237,7 +202,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="dashboard-load-") as tmp:
         folder = Path(tmp)
         store = copy_store(args.size, folder)
-        server = harness.start_server(store, folder)
+        server = start_app(ROOT, store, folder)
         memory = Memory(server.process.pid)
         memory.watch()
         load_before = os.getloadavg()[0]

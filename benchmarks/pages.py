@@ -1,16 +1,26 @@
-"""Pages in the browser: every page of the dashboard timed in Chromium at each benchmark size.
+"""Pages in the browser: every page of the dashboard timed in Chromium at each benchmark size,
+opened in a new tab and reached from another page of an open session, beside the floor.
 
     .venv/bin/python benchmarks/pages.py --sizes small city province [--loads 3] [--pages pareto ...]
 
 For each size the store is copied to a temporary folder (the originals are never written), the
 dashboard is started on the copy (`streamlit run dashboard.py`, DASHBOARD_DB), and every page
-dashboard.py lists is opened `--loads` times, each in a new tab (a new Streamlit session): the
-first load is *cold* (that page's metrics not yet cached), the others *warm*. A load is timed from
-navigation until the app says its script is not running and nothing on screen is stale (the
-browser tests' wait, tests/e2e/harness.wait_idle, polled more often). The first page of a fresh
-start is the root page opened right after the server became healthy. The server's peak resident
-memory is its VmHWM. The results go into a "Pages in the browser" section of results.md (between
-markers, so the metric benchmark's own rewrite can keep it), compared with the previous run there.
+dashboard.py lists is timed two ways:
+
+- *new tab*: opened `--loads` times, each in a new tab (a new Streamlit session): the first load
+  is *cold* (that page's metrics not yet cached), the others *warm*;
+- *in-app*: in one open session, the page's link in the sidebar's navigation is clicked while
+  another page is shown (`--loads` - 1 rounds over every page, caches warm): what a supervisor
+  waits for most of the time.
+
+Either is timed until the app says its script is not running and nothing on screen is stale (the
+browser tests' wait, tests/e2e/harness.wait_idle, polled more often; in-app also until the
+page's title is shown). The *floor* is a bare Streamlit app (benchmarks/floor_app.py: navigation,
+a sidebar select box, a title) served and timed the same way in the same run: no page can be
+faster on this machine and browser. The first page of a fresh start is the root page opened
+right after the server became healthy. The server's peak resident memory is its VmHWM. The
+results go into a "Pages in the browser" section of results.md (between markers, so the metric
+benchmark's own rewrite can keep it), compared with the previous run there.
 """
 
 from __future__ import annotations
@@ -19,9 +29,7 @@ import argparse
 import contextlib
 import json
 import os
-import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -32,31 +40,35 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.pages_report import write_section  # noqa: E402
+from benchmarks.server import (  # noqa: E402
+    IDLE,
+    LOAD_TIMEOUT_MS,
+    SIZES,
+    copy_store,
+    peak_rss_mb,
+    start_app,
+    start_floor,
+)
 from tests.e2e import harness  # noqa: E402
 
-STORES = Path("/work/bench_db")
-SIZES = ("small", "city", "province")
 TARGETS = {"small": 1.5, "city": 1.5, "province": 3.0}  # warm median, seconds
 FIRST_PAGE_TARGET = 5.0
-LOAD_TIMEOUT_MS = 300_000  # a cold province page may take long; it is measured, not failed
 POLL_MS = 50
+NAV_LINK = '[data-testid="stSidebarNav"] a'
 
-IDLE = """(status) => {
-    const app = document.querySelector('[data-testid="stApp"]');
-    const state = app && app.getAttribute('data-test-script-state');
-    const indicator = document.querySelector(status);
-    const shown = indicator && indicator.offsetParent !== null;
-    const running = state !== 'notRunning' || (shown && /running/i.test(indicator.innerText || ''));
-    const busy = document.querySelector('[data-stale="true"], [data-testid="stSkeleton"]');
-    return !running && !busy;
-}"""
+# IDLE, and the page's title is the one asked for (in-app: the old page stays until replaced).
+SHOWN = """([status, title]) => {
+    const heading = document.querySelector('[data-testid="stMain"] h1');
+    return !!heading && heading.innerText.trim() === title && (IDLE)(status);
+}""".replace("IDLE", IDLE)
 
 
 @dataclass
 class PageTiming:
     page: str
-    loads: list[float] = field(default_factory=list)
+    loads: list[float] = field(default_factory=list)  # new tab: the first cold, the others warm
     kilobytes: list[float] = field(default_factory=list)
+    in_app: list[float] = field(default_factory=list)  # reached by the sidebar's link, warm
     error: str = ""
 
     @property
@@ -71,6 +83,10 @@ class PageTiming:
     def warm_median(self) -> float | None:
         return statistics.median(self.warm) if self.warm else None
 
+    @property
+    def in_app_median(self) -> float | None:
+        return statistics.median(self.in_app) if self.in_app else None
+
 
 @dataclass
 class SizeRun:
@@ -80,57 +96,22 @@ class SizeRun:
     label: str = ""
     first_page: float | None = None
     peak_rss_mb: float | None = None
+    floor: PageTiming | None = None
     pages: list[PageTiming] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         data = asdict(self)
-        for page, timing in zip(data["pages"], self.pages, strict=True):
+        timings = [*self.pages, *([self.floor] if self.floor else [])]
+        shown = [*data["pages"], *([data["floor"]] if self.floor else [])]
+        for page, timing in zip(shown, timings, strict=True):
             page["warm_median"] = timing.warm_median
+            page["in_app_median"] = timing.in_app_median
         return data
 
 
-def peak_rss_mb(pid: int) -> float | None:
-    """The process's high-water resident memory (VmHWM), in MB."""
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return None
-
-
-def start_dashboard(tree: Path, store: Path, folder: Path) -> harness.Server:
-    """`streamlit run dashboard.py` of the code in `tree` on `store` (harness.start_server, any tree)."""
-    if tree.resolve() == harness.ROOT:
-        return harness.start_server(store, folder)
-    port = harness.free_port()
-    env = {
-        **os.environ,
-        "DASHBOARD_DB": str(store),
-        "DASHBOARD_SETTINGS": str(folder / "settings.toml"),
-        "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
-    }
-    log_path = folder / "server.log"
-    command = [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port)]
-    command += ["--server.headless", "true", "--server.address", "127.0.0.1"]
-    command += ["--server.fileWatcherType", "none", "--server.runOnSave", "false"]
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            command, cwd=tree, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-        )
-    server = harness.Server(process, port, log_path)
-    try:
-        harness.wait_healthy(server)
-    except BaseException:
-        server.stop()
-        raise
-    return server
-
-
 def timed_load(context, url: str) -> tuple[float, str, float]:
-    """Seconds from navigation until the page settled, the text of an exception if one shows, and
-    the kilobytes the server sent over the websocket (what the page ships to the browser)."""
+    """Seconds from navigation in a new tab until the page settled, the text of an exception if
+    one shows, and the kilobytes the server sent over the websocket (what the page ships)."""
     page = context.new_page()
     received = [0]
 
@@ -144,20 +125,87 @@ def timed_load(context, url: str) -> tuple[float, str, float]:
         page.locator(f"h1, {harness.EXCEPTION}").first.wait_for(state="visible", timeout=LOAD_TIMEOUT_MS)
         page.wait_for_function(IDLE, arg=harness.STATUS, timeout=LOAD_TIMEOUT_MS, polling=POLL_MS)
         seconds = time.perf_counter() - started
-        error = ""
-        if page.locator(harness.EXCEPTION).count():
-            error = page.locator(harness.EXCEPTION).first.inner_text()[:200].replace("\n", " ")
-        return seconds, error, received[0] / 1024
+        return seconds, page_error(page), received[0] / 1024
     finally:
         page.close()
+
+
+def page_error(page) -> str:
+    if page.locator(harness.EXCEPTION).count():
+        return page.locator(harness.EXCEPTION).first.inner_text()[:200].replace("\n", " ")
+    return ""
+
+
+def nav_link(tab, path: str):
+    """The sidebar navigation's link to the page at URL path `path` ("" = the default page)."""
+    links = tab.locator(NAV_LINK)
+    for index in range(links.count()):
+        href = links.nth(index).get_attribute("href") or ""
+        if href.split("?")[0].rstrip("/").rsplit("/", 1)[-1] == path or (not path and href.endswith("/")):
+            return links.nth(index)
+    raise LookupError(f"no link to /{path} in the sidebar's navigation")
+
+
+def timed_click(tab, path: str, title: str) -> float:
+    """Seconds from clicking the sidebar's link to the page at `path` until it settled with
+    `title` shown (the tab is an open, settled session on another page)."""
+    link = nav_link(tab, path)
+    started = time.perf_counter()
+    link.click()
+    tab.wait_for_function(SHOWN, arg=[harness.STATUS, title], timeout=LOAD_TIMEOUT_MS, polling=POLL_MS)
+    return time.perf_counter() - started
+
+
+def in_app_rounds(context, start_url: str, stops: list[tuple[str, str, PageTiming]], rounds: int) -> None:
+    """`rounds` passes over `stops` (URL path, title, timing) in one session, each reached by the
+    sidebar's link from the one before; the session opens on `start_url` (not timed)."""
+    tab = context.new_page()
+    try:
+        tab.goto(start_url, wait_until="domcontentloaded", timeout=LOAD_TIMEOUT_MS)
+        harness.wait_idle(tab, timeout=LOAD_TIMEOUT_MS)
+        for _ in range(rounds):
+            for path, title, timing in stops:
+                timing.in_app.append(round(timed_click(tab, path, title), 3))
+                timing.error = timing.error or page_error(tab)
+    finally:
+        tab.close()
+
+
+def time_floor(context, folder: Path, loads: int) -> PageTiming:
+    """The bare app's page, new tab and in-app (from its second page), as the dashboard's pages."""
+    place = folder / "floor"
+    place.mkdir()
+    server = start_floor(place)
+    try:
+        floor = PageTiming("floor")
+        url = f"{server.base_url}/"
+        for _ in range(loads):
+            seconds, floor.error, kilobytes = timed_load(context, url)
+            floor.loads.append(round(seconds, 3))
+            floor.kilobytes.append(round(kilobytes, 1))
+        second = PageTiming("second")
+        stops = [("second", "Floor, second page", second), ("", "Floor", floor)]
+        in_app_rounds(context, url, stops, max(loads - 1, 1))
+        return floor
+    finally:
+        server.stop()
+
+
+def show(size: str, label: str, timing: PageTiming) -> None:
+    shown = " ".join(f"{x:.2f}" for x in timing.loads)
+    shown += f"  ({max(timing.kilobytes):,.0f} KB)" if timing.kilobytes else "  (no such page)"
+    if timing.in_app:
+        shown += "  in-app " + " ".join(f"{x:.2f}" for x in timing.in_app)
+    problem = f"  ERROR {timing.error}" if timing.error else ""
+    print(f"{size} {label}: {timing.page:12} {shown}{problem}", flush=True)
 
 
 def run_size(
     browser, size: str, pages: list[harness.PageInfo], loads: int, lang: str, trees: dict[str, Path]
 ) -> dict[str, SizeRun]:
-    """Every page `loads` times on a server of each tree (label -> code folder), the trees' loads
-    interleaved so that both see the same load of the machine."""
-    source = STORES / f"{size}.duckdb"
+    """Every page `loads` times in new tabs, then in-app, on a server of each tree (label -> code
+    folder), the trees' loads interleaved so that both see the same load of the machine; and the
+    floor, in the same run."""
     stamp = time.strftime("%Y-%m-%d %H:%M %Z")
     runs = {
         label: SizeRun(size, stamp, [round(x, 2) for x in os.getloadavg()], label=label) for label in trees
@@ -167,9 +215,8 @@ def run_size(
         for label, tree in trees.items():
             place = Path(folder) / (label or "run")
             place.mkdir()
-            store = place / f"{size}.duckdb"
-            shutil.copyfile(source, store)
-            servers[label] = start_dashboard(tree, store, place)
+            store = copy_store(size, place)
+            servers[label] = start_app(tree, store, place)
             stack.callback(servers[label].stop)
         context = browser.new_context(viewport=harness.VIEWPORT)
         stack.callback(context.close)
@@ -178,32 +225,46 @@ def run_size(
         for label, server in servers.items():
             runs[label].first_page, *_ = timed_load(context, root.url(server.base_url, lang))
             print(f"{size} {label}: first page {runs[label].first_page:.2f} s", flush=True)
+        timings = {label: {} for label in trees}
         for info in pages:
-            timings = {label: PageTiming(info.name) for label in trees}
+            for label in trees:
+                timings[label][info.name] = PageTiming(info.name)
             for _ in range(loads):
                 for label, server in servers.items():
                     if not (trees[label] / info.file).exists():
                         continue  # a page the earlier code did not have
+                    timing = timings[label][info.name]
                     seconds, error, kilobytes = timed_load(context, info.url(server.base_url, lang))
-                    timings[label].loads.append(round(seconds, 3))
-                    timings[label].kilobytes.append(round(kilobytes, 1))
-                    timings[label].error = timings[label].error or error
-            for label, timing in timings.items():
-                shown = " ".join(f"{x:.2f}" for x in timing.loads)
-                shown += f"  ({max(timing.kilobytes):,.0f} KB)" if timing.kilobytes else "  (no such page)"
-                problem = f"  ERROR {timing.error}" if timing.error else ""
-                print(f"{size} {label}: {info.name:12} {shown}{problem}", flush=True)
+                    timing.loads.append(round(seconds, 3))
+                    timing.kilobytes.append(round(kilobytes, 1))
+                    timing.error = timing.error or error
+        for label, server in servers.items():
+            stops = [
+                (info.path, info.title(lang), timings[label][info.name])
+                for info in pages
+                if (trees[label] / info.file).exists()
+            ]
+            # Start elsewhere than the first stop, so that every stop is reached by a click.
+            start = pages[-1] if len(pages) > 1 else harness.PageInfo("pages/settings.py", "standards.title")
+            in_app_rounds(context, start.url(server.base_url, lang), stops, max(loads - 1, 1))
+            for info in pages:
+                timing = timings[label][info.name]
+                show(size, label, timing)
                 if timing.loads:
                     runs[label].pages.append(timing)
         for label, server in servers.items():
             runs[label].peak_rss_mb = peak_rss_mb(server.process.pid)
+        floor = time_floor(context, Path(folder), loads)
+        show(size, "", floor)
+        for run in runs.values():
+            run.floor = floor
     return runs
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", nargs="+", choices=SIZES, default=["small", "city"])
-    parser.add_argument("--loads", type=int, default=3, help="loads per page: one cold, the rest warm")
+    parser.add_argument("--loads", type=int, default=3, help="new-tab loads per page: 1 cold, the rest warm")
     parser.add_argument("--pages", nargs="*", help="page names (file stems) to time; default every page")
     parser.add_argument("--lang", default="zh", choices=("zh", "en"))
     parser.add_argument("--results", type=Path, default=ROOT / "benchmarks" / "results.md")

@@ -22,7 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.pages import STORES, timed_load  # noqa: E402
+from benchmarks.pages import timed_load  # noqa: E402
+from benchmarks.server import STORES, start_app  # noqa: E402
 from tests.e2e import harness  # noqa: E402
 
 OURS = ("pages/", "ui/", "analytics/", "dashboard.py")
@@ -71,7 +72,7 @@ def main(argv: list[str] | None = None) -> None:
     with tempfile.TemporaryDirectory(prefix="profile-pages-") as folder, sync_playwright() as pw:
         store = Path(folder) / "store.duckdb"
         shutil.copyfile(STORES / f"{args.size}.duckdb", store)
-        server = harness.start_server(store, Path(folder))
+        server = start_app(ROOT, store, Path(folder))
         browser = harness.launch_browser(pw)
         context = browser.new_context(viewport=harness.VIEWPORT)
         try:

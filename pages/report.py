@@ -13,9 +13,11 @@ from matplotlib.ticker import MaxNLocator
 from analytics import overview, report, risk, warnings
 from analytics.filters import Filters
 from analytics.i18n import t
+from analytics.warnings.schema import STORE_VERSION
 from ui import charts, format, report_charts, report_pdf, report_tables, report_xlsx
 from ui.common import (
     cached,
+    cached_on_store,
     connection,
     current_filters,
     empty_state,
@@ -102,7 +104,7 @@ def preview_actions(filters: Filters, language: str) -> None:
         st.caption(tr("report.actions_none"))
         return
     facts = cached(warnings.warning_facts, filters, as_of)
-    stored = risk.find_stored(connection(), as_of, settings())
+    stored = cached_on_store(STORE_VERSION, risk.find_stored, as_of)
     scores = stored.scores if stored is not None and stored.trained else None
     view = warnings.warning_view(facts, scores, show_all=False, settings=settings())
     actions = view.rows.head(report.ACTIONS).reindex(columns=report.ACTION_COLUMNS)

@@ -43,11 +43,19 @@ PERCENT_COLUMNS = {
 }
 MAX_COMPARED = 40  # managers in the comparison heat map (the lowest scores first)
 MAX_TREND_LINES = 15  # above this many managers the trend shows team averages
+CHART_TABS = ("compare", "status", "trend")
+CHART_TAB_KEY = "scorecard-chart-tab"
 STATUS_COLOURS = {"on_track": "#2e7d32", "at_risk": "#ef6c00", "behind": "#c62828"}
 
 
 def status_label(code: object) -> str:
     return tr(f"scorecard.status_{code}") if isinstance(code, str) and code else "—"
+
+
+def status_labels(codes: pd.Series) -> pd.Series:
+    """status_label of a column of status codes, translated once per distinct code."""
+    mapping = {code: status_label(code) for code in pd.unique(codes.dropna())}
+    return codes.map(mapping).astype(object).where(codes.notna(), status_label(None))
 
 
 def column_formats(columns: list[str]) -> dict:
@@ -71,7 +79,7 @@ def figures_table(frame: pd.DataFrame, leading: dict[str, str], columns: list[st
     """The figures with translated column names and status labels."""
     table = frame[list(leading) + columns].copy()
     if "status" in table:
-        table["status"] = table["status"].map(status_label)
+        table["status"] = status_labels(table["status"])
     return table.rename(columns={**leading, **{c: tr(f"scorecard.col_{c}") for c in columns}})
 
 
@@ -113,7 +121,6 @@ def draw_teams(card: pd.DataFrame, filters: Filters) -> None:
 
 
 def draw_comparison(card: pd.DataFrame) -> None:
-    st.subheader(tr("scorecard.compare"))
     if len(card) > MAX_COMPARED:
         st.caption(tr("display.compare_lowest", shown=MAX_COMPARED, managers=format.number(len(card))))
         card = scorecard.lowest_scores(card, MAX_COMPARED)
@@ -140,7 +147,6 @@ def draw_comparison(card: pd.DataFrame) -> None:
 
 
 def draw_trend(filters: Filters) -> None:
-    st.subheader(tr("scorecard.trend"))
     trend = cached(scorecard.monthly_scores, filters)
     if trend.empty or trend["score"].isna().all():
         empty_state("scorecard.trend_empty")
@@ -205,17 +211,36 @@ def draw_spread(spread: pd.DataFrame, managers: int) -> None:
     st.plotly_chart(fig, width="stretch", key="scorecard-trend")
 
 
+def draw_charts(card: pd.DataFrame, filters: Filters) -> None:
+    """The comparison, the scores by status and the trend, each in its tab: only the open one is
+    drawn (the browser draws one chart of thousands of managers, not three)."""
+    draws = {
+        "compare": lambda: draw_comparison(card),
+        "status": lambda: status_bar(card),
+        "trend": lambda: draw_trend(filters),
+    }
+    labels = [tr("scorecard.compare"), tr("scorecard.col_score"), tr("scorecard.trend")]
+    for name, tab in zip(CHART_TABS, st.tabs(labels, key=CHART_TAB_KEY, on_change="rerun"), strict=True):
+        if tab.open:
+            with tab:
+                draws[name]()
+
+
 def status_bar(card: pd.DataFrame) -> None:
-    """Composite score per manager, coloured by status."""
+    """Composite score per manager, coloured by status. With more managers than the comparison
+    shows, the bars are too narrow to carry their status in words: it is in the colour and the
+    hover text only (the browser does not fit thousands of labels into thin bars)."""
     names = [format.name_with_id(n, m) for n, m in zip(card["manager_name"], card["manager_id"], strict=True)]
+    statuses = status_labels(card["status"]).tolist()
+    words = {"text": statuses} if len(card) <= MAX_COMPARED else {"hovertext": statuses}
     fig = go.Figure(
         go.Bar(
             x=names,
             y=card["score"],
-            marker_color=[STATUS_COLOURS.get(s, "#9e9e9e") for s in card["status"]],
-            text=[status_label(s) for s in card["status"]],
+            marker_color=card["status"].map(STATUS_COLOURS).fillna("#9e9e9e").tolist(),
             hoverinfo="x+y+text",
             customdata=[[m] for m in card["manager_id"]],
+            **words,
         )
     )
     charts.layout(
@@ -240,6 +265,4 @@ if card.empty:
 else:
     draw_scorecard(card, filters)
     draw_teams(card, filters)
-    draw_comparison(card)
-    status_bar(card)
-    draw_trend(filters)
+    draw_charts(card, filters)

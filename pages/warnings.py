@@ -4,15 +4,18 @@ candidates, counts per manager."""
 from datetime import date
 
 import pandas as pd
-import plotly.express as px
+import plotly.graph_objects as go
 import streamlit as st
 
-from analytics import audit, risk, warnings
+from analytics import audit, config, risk, warnings
 from analytics.domain import FOLLOWUP_STATUSES, RULES
 from analytics.filters import Filters
+from analytics.warnings.reasons import FACT_COLUMNS
+from analytics.warnings.schema import STORE_VERSION
 from ui import charts, drill, format
 from ui.common import (
     cached,
+    cached_on_store,
     connection,
     current_account,
     current_filters,
@@ -24,7 +27,7 @@ from ui.common import (
     show_table,
     tr,
 )
-from ui.tables import show_frame
+from ui.tables import MAX_ROWS, matching_rows, show_frame
 
 KEY = "warnings"
 
@@ -35,9 +38,16 @@ def status_label(status: object) -> str:
     )
 
 
+def status_labels(statuses: pd.Series) -> pd.Series:
+    """status_label of a column of follow-up statuses, translated once per distinct value."""
+    mapping = {status: status_label(status) for status in pd.unique(statuses.dropna())}
+    return statuses.map(mapping).astype(object).where(statuses.notna(), status_label(None))
+
+
 def load_ranking(as_of: date) -> risk.RiskRanking:
-    """The stored ranking, trained here with a progress bar on first need."""
-    found = risk.find_stored(connection(), as_of, settings())
+    """The stored ranking (read once per data version and training), trained here with a progress
+    bar on first need."""
+    found = cached_on_store(STORE_VERSION, risk.find_stored, as_of)
     if found is not None:
         return found
     with st.status(tr("warnings.training"), expanded=True) as status:
@@ -85,6 +95,13 @@ def draw_tiles(view: warnings.WarningView) -> None:
     )
 
 
+@st.cache_data(show_spinner=False, max_entries=8)
+def reasons(facts: pd.DataFrame, language: str, settings_key: str) -> pd.Series:
+    """warnings.explain of the list's rule facts, kept per list, language and settings: a rerun of
+    the page (a row selected, a note typed) does not write a province's thousands of reasons again."""
+    return warnings.explain(facts, language)
+
+
 def warning_table(listed: pd.DataFrame) -> pd.DataFrame:
     """The list as shown and exported, key columns first, labels in the current language."""
     return pd.DataFrame(
@@ -93,8 +110,12 @@ def warning_table(listed: pd.DataFrame) -> pd.DataFrame:
             tr("common.customer_name"): listed["customer_name"],
             tr("common.manager"): listed["manager_name"].fillna(listed["manager_id"]),
             tr("warnings.col_expected_loss"): listed["expected_loss"].round(0),
-            tr("warnings.col_reasons"): warnings.explain(listed, lang()),
-            tr("warnings.col_status"): listed["followup_status"].map(status_label),
+            tr("warnings.col_reasons"): reasons(
+                listed[[c for c in (*RULES, *FACT_COLUMNS) if c in listed.columns]],
+                lang(),
+                config.settings_key(settings()),
+            ),
+            tr("warnings.col_status"): status_labels(listed["followup_status"]),
             tr("warnings.col_risk"): listed["risk_score"],
             tr("warnings.col_revenue_at_risk"): listed["revenue_at_risk"].round(0),
             tr("warnings.col_last_order"): pd.to_datetime(listed["last_order_date"]).dt.date,
@@ -106,7 +127,9 @@ def warning_table(listed: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def draw_list(listed: pd.DataFrame, filters: Filters, show_all: bool) -> str | None:
+def draw_list(listed: pd.DataFrame, filters: Filters, show_all: bool) -> tuple[str | None, list[str]]:
+    """The list (its first rows shown, every row in the export); the customer selected in it and
+    the customers it shows (after its search), whom the follow-up picker offers."""
     st.subheader(tr("warnings.list_header") if show_all else tr("warnings.action_header"))
     ws = settings().warnings
     st.caption(
@@ -116,8 +139,9 @@ def draw_list(listed: pd.DataFrame, filters: Filters, show_all: bool) -> str | N
             floor=format.money(ws.action_list_min_loss),
         )
     )
+    table = warning_table(listed)
     row = show_table(
-        warning_table(listed),
+        table,
         "loss-warnings",
         f"{KEY}-list",
         filters,
@@ -132,7 +156,10 @@ def draw_list(listed: pd.DataFrame, filters: Filters, show_all: bool) -> str | N
         },
     )
     st.caption(tr("drill.warnings_row_hint"))
-    return None if row is None else row[tr("common.customer_id")]
+    query = st.session_state.get(f"{KEY}-list-search") or ""
+    matched = table[matching_rows(table, query)] if query.strip() else table
+    offered = matched[tr("common.customer_id")].head(MAX_ROWS).tolist()
+    return (None if row is None else row[tr("common.customer_id")]), offered
 
 
 def draw_list_backtest(ranking: risk.RiskRanking) -> None:
@@ -162,15 +189,22 @@ def followup_by() -> str | None:
     return st.text_input(tr("warnings.followup_by"), key=f"{KEY}-fu-by", max_chars=80)
 
 
-def draw_followup(listed: pd.DataFrame, selected: str | None, as_of: date, filters: Filters) -> None:
+def draw_followup(
+    listed: pd.DataFrame, selected: str | None, as_of: date, filters: Filters, offered: list[str]
+) -> None:
+    """The follow-up of a customer picked among those the list shows (`offered`: its first rows
+    after its search, not the thousands of a province's whole list), or selected in it."""
     names = dict(zip(listed["customer_id"], listed["customer_name"].fillna(""), strict=True))
     current = dict(zip(listed["customer_id"], listed["followup_status"], strict=True))
-    options = list(names)
     picker = f"{KEY}-fu-customer"
     if selected is not None and selected != st.session_state.get(f"{KEY}-fu-last-selected"):
         st.session_state[f"{KEY}-fu-last-selected"] = selected
         st.session_state[picker] = selected
-    if st.session_state.get(picker) not in options:
+    chosen = st.session_state.get(picker)
+    options = list(dict.fromkeys([*offered, *([chosen] if chosen in names else [])]))
+    # Each label made once here, not by a call per option and run inside the select box.
+    shown = {c: format.name_with_id(names[c], c) for c in options}
+    if chosen not in options:
         st.session_state.pop(picker, None)
     default = {} if picker in st.session_state else {"index": None}
     customer = st.selectbox(
@@ -178,13 +212,13 @@ def draw_followup(listed: pd.DataFrame, selected: str | None, as_of: date, filte
         options,
         key=picker,
         **default,
-        format_func=lambda c: format.name_with_id(names.get(c, ""), c),
+        format_func=shown.__getitem__,
         placeholder=tr("warnings.followup_pick"),
     )
     if customer is None:
         st.caption(tr("warnings.followup_pick"))
         return
-    label = format.name_with_id(names.get(customer, ""), customer)
+    label = shown[customer]
     st.subheader(tr("warnings.followup_header", customer=label))
     drill.customer_link(customer, tr("drill.open_customer", name=label))
     st.markdown(warnings.explain(listed[listed["customer_id"] == customer], lang()).iloc[0])
@@ -288,6 +322,25 @@ def draw_effect(effect: pd.DataFrame, horizon: int) -> None:
     show_table(shown, "followup-effect", f"{KEY}-effect")
 
 
+def open_by_manager_chart(top: pd.DataFrame) -> go.Figure:
+    """Open warnings of the first managers, one bar trace per team (as plotly express draws it,
+    without its cost on every run), each bar carrying its manager's id."""
+    manager, opened, team = tr("common.manager"), tr("warnings.axis_open"), tr("common.team")
+    fig = go.Figure()
+    for name, rows in top.groupby("team", sort=False, dropna=False):
+        shown = format.MISSING if format.is_missing(name) else str(name)
+        fig.add_bar(
+            x=rows["manager"],
+            y=rows["open_warnings"],
+            name=shown,
+            legendgroup=shown,
+            customdata=[[manager_id] for manager_id in rows["manager_id"]],  # a click opens the manager
+            hovertemplate=f"{manager}=%{{x}}<br>{opened}=%{{y}}<extra>{team}={shown}</extra>",
+        )
+    fig.update_layout(barmode="relative")
+    return charts.layout(fig, 340, x_title=manager, y_title=opened, legend_title=team)
+
+
 def draw_counts(counts: pd.DataFrame, filters: Filters) -> None:
     st.subheader(tr("warnings.by_manager_header"))
     if counts.empty:
@@ -297,19 +350,7 @@ def draw_counts(counts: pd.DataFrame, filters: Filters) -> None:
     with by_manager:
         top = warnings.top_open_managers(counts)
         if not top.empty:
-            fig = px.bar(
-                top,
-                x="manager",
-                y="open_warnings",
-                color="team",
-                custom_data=["manager_id"],
-                labels={
-                    "manager": tr("common.manager"),
-                    "open_warnings": tr("warnings.axis_open"),
-                    "team": tr("common.team"),
-                },
-            )
-            charts.layout(fig, 340, legend_title=tr("common.team"))
+            fig = open_by_manager_chart(top)
             drill.manager_chart(fig, f"{KEY}-by-manager-chart")
             drill.click_hint("drill.click_manager")
         row = show_table(
@@ -364,8 +405,8 @@ else:
         empty_state("warnings.no_warnings")
     else:
         draw_tiles(view)
-        selected = draw_list(view.rows, filters, show_all)
-        draw_followup(view.rows, selected, as_of, filters)
+        selected, offered = draw_list(view.rows, filters, show_all)
+        draw_followup(view.rows, selected, as_of, filters, offered)
         draw_list_backtest(ranking)  # the model's figures after the customers
     draw_ranking(ranking)
     draw_effect(cached(warnings.followup_effect, filters, as_of), ranking.horizon_days)

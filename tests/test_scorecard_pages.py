@@ -2,6 +2,7 @@
 
 import pytest
 
+from analytics.i18n import t
 from tests.conftest import app_test
 
 SCORECARDS, VISITS, SETTINGS = "pages/scorecards.py", "pages/visits.py", "pages/settings.py"
@@ -21,8 +22,15 @@ def test_scorecards_on_demo_data(demo_db_path, settings_file, lang):
     score, rank = ("综合得分", "排名") if lang == "zh" else ("Score", "Rank")
     assert len(main) >= 8 and main[rank].tolist() == list(range(1, len(main) + 1))
     assert main[score].between(0, 100).all()
-    # Comparison and status bar; the trend is a ranked table of sparklines (one row a manager).
-    assert len(at.get("plotly_chart")) == 2
+    assert len(at.get("plotly_chart")) == 1  # the open tab's: the comparison
+    for label in ("scorecard.col_score", "scorecard.compare"):  # status bar, comparison
+        at.session_state["scorecard-chart-tab"] = t(label, lang)
+        at.run()
+        assert not at.exception and len(at.get("plotly_chart")) == 1, label
+    # The trend tab: a ranked table of sparklines (one row a manager).
+    at.session_state["scorecard-chart-tab"] = t("scorecard.trend", lang)
+    at.run()
+    assert not at.exception
     manager_id = "客户经理编码" if lang == "zh" else "Manager ID"
     assert main.columns[0] == rank
     trend = at.dataframe[-1].value

@@ -163,6 +163,21 @@ def cached_on_data(fn: Callable, *args: Any, **kwargs: Any) -> Any:
     )
 
 
+def cached_on_store(version_key: str, fn: Callable, *args: Any, **kwargs: Any) -> Any:
+    """Like cached_on_data(), also keyed by the version another kind of write bumps (e.g. the stored
+    risk ranking's, analytics.warnings.schema.STORE_VERSION): what is read from such a store is
+    read once per data version and per write of it, not on every run of a page (the stored
+    ranking of a province store is hundreds of thousands of scores)."""
+    return _cached_call(
+        f"{fn.__module__}.{fn.__name__}",
+        db_path(),
+        (data_version(), db.data_version(connection(), version_key)),
+        config.settings_key(settings()),
+        args,
+        tuple(sorted(kwargs.items())),
+    )
+
+
 def clear_caches() -> None:
     st.cache_data.clear()
 

@@ -4,12 +4,27 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from analytics import config
 from analytics.domain import RULES
 from analytics.i18n import t
 from analytics.settings import Settings
+
+# The facts reason() reads.
+FACT_COLUMNS = (
+    "days_since_last_order",
+    "median_gap",
+    "value_last",
+    "value_ly",
+    "value_prev",
+    "days_since_last_visit",
+    "interval_days",
+    "current_abc",
+    "violation_date",
+    "overdue_total",
+)
 
 
 def reason(row: Any, rule: str, lang: str, settings: Settings | dict | None = None) -> str:
@@ -54,14 +69,20 @@ def reason(row: Any, rule: str, lang: str, settings: Settings | dict | None = No
 
 
 def explain(frame: pd.DataFrame, lang: str, settings: Settings | dict | None = None) -> pd.Series:
-    """The reasons of every fired rule, joined with "; " (Chinese: "；"), per row of rule_facts."""
+    """The reasons of every fired rule, joined with "; " (Chinese: "；"), per row of rule_facts.
+
+    Rule by rule over the rows where it fired, each row read as a plain dict (a pandas row per
+    customer costs a hundred times more: tens of thousands of warnings at province scale)."""
     settings = config.as_settings(settings)
     joiner = "；" if lang == "zh" else "; "
     if frame.empty:
         return pd.Series([], dtype=object, index=frame.index)
-    return frame.apply(
-        lambda row: joiner.join(reason(row, rule, lang, settings) for rule in RULES if row[rule]), axis=1
-    )
+    texts: list[list[str]] = [[] for _ in range(len(frame))]
+    rows = frame[[c for c in FACT_COLUMNS if c in frame.columns]].to_dict("records")
+    for rule in RULES:
+        for position in np.flatnonzero(frame[rule].to_numpy(dtype=bool)):
+            texts[position].append(reason(rows[position], rule, lang, settings))
+    return pd.Series([joiner.join(parts) for parts in texts], index=frame.index)
 
 
 def _drop(value: Any, base: Any) -> int:
