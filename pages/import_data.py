@@ -291,13 +291,14 @@ def report(result: importer.ImportResult) -> None:
 def import_tab() -> None:
     st.caption(tr("importer.upload_hint"))
     types = ["csv", "tsv", "txt", "xlsx"]
-    streamlit_texts.apply(streamlit_texts.uploader_css("imp-files", types, lang()))
+    key = uploader_key()
+    streamlit_texts.apply(streamlit_texts.uploader_css(key, types, lang()))
     uploads = st.file_uploader(
         tr("importer.upload_label"),
         type=types,
         accept_multiple_files=True,
         help=tr("importer.upload_help"),
-        key=uploader_key(),
+        key=key,
     )
     labels = {m: tr(f"importer.mode_{m.replace('-', '_')}") for m in importer.MODES}
     mode = st.radio(

@@ -82,6 +82,9 @@ def test_a_row_of_the_scorecard_opens_its_manager(tab, dashboard, lang):
 @pytest.mark.parametrize("lang", LANGS)
 def test_a_bar_of_the_scorecard_opens_its_manager_and_a_row_there_its_customer(tab, dashboard, lang):
     open_page(tab, dashboard, "scorecards", lang, "scorecard.title")
+    # The status bars sit in their own tab, drawn only when it is open.
+    tab.get_by_role("tab", name=t("scorecard.col_score", lang), exact=True).click()
+    harness.wait_idle(tab)
     click_first_bar(tab, "scorecard-status-bar")
     expect_item_page(tab, lang, "manager", "manager_id", "drill.manager_title")
     select_first_row(tab, "manager-customers")
