@@ -59,17 +59,22 @@ def session(
     """A Spark session: Spark Connect at ``remote`` (sc://HOST:PORT), else local ``master``
     (``extra`` settings over LOCAL_CONFIG, e.g. SMALL_DATA_CONFIG; the first session of a
     process sets the JVM's)."""
-    from pyspark.sql import SparkSession
-
-    builder = SparkSession.builder.appName("analytics")
     if remote:
-        builder = builder.remote(remote)
+        # The Connect client's own builder: PySpark's common one refuses a remote session in a
+        # process that already runs a local one (SESSION_ALREADY_EXIST), e.g. a dashboard whose
+        # settings moved from local Spark to a server.
+        from pyspark.sql.connect.session import SparkSession as RemoteSession
+
+        builder = RemoteSession.builder.remote(remote)
     else:
+        from pyspark.sql import SparkSession
+
+        builder = SparkSession.builder.appName("analytics")
         builder = builder.master(master or os.environ.get("SPARK_MASTER", "local[*]"))
         for key, value in {**LOCAL_CONFIG, **(extra or {})}.items():
             builder = builder.config(key, value)
-    # A Spark Connect session marks the whole process as "connect mode" (an environment variable),
-    # after which PySpark's builder would hand a local session's callers a remote one: unmark it.
+    # A Spark Connect session may mark the whole process as "connect mode" (an environment
+    # variable), after which PySpark's builder would hand a local session's callers a remote one.
     mode = os.environ.get(_CONNECT_MODE)
     try:
         spark = builder.getOrCreate()
