@@ -188,3 +188,30 @@ def test_a_failing_spark_leaves_the_dashboard_on_duckdb(con, settings_file, monk
     assert engine.last_failure(config.load_settings().engine) is None
     assert engine.call(pareto.pareto_summary, con, filters) == expected
     assert failing.reads > 0 and "failed on Spark" in caplog.text
+
+
+def test_an_admin_sets_the_engine_on_the_settings_page(empty_db_path, settings_file):
+    """The Engine section of the settings page: an incomplete choice is refused with the reason,
+    a complete one saved (and in the audit log); nothing opens Spark until a page reads."""
+    from analytics import audit, db
+    from analytics.i18n import t
+    from tests.conftest import app_test
+
+    at = app_test("pages/settings.py", empty_db_path, "en")
+    assert not at.exception
+    assert t("engine.section", "en") in [h.value for h in at.subheader]
+    at.radio(key="settings-engine-kind-en").set_value("spark")
+    at.button(key="settings-engine-save").click().run()
+    assert t("engine.error_spark_source", "en") in at.error[0].value
+    assert not settings_file.exists()
+
+    at.text_input(key="settings-engine-warehouse").set_value("/lake/book")
+    at.text_input(key="settings-engine-remote").set_value("sc://spark:15002")
+    at.button(key="settings-engine-save").click().run()
+    assert not at.exception and not at.error
+    assert at.success[0].value == t("engine.saved", "en")
+    saved = config.load_settings().engine
+    assert (saved.kind, saved.warehouse, saved.spark_remote) == ("spark", "/lake/book", "sc://spark:15002")
+    detail = audit.read(db.connect(empty_db_path), action="setting_changed")["detail"].iloc[0]
+    assert '"engine.kind": ["duckdb", "spark"]' in detail
+    assert '"engine.warehouse": ["", "/lake/book"]' in detail
