@@ -29,7 +29,14 @@ from tests.spark_connect import ConnectServer
 
 @pytest.fixture(scope="module")
 def connect_server(tmp_path_factory):
-    """A Spark Connect server, started before the book is made (its JVM starts meanwhile)."""
+    """A Spark Connect server, started before the book is made (its JVM starts meanwhile); None
+    without the Connect client (pyspark[connect]: grpcio, … in requirements-spark.txt)."""
+    try:
+        import grpc  # noqa: F401
+        import zstandard  # noqa: F401
+    except ImportError:
+        yield None
+        return
     settings = {k: v for k, v in {**LOCAL_CONFIG, **SMALL_DATA_CONFIG}.items() if "extraJavaOptions" not in k}
     server = ConnectServer(tmp_path_factory.mktemp("connect"), settings).start()
     yield server
@@ -220,8 +227,9 @@ def test_tables_of_a_spark_catalog(book, period):
         pareto.customer_values(con, period), pareto.customer_values(catalog_store, period), keys=["rank"]
     )
     assert engine.check(named) == (True, ", ".join(store.tables))
-    # The folder's store still reads its own views.
-    assert db.data_range(store) == db.data_range(con)
+    # Each store reads its own views: the folder's files, the catalog database's.
+    assert all("/warehouse/orders/" in f for f in store.spark.table("orders").inputFiles())
+    assert all("/catalog/orders/" in f for f in catalog_store.spark.table("orders").inputFiles())
 
 
 def test_the_dashboard_reads_through_spark_when_the_settings_say_so(book, settings_file, monkeypatch, caplog):
@@ -270,6 +278,8 @@ def test_the_dashboard_reads_through_spark_when_the_settings_say_so(book, settin
 def test_pareto_summary_over_spark_connect(book, connect_server):
     """`--spark-remote sc://localhost:PORT`: the same warehouse read by a Spark Connect server
     (its own JVM); the command prints exactly the DuckDB command's bytes."""
+    if connect_server is None:
+        pytest.skip("the Spark Connect client is not installed (requirements-spark.txt)")
     folder = book[2]
     remote = connect_server.wait()
     duck = command_output(folder, "pareto", "--summary")
