@@ -37,8 +37,7 @@ def connect_server(tmp_path_factory):
     except ImportError:
         yield None
         return
-    settings = {k: v for k, v in {**LOCAL_CONFIG, **SMALL_DATA_CONFIG}.items() if "extraJavaOptions" not in k}
-    server = ConnectServer(tmp_path_factory.mktemp("connect"), settings).start()
+    server = ConnectServer(tmp_path_factory.mktemp("connect"), {**LOCAL_CONFIG, **SMALL_DATA_CONFIG}).start()
     yield server
     server.stop()
 
@@ -226,10 +225,12 @@ def test_tables_of_a_spark_catalog(book, period):
     same_figures(
         pareto.customer_values(con, period), pareto.customer_values(catalog_store, period), keys=["rank"]
     )
-    assert engine.check(named) == (True, ", ".join(store.tables))
     # Each store reads its own views: the folder's files, the catalog database's.
     assert all("/warehouse/orders/" in f for f in store.spark.table("orders").inputFiles())
     assert all("/catalog/orders/" in f for f in catalog_store.spark.table("orders").inputFiles())
+    # The settings page's check opens it again (a new export's files listed anew).
+    assert engine.check(named) == (True, ", ".join(store.tables))
+    assert catalog_store.closed and engine.open_spark(named) is not catalog_store
 
 
 def test_the_dashboard_reads_through_spark_when_the_settings_say_so(book, settings_file, monkeypatch, caplog):
