@@ -39,6 +39,14 @@ def connect_server(tmp_path_factory):
         return
     server = ConnectServer(tmp_path_factory.mktemp("connect"), {**LOCAL_CONFIG, **SMALL_DATA_CONFIG}).start()
     yield server
+    # Stop the Connect clients first: one left open calls the stopped server at exit and retries
+    # for minutes (PySpark's atexit clean-up).
+    from analytics.engine import spark as engine_spark
+
+    for key in [key for key in engine_spark._OPEN if key[1] is not None]:
+        store = engine_spark._OPEN.pop(key)
+        store.close()
+        store.spark.stop()
     server.stop()
 
 
@@ -301,7 +309,6 @@ def test_pareto_summary_over_spark_connect(book, connect_server):
 
     remote_store = next(s for key, s in _OPEN.items() if key[1] == remote)
     assert type(remote_store.spark).__module__.startswith("pyspark.sql.connect")
-    remote_store.close()
     # The local session still answers after a Connect session in the same process.
     book[1].forget_results()
     assert db.data_range(book[1]) == db.data_range(book[0])
