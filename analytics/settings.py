@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -177,6 +177,49 @@ class ImportBounds(Section):
         return self.earliest_date, latest
 
 
+class Engine(Section):
+    """Where the dashboard's metric reads run (``[engine]``, issue 20): the DuckDB store, or Spark
+    over an exported Parquet folder (``warehouse``) or a catalog's ``catalog.database`` tables,
+    locally or through Spark Connect (``spark_remote``)."""
+
+    kind: Literal["duckdb", "spark"]
+    warehouse: str = ""
+    catalog: str = ""
+    database: str = ""
+    spark_remote: str = ""
+
+    @field_validator("warehouse", "catalog", "database", "spark_remote", mode="after")
+    @classmethod
+    def _trimmed(cls, value: str) -> str:
+        return value.strip()
+
+    @field_validator("spark_remote", mode="after")
+    @classmethod
+    def _connect_url(cls, value: str) -> str:
+        if value and not value.startswith("sc://"):
+            raise ValueError("a Spark Connect address starts with sc://")
+        return value
+
+    @field_validator("catalog", "database", mode="after")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        if value and not all(part.replace("_", "").isalnum() for part in value.split(".")):
+            raise ValueError("a catalog or database name is letters, digits and _")
+        return value
+
+    @property
+    def source(self) -> str:
+        """What Spark reads: the folder, or the catalog database's qualified name (empty when neither)."""
+        if self.warehouse:
+            return self.warehouse
+        return ".".join(part for part in (self.catalog, self.database) if part)
+
+    @property
+    def on_spark(self) -> bool:
+        """True when the metrics read through Spark: kind "spark" and a folder or database to read."""
+        return self.kind == "spark" and bool(self.warehouse or self.database)
+
+
 class Settings(Section):
     """Every setting of the dashboard (``defaults.toml`` overlaid with the saved changes)."""
 
@@ -198,6 +241,7 @@ class Settings(Section):
     backup: BackupRules
     # `import` is a Python keyword: the attribute is `imports`, the TOML section `[import]`.
     imports: ImportBounds = Field(alias="import")
+    engine: Engine
 
     def interval_days(self) -> dict[str, int]:
         """Visit interval of each class, in days."""

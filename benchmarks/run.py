@@ -756,7 +756,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--as-of", help=argparse.SUPPRESS)
     parser.add_argument("--periods", help=argparse.SUPPRESS)
     parser.add_argument("--out-json", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--engine", choices=["duckdb", "spark"], default="duckdb", help="spark: beside local Spark"
+    )
     args = parser.parse_args(argv)
+    if args.engine == "spark":  # DuckDB beside local Spark per size (benchmarks/spark.py, docs/SCALE.md)
+        from benchmarks.spark import compare_sizes
+
+        return compare_sizes(args.sizes, min(args.repeat, 2))
 
     if args.worker == "ours":
         args.out_json.write_text(json.dumps(run_ours(args.size, args.repeat), default=str))

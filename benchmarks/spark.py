@@ -3,10 +3,11 @@ migration, the monthly retention flow and the scorecard's figures, each timed on
 and on its Parquet export read by local Spark (same machine, same run), with the DuckDB ÷ Spark
 ratio (Spark's kept results are dropped before each run).
 
+    python benchmarks/run.py --engine spark --sizes city province [--repeat 2]
     python -m benchmarks.spark --size city [--repeat 3] [--master local[2]]
 
 The store is copied to /tmp first (the originals under /work/bench_db are never written);
-the export goes to /tmp/spark_bench/<size>/. Prints one Markdown table."""
+the export goes to /tmp/spark_bench/<size>/. Prints one Markdown table per size."""
 
 from __future__ import annotations
 
@@ -61,25 +62,43 @@ def timed(call, repeat: int) -> tuple[float, float]:
     return times[0], statistics.median(times[1:] or times)
 
 
+def compare(size: str, repeat: int, master: str = "local[2]") -> list[tuple[str, float, float, float]]:
+    """Each metric on DuckDB and on local Spark over the whole data range of the store ``size``:
+    (metric, DuckDB s, Spark first s, Spark s), printed as a Markdown table with the ratio."""
+    store, warehouse = prepare(size)
+    con = db.connect(store)
+    first, last = db.data_range(con)
+    year = Filters(start=first, end=last)
+    began = time.perf_counter()
+    spark = open_store(warehouse, master=master)
+    print(f"spark session and views: {time.perf_counter() - began:.1f} s")
+    print(f"\n| {size} | DuckDB s | Spark first s | Spark s | DuckDB ÷ Spark |")
+    print("|---|---:|---:|---:|---:|")
+    rows = []
+    for name, metric in METRICS.items():
+        _, duck = timed(lambda m=metric: m(con, year), repeat)
+        cold, warm = timed(lambda m=metric: (spark.forget_results(), m(spark, year)), repeat)
+        print(f"| {name} | {duck:.3f} | {cold:.2f} | {warm:.2f} | {duck / warm:.3f} |", flush=True)
+        rows.append((name, duck, cold, warm))
+    spark.close()
+    db.close_all()
+    return rows
+
+
+def compare_sizes(sizes: list[str], repeat: int, master: str = "local[2]") -> int:
+    """``benchmarks/run.py --engine spark``: ``compare`` for each size, one after the other."""
+    for size in sizes:
+        compare(size, repeat, master)
+    return 0
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--size", choices=("small", "city", "province"), default="city")
     parser.add_argument("--repeat", type=int, default=2)
     parser.add_argument("--master", default="local[2]")
     args = parser.parse_args()
-    store, warehouse = prepare(args.size)
-    con = db.connect(store)
-    first, last = db.data_range(con)
-    year = Filters(start=first, end=last)
-    began = time.perf_counter()
-    spark = open_store(warehouse, master=args.master)
-    print(f"spark session and views: {time.perf_counter() - began:.1f} s")
-    print(f"\n| {args.size} | DuckDB s | Spark first s | Spark s | DuckDB ÷ Spark |")
-    print("|---|---:|---:|---:|---:|")
-    for name, metric in METRICS.items():
-        _, duck = timed(lambda m=metric: m(con, year), args.repeat)
-        cold, warm = timed(lambda m=metric: (spark.forget_results(), m(spark, year)), args.repeat)
-        print(f"| {name} | {duck:.3f} | {cold:.2f} | {warm:.2f} | {duck / warm:.3f} |")
+    compare(args.size, args.repeat, args.master)
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ from typing import Any
 import streamlit as st
 
 from analytics import audit, standards
+from ui import settings_engine
 from ui.common import clear_caches, labeler, lang, page_header, record, require_role, tr
 
 FORM_KEY = "std"
@@ -196,3 +197,5 @@ if st.button(tr("standards.reset"), key="standards-reset", icon=":material/resta
     forget_widgets()
     st.session_state[FLASH] = "standards.reset_done"
     st.rerun()
+
+settings_engine.draw()  # [engine]: where the metrics are read (ui/settings_engine.py)

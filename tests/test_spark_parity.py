@@ -1,7 +1,8 @@
 """The same metrics on Spark and on DuckDB give the same figures: a demo book in a DuckDB store
 (its risk ranking trained there), exported once as Parquet, read by local Spark (one session and
 one store for the module, which the commands reuse). Counts, ranks, classes and dates exactly;
-sums and shares to 1e-9 relative; the commands' CSV byte for byte."""
+sums and shares to 1e-9 relative; the commands' CSV byte for byte. The same book also as tables
+of a Spark catalog, through a Spark Connect server, and on the dashboard's 80/20 page."""
 
 from __future__ import annotations
 
@@ -19,14 +20,38 @@ if shutil.which("java") is None:
 
 from analytics import db, pareto, retention, risk, scorecard, warnings
 from analytics.engine.parquet import export_parquet
-from analytics.engine.spark import SMALL_DATA_CONFIG, open_store, session
+from analytics.engine.spark import LOCAL_CONFIG, SMALL_DATA_CONFIG, open_store, session
 from analytics.filters import Filters
 from analytics.generator import generate_demo
 from analytics.warnings import schema as warning_schema
+from tests.spark_connect import ConnectServer
 
 
 @pytest.fixture(scope="module")
-def book(tmp_path_factory):
+def connect_server(tmp_path_factory):
+    """A Spark Connect server, started before the book is made (its JVM starts meanwhile); None
+    without the Connect client (pyspark[connect]: grpcio, … in requirements-spark.txt)."""
+    try:
+        import grpc  # noqa: F401
+        import zstandard  # noqa: F401
+    except ImportError:
+        yield None
+        return
+    server = ConnectServer(tmp_path_factory.mktemp("connect"), {**LOCAL_CONFIG, **SMALL_DATA_CONFIG}).start()
+    yield server
+    # Stop the Connect clients first: one left open calls the stopped server at exit and retries
+    # for minutes (PySpark's atexit clean-up).
+    from analytics.engine import spark as engine_spark
+
+    for key in [key for key in engine_spark._OPEN if key[1] is not None]:
+        store = engine_spark._OPEN.pop(key)
+        store.close()
+        store.spark.stop()
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def book(tmp_path_factory, connect_server):
     folder = tmp_path_factory.mktemp("spark_book")
     con = db.connect(folder / "book.duckdb")
     generate_demo(con, customers=300, managers=6, months=15, seed=5)
@@ -160,18 +185,130 @@ def test_overdue_list(book, period):
 )
 def test_commands_print_the_same_csv(book, last_quarter, command):
     folder = book[2]
-    from analytics.__main__ import build_parser, run
-
     if "LAST_QUARTER" in command:  # the period test_scorecard compared (its results are kept)
         command = [command[0], "--start", str(last_quarter.start), "--end", str(last_quarter.end)]
 
     def printed(*extra: str) -> list[str]:
-        args = build_parser().parse_args([*command, "--db", str(folder / "book.duckdb"), *extra])
-        out = io.StringIO()
-        with redirect_stdout(out):
-            assert run(args) == 0
-        return sorted(out.getvalue().splitlines())
+        return sorted(command_output(folder, *command, *extra).splitlines())
 
     duck = printed()
     assert len(duck) > 2 if command[0] != "pareto" else len(duck) == 2
     assert printed("--engine", "spark", "--warehouse", str(folder / "warehouse")) == duck
+
+
+def command_output(folder, *argv: str) -> str:
+    """What ``python -m analytics ARGV --db book.duckdb`` prints (run in this process)."""
+    from analytics.__main__ import build_parser, run
+
+    args = build_parser().parse_args([*argv, "--db", str(folder / "book.duckdb")])
+    out = io.StringIO()
+    with redirect_stdout(out):
+        assert run(args) == 0
+    return out.getvalue()
+
+
+def test_tables_of_a_spark_catalog(book, period):
+    """The book saved as tables of the local catalog's database `book` (saveAsTable, as a lake's
+    loader would), read by name (`spark_catalog.book.orders`, …) as the settings name them, beside
+    the folder's store (each store its own views)."""
+    from analytics import engine
+    from analytics.settings import Engine
+
+    con, store, folder = book
+    spark = store.spark
+    spark.sql(f"CREATE DATABASE IF NOT EXISTS book LOCATION '{folder / 'catalog'}'")
+    for table in store.tables:
+        spark.read.parquet(str(folder / "warehouse" / table)).write.mode("overwrite").saveAsTable(
+            f"book.{table}"
+        )
+    named = Engine(kind="spark", catalog="spark_catalog", database="book")
+    catalog_store = engine.open_spark(named)
+    assert catalog_store is not store and catalog_store.spark is not spark
+    assert set(catalog_store.tables) == set(store.tables)
+    plan = catalog_store.spark.sql("SELECT count(*) FROM orders").toArrow()
+    assert plan.column(0)[0].as_py() == db.scalar(con, "SELECT count(*) FROM orders")
+    same_figures(
+        pareto.pareto_summary(con, period).as_frame(), pareto.pareto_summary(catalog_store, period).as_frame()
+    )
+    same_figures(
+        pareto.customer_values(con, period), pareto.customer_values(catalog_store, period), keys=["rank"]
+    )
+    # Each store reads its own views: the folder's files, the catalog database's.
+    assert all("/warehouse/orders/" in f for f in store.spark.table("orders").inputFiles())
+    assert all("/catalog/orders/" in f for f in catalog_store.spark.table("orders").inputFiles())
+    # The settings page's check opens it again (a new export's files listed anew).
+    assert engine.check(named) == (True, ", ".join(store.tables))
+    assert catalog_store.closed and engine.open_spark(named) is not catalog_store
+
+
+def test_the_dashboard_reads_through_spark_when_the_settings_say_so(book, settings_file, monkeypatch, caplog):
+    """The 80/20 page under AppTest, once on DuckDB and once with [engine] kind = "spark" on the
+    warehouse: the same tiles, and the metrics did run on Spark (not a fallback to DuckDB)."""
+    from analytics import config
+    from analytics.engine.spark import SparkStore
+    from analytics.i18n import t
+    from tests.conftest import app_test
+
+    con, _, folder = book
+    path = folder / "book.duckdb"
+
+    def tiles(at) -> dict[str, str]:
+        assert not at.exception, at.exception
+        return {m.label: m.value for m in at.metric}
+
+    duck_page = app_test("pages/pareto.py", path, "en", timeout=300)
+    duck = tiles(duck_page)
+    filters = duck_page.session_state["filters"]
+    assert (
+        int(duck[t("pareto.kpi_buyers", "en")].replace(",", ""))
+        == pareto.pareto_summary(con, filters).buyers
+        > 0
+    )
+
+    ran: list[str] = []
+    original = SparkStore.arrow
+
+    def spied(self, sql, params=None):
+        ran.append(sql)
+        return original(self, sql, params)
+
+    monkeypatch.setattr(SparkStore, "arrow", spied)
+    config.save_settings({"engine": {"kind": "spark", "warehouse": str(folder / "warehouse")}})
+    assert config.load_settings().engine.on_spark
+    with caplog.at_level("WARNING", logger="analytics.engine"):
+        spark_page = app_test("pages/pareto.py", path, "en", timeout=300)
+        assert tiles(spark_page) == duck
+    assert len(ran) >= 2 and not caplog.records
+    assert len(spark_page.dataframe) == len(duck_page.dataframe) == 1
+    assert spark_page.dataframe[0].value.equals(duck_page.dataframe[0].value)
+
+
+# Last: a Spark Connect client in this process (the local session stays usable, see session()).
+def test_pareto_summary_over_spark_connect(book, connect_server):
+    """`--spark-remote sc://localhost:PORT`: the same warehouse read by a Spark Connect server
+    (its own JVM); the command prints exactly the DuckDB command's bytes."""
+    if connect_server is None:
+        pytest.skip("the Spark Connect client is not installed (requirements-spark.txt)")
+    folder = book[2]
+    remote = connect_server.wait()
+    duck = command_output(folder, "pareto", "--summary")
+    spark = command_output(
+        folder,
+        "pareto",
+        "--summary",
+        "--engine",
+        "spark",
+        "--warehouse",
+        str(folder / "warehouse"),
+        "--spark-remote",
+        remote,
+    )
+    assert len(duck.splitlines()) == 2 and "," in duck
+    assert spark == duck
+    from analytics.engine.spark import _OPEN
+
+    remote_store = next(s for key, s in _OPEN.items() if key[1] == remote)
+    assert type(remote_store.spark).__module__.startswith("pyspark.sql.connect")
+    # The local session still answers after a Connect session in the same process.
+    book[1].forget_results()
+    assert db.data_range(book[1]) == db.data_range(book[0])

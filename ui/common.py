@@ -131,7 +131,9 @@ def _cached_call(fn_path: str, path: str, versions: tuple, settings_key: str, ar
     module_name, _, fn_name = fn_path.rpartition(".")
     module = __import__(module_name, fromlist=[fn_name])
     fn = getattr(module, fn_name)
-    return fn(_connection(path), *args, **dict(kwargs))
+    from analytics import engine  # with [engine] kind = "spark" the metric reads run on Spark
+
+    return engine.call(fn, _connection(path), *args, **dict(kwargs))
 
 
 def cached(fn: Callable, *args: Any, **kwargs: Any) -> Any:

@@ -47,6 +47,7 @@ SMALL_DATA_CONFIG = {
     "spark.sql.shuffle.partitions": "1",
     "spark.default.parallelism": "1",
 }
+_CONNECT_MODE = "SPARK_CONNECT_MODE_ENABLED"
 SESSION_CONFIG = {
     key: value for key, value in LOCAL_CONFIG.items() if key.startswith("spark.sql.") and "shuffle" not in key
 }
@@ -58,16 +59,28 @@ def session(
     """A Spark session: Spark Connect at ``remote`` (sc://HOST:PORT), else local ``master``
     (``extra`` settings over LOCAL_CONFIG, e.g. SMALL_DATA_CONFIG; the first session of a
     process sets the JVM's)."""
-    from pyspark.sql import SparkSession
-
-    builder = SparkSession.builder.appName("analytics")
     if remote:
-        builder = builder.remote(remote)
+        # The Connect client's own builder: PySpark's common one refuses a remote session in a
+        # process that already runs a local one (SESSION_ALREADY_EXIST), e.g. a dashboard whose
+        # settings moved from local Spark to a server.
+        from pyspark.sql.connect.session import SparkSession as RemoteSession
+
+        builder = RemoteSession.builder.remote(remote)
     else:
+        from pyspark.sql import SparkSession
+
+        builder = SparkSession.builder.appName("analytics")
         builder = builder.master(master or os.environ.get("SPARK_MASTER", "local[*]"))
         for key, value in {**LOCAL_CONFIG, **(extra or {})}.items():
             builder = builder.config(key, value)
-    spark = builder.getOrCreate()
+    # A Spark Connect session may mark the whole process as "connect mode" (an environment
+    # variable), after which PySpark's builder would hand a local session's callers a remote one.
+    mode = os.environ.get(_CONNECT_MODE)
+    try:
+        spark = builder.getOrCreate()
+    finally:
+        if mode is None:
+            os.environ.pop(_CONNECT_MODE, None)
     for key, value in {**SESSION_CONFIG, **(extra or {})}.items():
         if key.startswith("spark.sql."):
             spark.conf.set(key, value)
@@ -198,17 +211,49 @@ def open_store(
     database: str | None = None,
     master: str | None = None,
 ) -> SparkStore:
-    """A SparkStore over a Parquet folder (or a catalog database), local or via Spark Connect;
-    one per process and source (a command opened twice, or a page rerun, reuses its views)."""
+    """A SparkStore over a Parquet folder (or a catalog database, ``database`` or
+    ``catalog.database``), local or via Spark Connect; one per process and source (a command
+    opened twice, or a page rerun, reuses its views)."""
     key = (str(warehouse) if warehouse is not None else None, remote, database, master)
     store = _OPEN.get(key)
     if store is None or store.closed:
-        store = SparkStore(session(master=master, remote=remote), warehouse=warehouse, database=database)
+        spark = session(master=master, remote=remote)
+        if any(other.spark is spark and not other.closed for other in _OPEN.values()):
+            spark = own_session(spark)
+        store = SparkStore(spark, warehouse=warehouse, database=database)
         _OPEN[key] = store
     return store
 
 
+def own_session(spark: Any) -> Any:
+    """A session of the same Spark with the same SQL settings and its own temporary views: two
+    stores open at once (a folder and a catalog database) each name their views like the store's
+    tables. A Spark Connect session is one per server address already."""
+    try:
+        fresh = spark.newSession()
+    except Exception:  # Spark Connect: no second session from one client
+        return spark
+    for key, value in spark.conf.getAll.items():
+        if key.startswith("spark.sql.") and key not in ("spark.sql.warehouse.dir",):
+            try:
+                fresh.conf.set(key, value)
+            except Exception:  # a static setting, shared by every session anyway
+                continue
+    return fresh
+
+
 _OPEN: dict[tuple, SparkStore] = {}
+
+
+def forget(
+    warehouse: str | os.PathLike | None = None,
+    remote: str | None = None,
+    database: str | None = None,
+    master: str | None = None,
+) -> SparkStore | None:
+    """Take the store of this source out of the open ones (the next open_store lists the files
+    again, e.g. after a new export); the store, for the caller to close, or None."""
+    return _OPEN.pop((str(warehouse) if warehouse is not None else None, remote, database, master), None)
 
 
 def conform(table: pa.Table, shape: pa.Schema) -> pa.Table:

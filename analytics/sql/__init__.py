@@ -58,6 +58,16 @@ def source(con: Any, name: str) -> str:
     return name
 
 
+def _for_engine(con: Any, context: dict[str, Any]) -> dict[str, Any]:
+    """The template context for ``con``: another engine's ``dialect`` (``"spark"``) is passed on,
+    so a file can hold the few lines that differ as ``{% if dialect … %}`` blocks; DuckDB's is
+    each file's default (``dialect | default('duckdb')``)."""
+    dialect = getattr(con, "dialect", "duckdb")
+    if dialect != "duckdb":
+        context.setdefault("dialect", dialect)
+    return context
+
+
 def render(name: str, **context: Any) -> str:
     """The text of ``<name>.sql`` with its template parts resolved for ``context``."""
     key = _context_key(context)
@@ -132,7 +142,7 @@ def query(
     **context: Any,
 ) -> pd.DataFrame:
     """Run the read query ``name`` on its own cursor; a DataFrame (see ``fetch.query``)."""
-    sql, values = prepare(source(con, name), params, filters, **context)
+    sql, values = prepare(source(con, name), params, filters, **_for_engine(con, context))
     return fetch.query(con, sql, values)
 
 
@@ -144,7 +154,7 @@ def rows(
     **context: Any,
 ) -> list[tuple]:
     """Run the read query ``name``; its rows as tuples."""
-    sql, values = prepare(source(con, name), params, filters, **context)
+    sql, values = prepare(source(con, name), params, filters, **_for_engine(con, context))
     return fetch.rows(con, sql, values)
 
 

@@ -11,7 +11,12 @@
     the last month. Each order day's neighbours come from the customer's sorted list of order
     days (far cheaper than lag/lead windows over millions of rows). Dates are bound in WHERE so
     the scans skip row groups (order_days is sorted by date). Without a customer filter the order
-    rows are not pre-filtered (a semi-join over millions of rows for nothing). -#}
+    rows are not pre-filtered (a semi-join over millions of rows for nothing).
+
+    dialect: "duckdb" (default) or "spark": Spark has no list slicing, so there each order day's
+    neighbours come from LAG and LEAD over the customer's days (order_steps); nothing else differs.
+-#}
+{% set spark = (dialect | default('duckdb')) == 'spark' %}
 {% import "shared/scope.sql" as scope %}
 WITH scope AS (
     SELECT c.customer_id FROM customers c WHERE {{ scope.customers(filters, "c") }}
@@ -38,6 +43,16 @@ won AS (
     ) f SEMI JOIN scope s ON s.customer_id = f.customer_id
     GROUP BY first_month
 ),
+{% if spark %}
+order_steps AS (
+    SELECT o.order_date,
+           lag(o.order_date) OVER (PARTITION BY o.customer_id ORDER BY o.order_date) AS previous_order,
+           lead(o.order_date) OVER (PARTITION BY o.customer_id ORDER BY o.order_date) AS next_order
+    FROM order_days o
+    WHERE o.order_date BETWEEN CAST($orders_from AS DATE) AND CAST($orders_to AS DATE)
+      AND o.customer_id IN (SELECT customer_id FROM scope)
+),
+{% else %}
 order_lists AS (
     SELECT o.customer_id, list(o.order_date ORDER BY o.order_date) AS d
     FROM order_days o
@@ -52,6 +67,7 @@ order_steps AS (
            unnest(list_append(d[2:], NULL)) AS next_order
     FROM order_lists l SEMI JOIN scope s ON s.customer_id = l.customer_id
 ),
+{% endif %}
 run_events AS (
     SELECT CAST(date_trunc('month', order_date) AS DATE) AS month, 'start' AS event
     FROM order_steps

@@ -7,7 +7,11 @@
                  customer in the pass that builds the month masks ($sum<i>_from/_to/_period)
       month_sums true for many ranges: each order month meets the ($sm_*) months it belongs to
       mask_filter  true when the scan reads months past the mask's last month ($mask_to)
-    Managers are selected by team and manager; region and class select the customers. -#}
+    Managers are selected by team and manager; region and class select the customers.
+      dialect    "duckdb" (default) or "spark": Spark has no 128-bit integer, so there each
+                 customer's order months are a list of month numbers instead of the bits of one
+                 HUGEINT (customer_months, customer_periods); nothing else differs. -#}
+{% set spark = (dialect | default('duckdb')) == 'spark' %}
 {% import "shared/scope.sql" as scope %}
 {% import "visits/standards.sql" as visits %}
 {% set manager_part = namespace(managers=filters.managers, teams=filters.teams, regions=(), classes=(), allowed_teams=filters.allowed_teams, allowed_managers=filters.allowed_managers) %}
@@ -165,7 +169,12 @@ work AS (
 -- Grouped by the integer customer_no (a perfect hash table: no text hashed or compared).
 customer_months AS (
     SELECT customer_no,
+{% if spark %}
+           list(DISTINCT CAST(least((year(month) - year(CAST($mask_origin AS DATE))) * 12
+                                    + month(month) - month(CAST($mask_origin AS DATE)), 126) AS INTEGER))
+{% else %}
            bit_or(CAST(1 AS HUGEINT) << CAST(least(datediff('month', CAST($mask_origin AS DATE), month), 126) AS INTEGER))
+{% endif %}
                {% if mask_filter | default(false) %}FILTER (WHERE month <= $mask_to) {% endif %}AS months
 {%- for role in sum_roles %},
            sum(CASE WHEN month BETWEEN $sum{{ loop.index0 }}_from AND $sum{{ loop.index0 }}_to THEN amount END) AS s{{ loop.index0 }}
@@ -224,8 +233,14 @@ bought_in_part AS (
 ),
 customer_periods AS (
     SELECT pm.period_no, b.manager_id,
+{% if spark %}
+           array_length(list_filter(o.months, lambda m: m >= pm.base_offset AND m < pm.base_offset + pm.base_months)) > 0
+               AS in_base,
+           array_length(list_filter(o.months, lambda m: m >= pm.now_offset AND m < pm.now_offset + pm.now_months)) > 0
+{% else %}
            (o.months >> pm.base_offset) & ((CAST(1 AS HUGEINT) << pm.base_months) - 1) <> 0 AS in_base,
            (o.months >> pm.now_offset) & ((CAST(1 AS HUGEINT) << pm.now_months) - 1) <> 0
+{% endif %}
                OR bp.customer_id IS NOT NULL AS active
     FROM book b
     CROSS JOIN period_masks pm
