@@ -50,7 +50,7 @@ test: install-dev install-spark java browser
 
 # The Spark parity and translation tests alone (make test runs them too).
 test-spark: install-dev install-spark java
-	$(BIN)/python -m pytest tests/test_spark_parity.py tests/test_sql_translation.py
+	$(BIN)/python -m pytest tests/test_spark_parity.py tests/test_sql_translation.py tests/test_engine_settings.py
 
 lint: install-dev
 	$(BIN)/ruff check .
