@@ -278,7 +278,8 @@ def test_the_dashboard_reads_through_spark_when_the_settings_say_so(book, settin
     with caplog.at_level("WARNING", logger="analytics.engine"):
         spark_page = app_test("pages/pareto.py", path, "en", timeout=300)
         assert tiles(spark_page) == duck
-    assert len(ran) >= 2 and not caplog.records
+    # No fallback to DuckDB logged by the engine (other loggers, e.g. Streamlit's, may speak here).
+    assert len(ran) >= 2 and not [r for r in caplog.records if r.name.startswith("analytics")]
     assert len(spark_page.dataframe) == len(duck_page.dataframe) == 1
     assert spark_page.dataframe[0].value.equals(duck_page.dataframe[0].value)
 

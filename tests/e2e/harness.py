@@ -289,10 +289,11 @@ def full_page_screenshot(page, path: Path) -> None:
             .map(id => document.querySelector(`[data-testid="${id}"]`))
             .filter(Boolean).map(element => element.scrollHeight))"""
     )
-    page.set_viewport_size({"width": VIEWPORT["width"], "height": min(int(height) + 40, 12_000)})
+    window = page.viewport_size or VIEWPORT  # a phone's width stays a phone's
+    page.set_viewport_size({"width": window["width"], "height": min(int(height) + 40, 12_000)})
     wait_charts_drawn(page)
     page.screenshot(path=str(path), full_page=True)
-    page.set_viewport_size(VIEWPORT)
+    page.set_viewport_size(window)
 
 
 def wait_charts_drawn(page) -> None:

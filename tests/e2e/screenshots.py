@@ -18,6 +18,8 @@ from tests.e2e import harness
 LANGS = ("zh", "en")
 # A phone held upright (an iPhone 12-14 class screen); the suffix goes into the file name.
 SCREENS = {"": harness.VIEWPORT, "-phone": {"width": 390, "height": 844}}
+# The pages about one customer or manager, shot with one of the demo's (the demo is seeded).
+QUERIES = {"customer": {"customer": "330102000019"}, "manager": {"manager_id": "M001"}}
 
 
 def shoot(
@@ -26,7 +28,7 @@ def shoot(
     context = browser.new_context(viewport=SCREENS[screen], device_scale_factor=1, is_mobile=bool(screen))
     try:
         tab = context.new_page()
-        harness.open_page(tab, page_info.url(server.base_url, lang))
+        harness.open_page(tab, page_info.url(server.base_url, lang, **QUERIES.get(page_info.name, {})))
         if tab.locator(harness.EXCEPTION).count():
             print(f"  ! {page_info.name}-{lang}: the page shows an exception", file=sys.stderr)
         path = out / f"{page_info.name}-{lang}{screen}.png"

@@ -80,7 +80,8 @@ ENGLISH_WORD = re.compile(
 LATIN_UNITS = re.compile(r"(?<![A-Za-z0-9.])\d+(\.\d+)?[kKM](?![A-Za-z])")
 
 # Every text node drawn on screen in the main area and the sidebar (charts' SVG text included),
-# without Streamlit's icon ligatures ("download", "upload") and text hidden by CSS; then the
+# without Streamlit's icon ligatures ("download", "upload"), text hidden by CSS and code (a command
+# a supervisor types, `python -m analytics export --parquet`, is the same in every language); then the
 # placeholders of empty inputs.
 VISIBLE_TEXT = """() => {
     const roots = ['stMain', 'stSidebar']
@@ -91,7 +92,8 @@ VISIBLE_TEXT = """() => {
         for (let node = walker.nextNode(); node; node = walker.nextNode()) {
             const parent = node.parentElement;
             const text = node.textContent.trim();
-            if (!text || !parent || parent.closest('[data-testid="stIconMaterial"], style, script')) continue;
+            const skipped = '[data-testid="stIconMaterial"], style, script, code, pre';
+            if (!text || !parent || parent.closest(skipped)) continue;
             if (!parent.checkVisibility({visibilityProperty: true, opacityProperty: false})) continue;
             lines.push(text);
         }
