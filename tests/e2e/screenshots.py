@@ -18,6 +18,11 @@ from tests.e2e import harness
 LANGS = ("zh", "en")
 # A phone held upright (an iPhone 12-14 class screen); the suffix goes into the file name.
 SCREENS = {"": harness.VIEWPORT, "-phone": {"width": 390, "height": 844}}
+# A phone says so in its User-Agent (ui.common.on_phone: tables show their key columns only).
+PHONE_AGENT = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+    "Version/17.0 Mobile/15E148 Safari/604.1"
+)
 # The pages about one customer or manager, shot with one of the demo's (the demo is seeded).
 QUERIES = {"customer": {"customer": "330102000019"}, "manager": {"manager_id": "M001"}}
 
@@ -25,7 +30,8 @@ QUERIES = {"customer": {"customer": "330102000019"}, "manager": {"manager_id": "
 def shoot(
     browser, server: harness.Server, page_info: harness.PageInfo, lang: str, out: Path, screen: str = ""
 ) -> Path:
-    context = browser.new_context(viewport=SCREENS[screen], device_scale_factor=1, is_mobile=bool(screen))
+    phone = {"is_mobile": True, "user_agent": PHONE_AGENT} if screen else {}
+    context = browser.new_context(viewport=SCREENS[screen], device_scale_factor=1, **phone)
     try:
         tab = context.new_page()
         harness.open_page(tab, page_info.url(server.base_url, lang, **QUERIES.get(page_info.name, {})))
