@@ -17,9 +17,10 @@ from analytics import classes, customer, inventory, optional_tables, pareto, sco
 from analytics.customer_actions import CustomerFindings, suggested_actions
 from analytics.filters import Filters
 from pages.pareto_tabs import customer as parts
-from ui import drill, format
+from ui import drill, followups, format
 from ui.common import cached, current_filters, empty_state, lang, page_header, tr
-from ui.tables import matching_rows, show_table
+from ui.followups import status_label
+from ui.tables import matching_rows
 
 MAX_OPTIONS = 200  # customers the picker offers for a search (the best by value first)
 
@@ -72,12 +73,6 @@ def choose_customer(sidebar: Filters, scope: Filters) -> str | None:
     return chosen
 
 
-def status_label(status: object) -> str:
-    """A follow-up status in words (none yet: new)."""
-    known = isinstance(status, str) and status
-    return tr(f"warnings.status_{status}") if known else tr("warnings.status_new")
-
-
 def draw_actions(found: CustomerFindings) -> None:
     st.subheader(tr("drill.actions_title"))
     st.markdown("\n".join(f"- {line}" for line in suggested_actions(found, lang())))
@@ -107,23 +102,7 @@ def draw_warnings(filters: Filters, customer_id: str, row: pd.DataFrame) -> None
             )
         )
     st.page_link("pages/warnings.py", label=tr("drill.to_warnings"), icon=":material/warning:")
-    history = cached(warnings.followups, (customer_id,), None, True, filters)
-    st.markdown(f"**{tr('warnings.followup_history')}**")
-    if history.empty:
-        st.caption(tr("warnings.followup_none"))
-        return
-    shown = pd.DataFrame(
-        {
-            tr("warnings.col_followed_up_at"): pd.to_datetime(history["updated_at"]).dt.strftime(
-                "%Y-%m-%d %H:%M"
-            ),
-            tr("warnings.col_status"): history["recorded_status"].map(status_label),
-            tr("warnings.col_made_by"): history["made_by"].fillna(""),
-            tr("warnings.col_note"): history["note"].fillna(""),
-            tr("warnings.col_warned_on"): pd.to_datetime(history["warned_on"]).dt.date,
-        }
-    )
-    show_table(shown, "warning-followups", "customer-followups", filters)
+    followups.draw_history(customer_id, filters, "customer-followups")
 
 
 def draw_class_check(check: pd.DataFrame) -> None:

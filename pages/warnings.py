@@ -12,7 +12,7 @@ from analytics.domain import FOLLOWUP_STATUSES, RULES
 from analytics.filters import Filters
 from analytics.warnings.reasons import FACT_COLUMNS
 from analytics.warnings.schema import STORE_VERSION
-from ui import charts, drill, format
+from ui import charts, drill, followups, format
 from ui.common import (
     cached,
     cached_on_store,
@@ -27,21 +27,10 @@ from ui.common import (
     show_table,
     tr,
 )
+from ui.followups import status_label, status_labels
 from ui.tables import MAX_ROWS, matching_rows, show_frame
 
 KEY = "warnings"
-
-
-def status_label(status: object) -> str:
-    return (
-        tr(f"warnings.status_{status}") if isinstance(status, str) and status else tr("warnings.status_new")
-    )
-
-
-def status_labels(statuses: pd.Series) -> pd.Series:
-    """status_label of a column of follow-up statuses, translated once per distinct value."""
-    mapping = {status: status_label(status) for status in pd.unique(statuses.dropna())}
-    return statuses.map(mapping).astype(object).where(statuses.notna(), status_label(None))
 
 
 def load_ranking(as_of: date) -> risk.RiskRanking:
@@ -245,23 +234,7 @@ def draw_followup(
                 "warnings.followup_saved", customer=label, status=status_label(status)
             )
             st.rerun()
-    history = cached(warnings.followups, (customer,), None, True, filters)
-    st.markdown(f"**{tr('warnings.followup_history')}**")
-    if history.empty:
-        st.caption(tr("warnings.followup_none"))
-        return
-    shown = pd.DataFrame(
-        {
-            tr("warnings.col_followed_up_at"): pd.to_datetime(history["updated_at"]).dt.strftime(
-                "%Y-%m-%d %H:%M"
-            ),
-            tr("warnings.col_status"): history["recorded_status"].map(status_label),
-            tr("warnings.col_made_by"): history["made_by"],
-            tr("warnings.col_note"): history["note"],
-            tr("warnings.col_warned_on"): pd.to_datetime(history["warned_on"]).dt.date,
-        }
-    )
-    show_table(shown, "warning-followups", f"{KEY}-history")
+    followups.draw_history(customer, filters, f"{KEY}-history")
 
 
 def draw_ranking(ranking: risk.RiskRanking) -> None:
