@@ -161,14 +161,16 @@ def test_without_data_a_period_is_kept():
     assert clamp_period(date(2030, 1, 1), date(2030, 1, 31), None) == (date(2030, 1, 1), date(2030, 1, 31))
 
 
-def test_a_saved_link_with_a_period_outside_the_data_shows_the_page(edge_store):
+def _open_saved_link_for_january_2030(store):
+    """dashboard.py under AppTest on `store`, opened by a saved link with a custom period of
+    January 2030 (in English)."""
     import os
 
     from streamlit.testing.v1 import AppTest
 
     from tests.conftest import ROOT
 
-    os.environ["DASHBOARD_DB"] = str(edge_store)
+    os.environ["DASHBOARD_DB"] = str(store)
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
     at.session_state["lang"] = "en"
     at.query_params["period"] = "custom"
@@ -176,29 +178,22 @@ def test_a_saved_link_with_a_period_outside_the_data_shows_the_page(edge_store):
     at.query_params["end"] = "2030-01-31"
     at.run()
     db.close_all()
+    return at
+
+
+def test_a_saved_link_with_a_period_outside_the_data_shows_the_page(edge_store):
+    at = _open_saved_link_for_january_2030(edge_store)
     assert not at.exception, [e.message for e in at.exception]
 
 
 def test_a_saved_link_with_a_period_after_the_data_shows_the_latest_full_month(demo_db_path):
     """The link of the issue on an ordinary book (data ending well before 2030): the page shows,
     with the latest full month of the data and a note, not `StreamlitValueBelowMinError`."""
-    import os
-
-    from streamlit.testing.v1 import AppTest
-
     from analytics.filters import latest_full_month
-    from tests.conftest import ROOT
 
     span = db.data_range(db.connect(demo_db_path))
     db.close_all()
-    os.environ["DASHBOARD_DB"] = str(demo_db_path)
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
-    at.session_state["lang"] = "en"
-    at.query_params["period"] = "custom"
-    at.query_params["start"] = "2030-01-01"
-    at.query_params["end"] = "2030-01-31"
-    at.run()
-    db.close_all()
+    at = _open_saved_link_for_january_2030(demo_db_path)
     assert span[1] < date(2030, 1, 1)
     assert not at.exception, [e.message for e in at.exception]
     assert tuple(at.sidebar.date_input[0].value) == latest_full_month(span[1])
