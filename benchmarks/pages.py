@@ -70,6 +70,7 @@ class PageTiming:
     kilobytes: list[float] = field(default_factory=list)
     in_app: list[float] = field(default_factory=list)  # reached by the sidebar's link, warm
     error: str = ""
+    charts: int = 0  # Plotly charts a new-tab load drew (at the most)
 
     @property
     def cold(self) -> float | None:
@@ -97,21 +98,31 @@ class SizeRun:
     first_page: float | None = None
     peak_rss_mb: float | None = None
     floor: PageTiming | None = None
+    chart_floor: PageTiming | None = None
     pages: list[PageTiming] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         data = asdict(self)
-        timings = [*self.pages, *([self.floor] if self.floor else [])]
-        shown = [*data["pages"], *([data["floor"]] if self.floor else [])]
+        floors = [name for name in ("floor", "chart_floor") if getattr(self, name)]
+        timings = [*self.pages, *(getattr(self, name) for name in floors)]
+        shown = [*data["pages"], *(data[name] for name in floors)]
         for page, timing in zip(shown, timings, strict=True):
             page["warm_median"] = timing.warm_median
             page["in_app_median"] = timing.in_app_median
         return data
 
 
-def timed_load(context, url: str) -> tuple[float, str, float]:
+@dataclass
+class Load:
+    seconds: float
+    error: str
+    kilobytes: float  # what the server sent over the websocket: what the page ships
+    charts: int  # the Plotly charts drawn
+
+
+def timed_load(context, url: str) -> Load:
     """Seconds from navigation in a new tab until the page settled, the text of an exception if
-    one shows, and the kilobytes the server sent over the websocket (what the page ships)."""
+    one shows, the kilobytes the server sent and the Plotly charts the page drew."""
     page = context.new_page()
     received = [0]
 
@@ -125,7 +136,8 @@ def timed_load(context, url: str) -> tuple[float, str, float]:
         page.locator(f"h1, {harness.EXCEPTION}").first.wait_for(state="visible", timeout=LOAD_TIMEOUT_MS)
         page.wait_for_function(IDLE, arg=harness.STATUS, timeout=LOAD_TIMEOUT_MS, polling=POLL_MS)
         seconds = time.perf_counter() - started
-        return seconds, page_error(page), received[0] / 1024
+        charts = page.locator('[data-testid="stPlotlyChart"]').count()
+        return Load(seconds, page_error(page), received[0] / 1024, charts)
     finally:
         page.close()
 
@@ -171,22 +183,32 @@ def in_app_rounds(context, start_url: str, stops: list[tuple[str, str, PageTimin
         tab.close()
 
 
-def time_floor(context, folder: Path, loads: int) -> PageTiming:
-    """The bare app's page, new tab and in-app (from its second page), as the dashboard's pages."""
+def add_load(timing: PageTiming, load: Load) -> None:
+    timing.loads.append(round(load.seconds, 3))
+    timing.kilobytes.append(round(load.kilobytes, 1))
+    timing.error = timing.error or load.error
+    timing.charts = max(timing.charts, load.charts)
+
+
+def time_floors(context, folder: Path, loads: int) -> tuple[PageTiming, PageTiming]:
+    """The bare app's page and its page with a chart and a table, new tab and in-app (from its
+    second page), as the dashboard's pages."""
     place = folder / "floor"
     place.mkdir()
     server = start_floor(place)
     try:
-        floor = PageTiming("floor")
-        url = f"{server.base_url}/"
+        floor, chart = PageTiming("floor"), PageTiming("floor with a chart")
         for _ in range(loads):
-            seconds, floor.error, kilobytes = timed_load(context, url)
-            floor.loads.append(round(seconds, 3))
-            floor.kilobytes.append(round(kilobytes, 1))
+            add_load(floor, timed_load(context, f"{server.base_url}/"))
+            add_load(chart, timed_load(context, f"{server.base_url}/chart"))
         second = PageTiming("second")
-        stops = [("second", "Floor, second page", second), ("", "Floor", floor)]
-        in_app_rounds(context, url, stops, max(loads - 1, 1))
-        return floor
+        stops = [
+            ("second", "Floor, second page", second),
+            ("", "Floor", floor),
+            ("chart", "Floor with a chart", chart),
+        ]
+        in_app_rounds(context, f"{server.base_url}/", stops, max(loads - 1, 1))
+        return floor, chart
     finally:
         server.stop()
 
@@ -223,7 +245,7 @@ def run_size(
         context.set_default_timeout(LOAD_TIMEOUT_MS)
         root = harness.PageInfo(harness.DEFAULT_PAGE, "overview.title")
         for label, server in servers.items():
-            runs[label].first_page, *_ = timed_load(context, root.url(server.base_url, lang))
+            runs[label].first_page = timed_load(context, root.url(server.base_url, lang)).seconds
             print(f"{size} {label}: first page {runs[label].first_page:.2f} s", flush=True)
         timings = {label: {} for label in trees}
         for info in pages:
@@ -233,11 +255,7 @@ def run_size(
                 for label, server in servers.items():
                     if not (trees[label] / info.file).exists():
                         continue  # a page the earlier code did not have
-                    timing = timings[label][info.name]
-                    seconds, error, kilobytes = timed_load(context, info.url(server.base_url, lang))
-                    timing.loads.append(round(seconds, 3))
-                    timing.kilobytes.append(round(kilobytes, 1))
-                    timing.error = timing.error or error
+                    add_load(timings[label][info.name], timed_load(context, info.url(server.base_url, lang)))
         for label, server in servers.items():
             stops = [
                 (info.path, info.title(lang), timings[label][info.name])
@@ -254,10 +272,11 @@ def run_size(
                     runs[label].pages.append(timing)
         for label, server in servers.items():
             runs[label].peak_rss_mb = peak_rss_mb(server.process.pid)
-        floor = time_floor(context, Path(folder), loads)
+        floor, chart_floor = time_floors(context, Path(folder), loads)
         show(size, "", floor)
+        show(size, "", chart_floor)
         for run in runs.values():
-            run.floor = floor
+            run.floor, run.chart_floor = floor, chart_floor
     return runs
 
 

@@ -82,7 +82,7 @@ def main(argv: list[str] | None = None) -> None:
             )
             for info in pages:
                 url = info.url(server.base_url, args.lang)
-                print(f"{info.name}: cold {timed_load(context, url)[0]:.2f} s", flush=True)
+                print(f"{info.name}: cold {timed_load(context, url).seconds:.2f} s", flush=True)
                 raw = args.out / f"profile-{args.size}-{info.name}.txt"
                 spy = subprocess.Popen(
                     [
@@ -102,7 +102,7 @@ def main(argv: list[str] | None = None) -> None:
                     executable=str(Path(sys.executable).with_name("py-spy")),
                 )
                 time.sleep(1.0)
-                times = [timed_load(context, url)[0] for _ in range(args.loads)]
+                times = [timed_load(context, url).seconds for _ in range(args.loads)]
                 spy.send_signal(signal.SIGINT)
                 spy.wait(timeout=60)
                 print(f"{info.name}: warm {' '.join(f'{t:.2f}' for t in times)} s; raw stacks in {raw}")

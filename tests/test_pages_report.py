@@ -8,9 +8,12 @@ from benchmarks.pages_report import END, START, read_data, write_section
 def city_run(warnings_loads: list[float]) -> dict:
     run = SizeRun("city", "2026-12-02 14:00 UTC", [1.0, 1.2, 1.5], first_page=2.6, peak_rss_mb=900.0)
     run.floor = PageTiming("floor", loads=[1.7, 1.5, 1.6], kilobytes=[1.0] * 3, in_app=[0.3, 0.5])
+    run.chart_floor = PageTiming("floor with a chart", loads=[3.0, 2.4, 2.6], kilobytes=[9.0] * 3, charts=1)
     run.pages = [
-        PageTiming("warnings", loads=warnings_loads, kilobytes=[280.0, 281.0, 280.0], in_app=[0.9, 1.7]),
-        PageTiming("visits", loads=[1.9, 1.4, 1.45], kilobytes=[50.0] * 3, in_app=[0.4, 0.6]),
+        PageTiming(
+            "warnings", loads=warnings_loads, kilobytes=[280.0, 281.0, 280.0], in_app=[0.9, 1.7], charts=2
+        ),
+        PageTiming("visits", loads=[1.9, 1.4, 1.5], kilobytes=[50.0] * 3, in_app=[0.4, 0.6]),
     ]
     return run.as_dict()
 
@@ -38,6 +41,10 @@ def test_section_shows_new_tab_in_app_and_floor(tmp_path):
         "**missed** / met",
     ]
     assert row_of(text, "visits")[6] == "met / met"
+    # Warnings drew charts: over the chart floor's 2.5 s; visits drew none: over the bare 1.55 s.
+    assert "Floor with a chart: new tab **2.50 s** (2.40–2.60 s)" in text
+    assert row_of(text, "warnings")[7:9] == ["2", "+1.00 s"]
+    assert row_of(text, "visits")[7:9] == ["0", "-0.10 s"]
     assert read_data(results)["runs"][0]["pages"][0]["in_app_median"] == 1.3
 
 
@@ -49,4 +56,4 @@ def test_second_run_compares_with_the_first(tmp_path):
     assert text.count(START) == 1
     warnings = row_of(text, "warnings")
     assert warnings[2] == "1.40 s" and warnings[6] == "met / met"
-    assert warnings[7:9] == ["3.50 s", "-60 %"]  # the previous warm median and the change
+    assert warnings[9:11] == ["3.50 s", "-60 %"]  # the previous warm median and the change
