@@ -33,7 +33,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.server import IDLE, LOAD_TIMEOUT_MS, SIZES, copy_store, start_app, status_mb  # noqa: E402
+from benchmarks.server import (  # noqa: E402
+    IDLE,
+    LOAD_TIMEOUT_MS,
+    SIZES,
+    copy_store,
+    data_month,
+    start_app,
+    status_mb,
+)
 from tests.e2e import harness  # noqa: E402
 
 POLL_MS = 100
@@ -115,7 +123,7 @@ async def browse(browser, session: int, pages: list[harness.PageInfo], args, bas
         order = pages[session % len(pages) :] + pages[: session % len(pages)]
         for round_no in range(1, args.rounds + 1):
             for info in order:
-                seconds, error = await timed_load(tab, info.url(base, args.lang))
+                seconds, error = await timed_load(tab, info.url(base, args.lang, **args.month))
                 loads.append(Load(session, round_no, info.name, seconds, error))
     finally:
         await context.close()
@@ -202,6 +210,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="dashboard-load-") as tmp:
         folder = Path(tmp)
         store = copy_store(args.size, folder)
+        args.month = data_month(store)
         server = start_app(ROOT, store, folder)
         memory = Memory(server.process.pid)
         memory.watch()

@@ -45,6 +45,7 @@ from benchmarks.server import (  # noqa: E402
     LOAD_TIMEOUT_MS,
     SIZES,
     copy_store,
+    data_month,
     peak_rss_mb,
     start_app,
     start_floor,
@@ -238,6 +239,7 @@ def run_size(
             place = Path(folder) / (label or "run")
             place.mkdir()
             store = copy_store(size, place)
+            month = data_month(store)
             servers[label] = start_app(tree, store, place)
             stack.callback(servers[label].stop)
         context = browser.new_context(viewport=harness.VIEWPORT)
@@ -245,7 +247,7 @@ def run_size(
         context.set_default_timeout(LOAD_TIMEOUT_MS)
         root = harness.PageInfo(harness.DEFAULT_PAGE, "overview.title")
         for label, server in servers.items():
-            runs[label].first_page = timed_load(context, root.url(server.base_url, lang)).seconds
+            runs[label].first_page = timed_load(context, root.url(server.base_url, lang, **month)).seconds
             print(f"{size} {label}: first page {runs[label].first_page:.2f} s", flush=True)
         timings = {label: {} for label in trees}
         for info in pages:
@@ -255,7 +257,10 @@ def run_size(
                 for label, server in servers.items():
                     if not (trees[label] / info.file).exists():
                         continue  # a page the earlier code did not have
-                    add_load(timings[label][info.name], timed_load(context, info.url(server.base_url, lang)))
+                    add_load(
+                        timings[label][info.name],
+                        timed_load(context, info.url(server.base_url, lang, **month)),
+                    )
         for label, server in servers.items():
             stops = [
                 (info.path, info.title(lang), timings[label][info.name])
@@ -264,7 +269,7 @@ def run_size(
             ]
             # Start elsewhere than the first stop, so that every stop is reached by a click.
             start = pages[-1] if len(pages) > 1 else harness.PageInfo("pages/settings.py", "standards.title")
-            in_app_rounds(context, start.url(server.base_url, lang), stops, max(loads - 1, 1))
+            in_app_rounds(context, start.url(server.base_url, lang, **month), stops, max(loads - 1, 1))
             for info in pages:
                 timing = timings[label][info.name]
                 show(size, label, timing)

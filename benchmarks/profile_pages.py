@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.pages import timed_load  # noqa: E402
-from benchmarks.server import STORES, start_app  # noqa: E402
+from benchmarks.server import STORES, data_month, start_app  # noqa: E402
 from tests.e2e import harness  # noqa: E402
 
 OURS = ("pages/", "ui/", "analytics/", "dashboard.py")
@@ -72,16 +72,19 @@ def main(argv: list[str] | None = None) -> None:
     with tempfile.TemporaryDirectory(prefix="profile-pages-") as folder, sync_playwright() as pw:
         store = Path(folder) / "store.duckdb"
         shutil.copyfile(STORES / f"{args.size}.duckdb", store)
+        month = data_month(store)
         server = start_app(ROOT, store, Path(folder))
         browser = harness.launch_browser(pw)
         context = browser.new_context(viewport=harness.VIEWPORT)
         try:
             timed_load(
                 context,
-                harness.PageInfo(harness.DEFAULT_PAGE, "overview.title").url(server.base_url, args.lang),
+                harness.PageInfo(harness.DEFAULT_PAGE, "overview.title").url(
+                    server.base_url, args.lang, **month
+                ),
             )
             for info in pages:
-                url = info.url(server.base_url, args.lang)
+                url = info.url(server.base_url, args.lang, **month)
                 print(f"{info.name}: cold {timed_load(context, url).seconds:.2f} s", flush=True)
                 raw = args.out / f"profile-{args.size}-{info.name}.txt"
                 spy = subprocess.Popen(

@@ -51,6 +51,26 @@ def copy_store(size: str, folder: Path) -> Path:
     return target
 
 
+def data_month(store: Path) -> dict[str, str]:
+    """The link parameters of the store's latest full month of data, the period a supervisor
+    reads when the data reaches last month. The benchmark stores end on a fixed day, so the
+    sidebar's default (last month of the calendar) would show most pages empty. Read before the
+    server opens the store (DuckDB lets one process hold the file)."""
+    import duckdb
+
+    from analytics.filters import latest_full_month
+
+    con = duckdb.connect(str(store), read_only=True)
+    try:
+        (last,) = con.execute("SELECT max(order_date) FROM orders").fetchone()
+    finally:
+        con.close()
+    if last is None:
+        return {}
+    start, end = latest_full_month(last)
+    return {"period": "custom", "start": start.isoformat(), "end": end.isoformat()}
+
+
 def start_app(tree: Path, store: Path | None, folder: Path, script: str = "dashboard.py") -> harness.Server:
     """`streamlit run <script>` of the code in `tree` on `store`, settings in `folder`, on a free
     local port; returns once the server answers its health check (stop() ends it)."""

@@ -43,7 +43,7 @@ PERCENT_COLUMNS = {
 }
 MAX_COMPARED = 40  # managers in the comparison heat map (the lowest scores first)
 MAX_TREND_LINES = 15  # above this many managers the trend shows team averages
-CHART_TABS = ("compare", "status", "trend")
+CHART_TABS = ("teams", "compare", "status", "trend")
 CHART_TAB_KEY = "scorecard-chart-tab"
 STATUS_COLOURS = {"on_track": "#2e7d32", "at_risk": "#ef6c00", "behind": "#c62828"}
 
@@ -107,7 +107,7 @@ def draw_scorecard(card: pd.DataFrame, filters: Filters) -> None:
 
 
 def draw_teams(card: pd.DataFrame, filters: Filters) -> None:
-    st.subheader(tr("scorecard.team_averages"))
+    st.markdown(f"**{tr('scorecard.team_averages')}**")
     st.caption(tr("scorecard.team_averages_help"))
     teams = scorecard.team_averages(card, settings())
     columns = scorecard.shown_figures(teams, ["managers", *FIGURE_COLUMNS])
@@ -211,15 +211,22 @@ def draw_spread(spread: pd.DataFrame, managers: int) -> None:
     st.plotly_chart(fig, width="stretch", key="scorecard-trend")
 
 
-def draw_charts(card: pd.DataFrame, filters: Filters) -> None:
-    """The comparison, the scores by status and the trend, each in its tab: only the open one is
-    drawn (the browser draws one chart of thousands of managers, not three)."""
+def draw_sections(card: pd.DataFrame, filters: Filters) -> None:
+    """The team averages, the comparison, the scores by status and the trend, each in its tab:
+    only the open one is drawn (the browser draws one chart of thousands of managers, not three,
+    and a new tab of the browser shows the tables without first loading the charts' code)."""
     draws = {
+        "teams": lambda: draw_teams(card, filters),
         "compare": lambda: draw_comparison(card),
         "status": lambda: status_bar(card),
         "trend": lambda: draw_trend(filters),
     }
-    labels = [tr("scorecard.compare"), tr("scorecard.col_score"), tr("scorecard.trend")]
+    labels = [
+        tr("scorecard.tab_teams"),
+        tr("scorecard.compare"),
+        tr("scorecard.col_score"),
+        tr("scorecard.trend"),
+    ]
     for name, tab in zip(CHART_TABS, st.tabs(labels, key=CHART_TAB_KEY, on_change="rerun"), strict=True):
         if tab.open:
             with tab:
@@ -264,5 +271,4 @@ if card.empty:
     empty_state("scorecard.no_managers")
 else:
     draw_scorecard(card, filters)
-    draw_teams(card, filters)
-    draw_charts(card, filters)
+    draw_sections(card, filters)

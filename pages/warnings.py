@@ -1,5 +1,6 @@
-"""Loss warnings: the action list, its backtest, follow-ups and their effect, the risk ranking's
-candidates, counts per manager."""
+"""Loss warnings: tiles, then a tab each for the action list and its follow-ups, the list's and the
+risk ranking's backtests, the follow-ups' effect, and the counts per manager and team (only the
+open tab is drawn)."""
 
 from datetime import date
 
@@ -360,6 +361,42 @@ def draw_counts(counts: pd.DataFrame, filters: Filters) -> None:
         )
 
 
+SECTION_KEY = f"{KEY}-section"
+SECTIONS = ("list", "model", "effect", "counts")
+
+
+def draw_sections(
+    view: warnings.WarningView,
+    ranking: risk.RiskRanking,
+    facts: pd.DataFrame,
+    as_of: date,
+    filters: Filters,
+    show_all: bool,
+) -> None:
+    """The list and its follow-up first; how the list is judged, what follow-ups achieved and the
+    counts per manager each in a tab of its own, drawn only when opened (a new tab of the browser
+    then draws the list without loading the charts' code)."""
+    labels = [tr(f"warnings.tab_{name}") for name in SECTIONS]
+    tabs = dict(zip(SECTIONS, st.tabs(labels, key=SECTION_KEY, on_change="rerun"), strict=True))
+    if tabs["list"].open:
+        with tabs["list"]:
+            if view.rows.empty:
+                empty_state("warnings.no_warnings")
+            else:
+                selected, offered = draw_list(view.rows, filters, show_all)
+                draw_followup(view.rows, selected, as_of, filters, offered)
+    if tabs["model"].open:
+        with tabs["model"]:
+            draw_list_backtest(ranking)
+            draw_ranking(ranking)
+    if tabs["effect"].open:
+        with tabs["effect"]:
+            draw_effect(cached(warnings.followup_effect, filters, as_of), ranking.horizon_days)
+    if tabs["counts"].open:
+        with tabs["counts"]:
+            draw_counts(warnings.count_by_manager(facts), filters)
+
+
 filters = current_filters()
 page_header("warnings.title", "warnings.caption")
 as_of = cached(warnings.as_of_date, filters)
@@ -374,13 +411,6 @@ else:
     facts = cached(warnings.warning_facts, filters, as_of)
     rules, show_all, include_closed = pick_options()
     view = warnings.warning_view(facts, ranking.scores, rules, include_closed, show_all, settings())
-    if view.rows.empty:
-        empty_state("warnings.no_warnings")
-    else:
+    if not view.rows.empty:
         draw_tiles(view)
-        selected, offered = draw_list(view.rows, filters, show_all)
-        draw_followup(view.rows, selected, as_of, filters, offered)
-        draw_list_backtest(ranking)  # the model's figures after the customers
-    draw_ranking(ranking)
-    draw_effect(cached(warnings.followup_effect, filters, as_of), ranking.horizon_days)
-    draw_counts(warnings.count_by_manager(facts), filters)
+    draw_sections(view, ranking, facts, as_of, filters, show_all)

@@ -12,6 +12,7 @@ import pytest
 from analytics import db
 from analytics.__main__ import main
 from analytics.filters import clamp_period
+from analytics.i18n import t
 from tests.conftest import app_test, insert
 
 PAGES = (
@@ -126,6 +127,28 @@ def test_every_page_shows_a_store_with_edge_values(edge_store, page):
     at = app_test(page, edge_store)
     db.close_all()
     assert not at.exception, [e.message for e in at.exception]
+
+
+# Pages whose sections are tabs drawn only when opened: each tab is opened in turn.
+LAZY_TABS = {
+    "pages/warnings.py": (
+        "warnings-section",
+        ("tab_list", "tab_model", "tab_effect", "tab_counts"),
+        "warnings",
+    ),
+    "pages/scorecards.py": ("scorecard-chart-tab", ("tab_teams", "compare", "col_score", "trend"), "scorecard"),
+}
+
+
+@pytest.mark.parametrize("page", LAZY_TABS)
+def test_every_tab_shows_a_store_with_edge_values(edge_store, page):
+    key, labels, area = LAZY_TABS[page]
+    at = app_test(page, edge_store, "en")
+    for label in labels:
+        at.session_state[key] = t(f"{area}.{label}", "en")
+        at.run()
+        assert not at.exception, (label, [e.message for e in at.exception])
+    db.close_all()
 
 
 # ------------------------------------------------------------------ a period from a saved link

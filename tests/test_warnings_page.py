@@ -7,11 +7,13 @@ import streamlit as st
 
 from analytics import db
 from analytics.domain import FOLLOWUP_STATUSES
+from analytics.i18n import t
 from tests.conftest import app_test
 
 PAGE = "pages/warnings.py"
 TITLES = {"zh": "流失预警", "en": "Loss warnings"}
 LIST_KEY = "warnings-list-table"
+SECTION_KEY = "warnings-section"
 
 
 @pytest.fixture(autouse=True)
@@ -32,7 +34,7 @@ def demo_copy(demo_db_path, tmp_path):
 
 
 def warning_list(at):
-    return next(frame.value for frame in at.dataframe if frame.key == LIST_KEY) if at.dataframe else None
+    return next((frame.value for frame in at.dataframe if frame.key == LIST_KEY), None)
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -65,15 +67,24 @@ def test_page_on_the_demo_database(demo_db_path, lang):
     assert reasons.str.len().gt(0).all()
     risk = table[{"zh": "流失风险", "en": "Risk"}[lang]]
     assert risk.between(0, 1).all()
+    downloads = [b.proto.label for b in at.get("download_button")]
+    assert {"zh": "下载 CSV", "en": "Download CSV"}[lang] in downloads
+    assert {"zh": "下载 Excel", "en": "Download Excel"}[lang] in downloads
+    assert not at.get("plotly_chart")  # only the list's tab is drawn
+    at.session_state[SECTION_KEY] = t("warnings.tab_model", lang)
+    at.run()
+    assert not at.exception and warning_list(at) is None
     in_use = {"zh": "采用", "en": "In use"}[lang]
     candidates = next(f.value for f in at.dataframe if in_use in f.value.columns)
     assert len(candidates) == 5 and (candidates[in_use] == "✓").sum() == 1
     recall = {"zh": "金额召回", "en": "Value recall"}[lang]
     assert any(recall in f.value.columns for f in at.dataframe)
-    downloads = [b.proto.label for b in at.get("download_button")]
-    assert {"zh": "下载 CSV", "en": "Download CSV"}[lang] in downloads
-    assert {"zh": "下载 Excel", "en": "Download Excel"}[lang] in downloads
-    assert at.get("plotly_chart")
+    at.session_state[SECTION_KEY] = t("warnings.tab_effect", lang)
+    at.run()
+    assert not at.exception and at.subheader[0].value == t("warnings.effect_header", lang)
+    at.session_state[SECTION_KEY] = t("warnings.tab_counts", lang)
+    at.run()
+    assert not at.exception and len(at.get("plotly_chart")) == 1
 
 
 def test_rule_filter_and_show_all(demo_db_path):
