@@ -76,26 +76,18 @@ def open_row(row: pd.Series | None, column: str, kind: str = "customer") -> None
     (open_customer if kind == "customer" else open_manager)(row[column])
 
 
+def _link(param: str, item_id: str, label: str, icon: str, key_help: str | None) -> None:
+    st.page_link(PAGE_PARAMS[param], label=label, icon=icon, query_params={param: item_id}, help=key_help)
+
+
 def customer_link(customer_id: str, label: str, key_help: str | None = None) -> None:
     """A link to the Customer page of `customer_id`."""
-    st.page_link(
-        CUSTOMER_PAGE,
-        label=label,
-        icon=":material/person:",
-        query_params={CUSTOMER_PARAM: customer_id},
-        help=key_help,
-    )
+    _link(CUSTOMER_PARAM, customer_id, label, ":material/person:", key_help)
 
 
 def manager_link(manager_id: str, label: str, key_help: str | None = None) -> None:
     """A link to the Manager page of `manager_id`."""
-    st.page_link(
-        MANAGER_PAGE,
-        label=label,
-        icon=":material/badge:",
-        query_params={MANAGER_PARAM: manager_id},
-        help=key_help,
-    )
+    _link(MANAGER_PARAM, manager_id, label, ":material/badge:", key_help)
 
 
 # ------------------------------------------------------------------ filters
@@ -212,30 +204,18 @@ def sparkline_table(
     the export one column per month of `months`); on a phone the columns `phone` only. Returns
     the selected row when `selectable`."""
     from ui.common import phone_columns
-    from ui.tables import export_control
+    from ui.tables import export_control, table_widget
 
     config = {
         spark: st.column_config.LineChartColumn(y_min=0, y_max=100, width="medium"),
         **(column_config or {}),
     }
-    options = {"on_select": "rerun", "selection_mode": "single-row"} if selectable else {}
-    event = st.dataframe(
-        table,
-        hide_index=True,
-        width="stretch",
-        column_config=config,
-        key=f"{key}-table",
-        column_order=phone_columns(table, phone),
-        **options,
-    )
+    selected = table_widget(table, config, key, phone_columns(table, phone), selectable)
     values = pd.DataFrame(
         [list(v) + [None] * (len(months) - len(v)) for v in table[spark]], columns=months, index=table.index
     )
     export_control(pd.concat([table.drop(columns=[spark]), values], axis=1), name, key, filters)
-    if not selectable or event is None:
-        return None
-    rows = event.selection.rows
-    return table.iloc[rows[0]] if rows else None
+    return None if selected is None else table.iloc[selected]
 
 
 def open_row_of(row: pd.Series | None, ids: pd.Series, kind: str = "customer") -> None:

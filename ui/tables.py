@@ -300,6 +300,31 @@ def show_frame(df: pd.DataFrame, key: str, column_config: dict | None = None, **
     st.dataframe(screen, hide_index=True, column_config=config, key=key, **options)
 
 
+def table_widget(
+    screen: pd.DataFrame,
+    config: dict,
+    key: str,
+    column_order: list[str] | None,
+    selectable: bool,
+    **options: object,
+) -> int | None:
+    """The table on screen (widget key `<key>-table`); with `selectable` a single row may be
+    selected: its position, else None."""
+    selection = {"on_select": "rerun", "selection_mode": "single-row"} if selectable else {}
+    event = st.dataframe(
+        screen,
+        hide_index=True,
+        width="stretch",
+        column_config=config,
+        key=f"{key}-table",
+        column_order=column_order,
+        **options,
+        **selection,
+    )
+    rows = event.selection.rows if selectable and event is not None else []
+    return rows[0] if rows else None
+
+
 def show_table(
     df: pd.DataFrame,
     name: str,
@@ -324,23 +349,10 @@ def show_table(
     shown = matched.head(max_rows)
     kinds = column_kinds(df, column_config)
     screen, config = screen_frame(shown, kinds, column_config)
-    options = {"on_select": "rerun", "selection_mode": "single-row"} if selectable else {}
-    event = st.dataframe(
-        screen,
-        hide_index=True,
-        width="stretch",
-        column_config=config,
-        height=height,
-        key=f"{key}-table",
-        column_order=phone_columns(shown),
-        **options,
-    )
+    selected = table_widget(screen, config, key, phone_columns(shown), selectable, height=height)
     if len(shown) < len(matched):
         st.caption(
             tr("display.capped", shown=format.number(len(shown)), rows=format.number(len(matched))),
         )
     export_control(matched, name, key, filters, kinds)
-    if selectable:
-        selected = event.selection.rows if event is not None else []
-        return shown.iloc[selected[0]] if selected else None
-    return None
+    return None if selected is None else shown.iloc[selected]
