@@ -205,17 +205,7 @@ def draw_cohort_curve(curve: pd.DataFrame) -> None:
         st.success(tr("drill.cohorts_all_ordering"), icon=":material/check_circle:")
         return
     months = curve["months_after"]
-    fig = go.Figure()
-    fig.add_scatter(x=months, y=curve["high"] * 100, mode="lines", line={"width": 0}, showlegend=False)
-    fig.add_scatter(
-        x=months,
-        y=curve["low"] * 100,
-        mode="lines",
-        line={"width": 0},
-        fill="tonexty",
-        fillcolor="rgba(21, 101, 192, 0.15)",
-        name=tr("drill.cohort_band"),
-    )
+    fig = charts.band_figure(months, curve["low"] * 100, curve["high"] * 100, tr("drill.cohort_band"), 0.15)
     fig.add_scatter(
         x=months,
         y=curve["share"] * 100,

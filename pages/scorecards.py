@@ -191,16 +191,8 @@ def draw_trend_table(trend: pd.DataFrame, filters: Filters) -> None:
 def draw_spread(spread: pd.DataFrame, managers: int) -> None:
     """The median score per month and the band of the middle half of the managers."""
     st.caption(tr("display.trend_spread", managers=format.number(managers)))
-    fig = go.Figure()
-    fig.add_scatter(x=spread["month"], y=spread["p75"], mode="lines", line={"width": 0}, showlegend=False)
-    fig.add_scatter(
-        x=spread["month"],
-        y=spread["p25"],
-        mode="lines",
-        line={"width": 0},
-        fill="tonexty",
-        fillcolor="rgba(21, 101, 192, 0.2)",
-        name=tr("display.trend_middle_half"),
+    fig = charts.band_figure(
+        spread["month"], spread["p25"], spread["p75"], tr("display.trend_middle_half"), 0.2
     )
     fig.add_scatter(
         x=spread["month"], y=spread["median"], mode="lines+markers", name=tr("display.trend_median")
