@@ -21,7 +21,7 @@ from ui.common import (
     short_number,
     tr,
 )
-from ui.tables import show_table
+from ui.tables import column_formats
 
 
 def tile_value(tile: overview.Tile) -> str:
@@ -87,18 +87,13 @@ def draw_top_customers(frame: pd.DataFrame, filters: Filters) -> None:
             "last_order": tr("overview.col_last_order"),
         }
     )
-    row = show_table(
+    drill.row_table(
         table,
         "top-customers",
         "overview-top",
         filters,
-        selectable=True,
-        column_config={
-            tr("overview.axis_sales"): st.column_config.NumberColumn(format="%.0f"),
-            tr("overview.col_share"): st.column_config.NumberColumn(format="percent"),
-        },
+        column_config=column_formats(tr("overview.col_share"), values=(tr("overview.axis_sales"),)),
     )
-    drill.open_row(row, tr("common.customer_id"))
 
 
 filters = current_filters()

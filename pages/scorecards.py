@@ -11,7 +11,7 @@ from analytics import scorecard, trends
 from analytics.filters import Filters
 from ui import charts, drill, format
 from ui.common import cached, current_filters, empty_state, page_header, settings, tr
-from ui.tables import show_table
+from ui.tables import common_columns, show_table
 
 FIGURE_COLUMNS = [
     "customers",
@@ -163,9 +163,7 @@ def draw_trend_table(trend: pd.DataFrame, filters: Filters) -> None:
     lines = trends.score_sparklines(trend)
     table = pd.DataFrame(
         {
-            tr("common.manager_id"): lines["manager_id"],
-            tr("common.manager_name"): lines["manager_name"],
-            tr("common.team"): lines["team"],
+            **common_columns(lines, "manager_id", "manager_name", "team"),
             tr("drill.trend_latest"): lines["latest"],
             tr("drill.trend_change"): lines["change"],
             tr("drill.trend_months"): lines["scores"],

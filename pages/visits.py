@@ -10,7 +10,7 @@ from analytics import visits
 from analytics.filters import Filters
 from ui import charts, drill, format
 from ui.common import cached, current_filters, empty_state, page_header, settings, tr
-from ui.tables import show_table
+from ui.tables import column_formats, show_table
 
 
 def draw_compliance(frame: pd.DataFrame, filters: Filters) -> None:
@@ -133,15 +133,14 @@ def draw_methods(mix: pd.DataFrame, filters: Filters) -> None:
             "share": tr("visits.col_share"),
         }
     )
-    row = show_table(
+    drill.row_table(
         table,
         "visit-methods",
         "visits-methods",
         filters,
-        selectable=True,
-        column_config={tr("visits.col_share"): st.column_config.NumberColumn(format="percent")},
+        column_config=column_formats(tr("visits.col_share")),
+        kind="manager",
     )
-    drill.open_row(row, tr("common.manager_id"), "manager")
 
 
 def draw_never_visited(filters: Filters) -> None:
@@ -164,15 +163,13 @@ def draw_never_visited(filters: Filters) -> None:
             "sales": tr("visits.col_sales"),
         }
     )
-    row = show_table(
+    drill.row_table(
         table,
         "not-visited",
         "visits-never",
         filters,
-        selectable=True,
         column_config={tr("visits.col_last_visit"): st.column_config.DateColumn(format="YYYY-MM-DD")},
     )
-    drill.open_row(row, tr("common.customer_id"))
 
 
 filters = current_filters()

@@ -76,6 +76,18 @@ def open_row(row: pd.Series | None, column: str, kind: str = "customer") -> None
     (open_customer if kind == "customer" else open_manager)(row[column])
 
 
+def row_table(
+    table: pd.DataFrame, name: str, key: str, filters: Any = None, kind: str = "customer", **options: Any
+) -> None:
+    """``show_table`` with a row to select: it opens the customer (or manager: `kind`) named in its
+    column headed common.customer_id (common.manager_id)."""
+    from ui.common import tr
+    from ui.tables import show_table
+
+    row = show_table(table, name, key, filters, selectable=True, **options)
+    open_row(row, tr(f"common.{kind}_id"), kind)
+
+
 def _link(param: str, item_id: str, label: str, icon: str, key_help: str | None) -> None:
     st.page_link(PAGE_PARAMS[param], label=label, icon=icon, query_params={param: item_id}, help=key_help)
 

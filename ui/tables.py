@@ -300,6 +300,31 @@ def show_frame(df: pd.DataFrame, key: str, column_config: dict | None = None, **
     st.dataframe(screen, hide_index=True, column_config=config, key=key, **options)
 
 
+def common_columns(frame: pd.DataFrame, *columns: str) -> dict[str, pd.Series]:
+    """The `columns` of `frame` that say whom a row is about, under the headings they have on
+    every page (message common.<column>), for a table's dict: ids, names and the team as they
+    are, customer_class by its label, "manager" the manager's name (the id where it is missing)."""
+    shown = {}
+    for column in columns:
+        if column == "manager":
+            values = frame["manager_name"].fillna(frame["manager_id"])
+        elif column == "customer_class":
+            values = format.labels(frame[column], "class")
+        else:
+            values = frame[column]
+        shown[tr(f"common.{column}")] = values
+    return shown
+
+
+def column_formats(*percents: str, values: tuple[str, ...] = (), localized: tuple[str, ...] = ()) -> dict:
+    """Column formats of a table: `percents` as percentages, `values` as whole numbers, `localized`
+    with the language's separators."""
+    config = {name: st.column_config.NumberColumn(format="percent") for name in percents}
+    config.update({name: st.column_config.NumberColumn(format="%.0f") for name in values})
+    config.update({name: st.column_config.NumberColumn(format="localized") for name in localized})
+    return config
+
+
 def table_widget(
     screen: pd.DataFrame,
     config: dict,
