@@ -237,6 +237,25 @@ def recorded_files(
     return {file_format: recorded(file_format) for file_format in files}
 
 
+# The MIME type and icon of a download, by the file name's ending.
+DOWNLOADS = {
+    "csv": ("text/csv", ":material/download:"),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ":material/table_view:"),
+    "pdf": ("application/pdf", ":material/picture_as_pdf:"),
+}
+
+
+def download_button(
+    place: object, label: str, data: object, file_name: str, key: str, **options: object
+) -> None:
+    """A download button in `place` (a column) for a CSV, XLSX or PDF file (by its name's ending);
+    `data` is a callable where the file is built only when the button is clicked."""
+    mime, icon = DOWNLOADS[file_name.rsplit(".", 1)[1]]
+    place.download_button(
+        label, data=data, file_name=file_name, mime=mime, key=key, icon=icon, on_click="ignore", **options
+    )
+
+
 def export_control(
     df: pd.DataFrame,
     name: str,
@@ -255,24 +274,10 @@ def export_control(
     title = file_label(name)
     files = recorded_files(export_files(df, title, notes, kinds), name, len(df), notes, export_recorder())
     left, right, info = st.columns([1, 1, 3])
-    left.download_button(
-        tr("common.export_csv"),
-        data=files["csv"],
-        file_name=f"{title}-{stamp}.csv",
-        mime="text/csv",
-        key=f"{key}-csv",
-        icon=":material/download:",
-        on_click="ignore",
-    )
+    download_button(left, tr("common.export_csv"), files["csv"], f"{title}-{stamp}.csv", f"{key}-csv")
     if "xlsx" in files:  # more rows than an Excel sheet holds: CSV only
-        right.download_button(
-            tr("common.export_xlsx"),
-            data=files["xlsx"],
-            file_name=f"{title}-{stamp}.xlsx",
-            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            key=f"{key}-xlsx",
-            icon=":material/table_view:",
-            on_click="ignore",
+        download_button(
+            right, tr("common.export_xlsx"), files["xlsx"], f"{title}-{stamp}.xlsx", f"{key}-xlsx"
         )
     info.caption(tr("common.export_rows", rows=len(df)))
 
