@@ -12,7 +12,7 @@ from analytics import products, scorecard
 from analytics.filters import Filters
 from ui import charts, drill, format
 from ui.common import cached, empty_state, settings, tr
-from ui.tables import common_columns, export_control
+from ui.tables import common_columns, common_headings, export_control
 
 
 def draw_items(filters: Filters, manager_id: str, trend: pd.DataFrame) -> None:
@@ -124,12 +124,8 @@ def draw_lengths(filters: Filters, manager_id: str) -> None:
 
 
 def overdue_table(frame: pd.DataFrame) -> pd.DataFrame:
-    table = frame.assign(customer_class=format.labels(frame["customer_class"], "class"))
-    return table.rename(
+    return common_headings(frame, "customer_id", "customer_name", "customer_class").rename(
         columns={
-            "customer_id": tr("common.customer_id"),
-            "customer_name": tr("common.customer_name"),
-            "customer_class": tr("common.customer_class"),
             "interval_days": tr("scorecard.col_interval_days"),
             "last_visit": tr("scorecard.col_last_visit"),
             "due_date": tr("scorecard.col_due_date"),

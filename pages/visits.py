@@ -10,7 +10,7 @@ from analytics import visits
 from analytics.filters import Filters
 from ui import charts, drill, format
 from ui.common import cached, current_filters, empty_state, page_header, settings, tr
-from ui.tables import column_formats, show_table
+from ui.tables import column_formats, common_headings, show_table
 
 
 def draw_compliance(frame: pd.DataFrame, filters: Filters) -> None:
@@ -124,10 +124,9 @@ def draw_methods(mix: pd.DataFrame, filters: Filters) -> None:
     charts.layout(fig, 360, barmode="stack")
     drill.manager_chart(fig, "visits-methods")
     drill.click_hint("drill.click_manager")
-    table = mix[["manager_id", "manager_name", "method_label", "visits", "share"]].rename(
+    shown = mix[["manager_id", "manager_name", "method_label", "visits", "share"]]
+    table = common_headings(shown, "manager_id", "manager_name").rename(
         columns={
-            "manager_id": tr("common.manager_id"),
-            "manager_name": tr("common.manager_name"),
             "method_label": tr("visits.col_method"),
             "visits": tr("visits.col_visits"),
             "share": tr("visits.col_share"),
@@ -151,14 +150,9 @@ def draw_never_visited(filters: Filters) -> None:
     if frame.empty:
         st.success(tr("visits.never_none"), icon=":material/check_circle:")
         return
-    table = frame.assign(customer_class=format.labels(frame["customer_class"], "class"))
-    table = table.rename(
+    who = ("customer_id", "customer_name", "manager_id", "manager_name", "customer_class")
+    table = common_headings(frame, *who).rename(
         columns={
-            "customer_id": tr("common.customer_id"),
-            "customer_name": tr("common.customer_name"),
-            "manager_id": tr("common.manager_id"),
-            "manager_name": tr("common.manager_name"),
-            "customer_class": tr("common.customer_class"),
             "last_visit": tr("visits.col_last_visit"),
             "sales": tr("visits.col_sales"),
         }

@@ -321,6 +321,14 @@ def common_columns(frame: pd.DataFrame, *columns: str) -> dict[str, pd.Series]:
     return shown
 
 
+def common_headings(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
+    """`frame` with its `columns` that say whom a row is about under their headings on every
+    page, customer_class by its label (as in common_columns); the other columns as they are."""
+    if "customer_class" in columns:
+        frame = frame.assign(customer_class=format.labels(frame["customer_class"], "class"))
+    return frame.rename(columns={column: tr(f"common.{column}") for column in columns})
+
+
 def column_formats(*percents: str, values: tuple[str, ...] = (), localized: tuple[str, ...] = ()) -> dict:
     """Column formats of a table: `percents` as percentages, `values` as whole numbers, `localized`
     with the language's separators."""
