@@ -41,30 +41,16 @@ def choose_manager(managers: dict[str, dict]) -> str | None:
     """The manager of the link when the account may see them, else the one picked (then put in
     the link). A manager of the link outside the scope is not named on the page."""
     linked = drill.linked_id(drill.MANAGER_PARAM)
-    known = linked if linked in managers else None
-    options = list(managers)
-    # A new link (a click elsewhere, the browser's back), or the page opened again: its item.
-    fresh = st.session_state.get("manager-pick-linked") != known or "manager-pick" not in st.session_state
-    if known and fresh:
-        st.session_state["manager-pick-linked"] = known
-        st.session_state["manager-pick"] = known
-    if st.session_state.get("manager-pick") not in options:
-        st.session_state.pop("manager-pick", None)
-    default = {} if "manager-pick" in st.session_state else {"index": None}
-    chosen = st.selectbox(
+    return drill.linked_pick(
+        drill.MANAGER_PARAM,
+        "manager-pick",
+        linked if linked in managers else None,
+        list(managers),
         tr("drill.manager_pick"),
-        options,
-        **default,
-        key="manager-pick",
-        format_func=lambda m: format.name_with_id(managers.get(m, {}).get("manager_name"), m),
-        placeholder=tr("drill.manager_pick"),
+        tr("drill.manager_pick"),
+        lambda m: format.name_with_id(managers.get(m, {}).get("manager_name"), m),
+        "drill.manager_unknown",
     )
-    if chosen is not None and chosen != linked:
-        drill.set_linked_id(drill.MANAGER_PARAM, chosen)
-        st.session_state["manager-pick-linked"] = chosen
-    if chosen is None and linked and not known:
-        st.warning(tr("drill.manager_unknown"), icon=":material/visibility_off:")
-    return chosen
 
 
 def status_label(code: object) -> str:

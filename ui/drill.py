@@ -50,6 +50,41 @@ def set_linked_id(param: str, value: str | None) -> None:
         del st.query_params[param]
 
 
+def linked_pick(
+    param: str,
+    key: str,
+    known: str | None,
+    options: list[str],
+    label: str,
+    placeholder: str,
+    format_func: Any,
+    unknown_key: str,
+) -> str | None:
+    """A select box (`key`) of `options` whose choice is kept in the link (`param`): a new link (a
+    click elsewhere, the browser's back), or the page opened again, picks the link's item `known`
+    (None when the account may not see it: then message `unknown_key` says so, naming nothing);
+    an item picked is put in the link."""
+    from ui.common import tr
+
+    linked = linked_id(param)
+    state = st.session_state
+    if known and (state.get(f"{key}-linked") != known or key not in state):
+        state[f"{key}-linked"] = known
+        state[key] = known
+    if state.get(key) not in options:
+        state.pop(key, None)
+    default = {} if key in state else {"index": None}
+    chosen = st.selectbox(
+        label, options, **default, key=key, format_func=format_func, placeholder=placeholder
+    )
+    if chosen is not None and chosen != linked:
+        set_linked_id(param, chosen)
+        state[f"{key}-linked"] = chosen
+    if chosen is None and linked and not known:
+        st.warning(tr(unknown_key), icon=":material/visibility_off:")
+    return chosen
+
+
 def _switch(page: str, param: str, value: Any) -> None:
     if value is None or (isinstance(value, float) and value != value):
         return
