@@ -25,6 +25,7 @@ from ui.common import (
     auto_backup,
     cached,
     clear_caches,
+    confirm_buttons,
     connection,
     db_path,
     labeler,
@@ -303,11 +304,7 @@ def confirm_clear_demo(con: duckdb.DuckDBPyConnection) -> None:
     word = tr("accounts.confirm_word_clear")
     with st.container(border=True):
         typed = st.text_input(tr("accounts.confirm_type_word", word=word), key="demo_confirm_word")
-        ok, cancel, _ = st.columns([1, 1, 4])
-        confirmed = ok.button(tr("accounts.confirm"), key="demo_confirm_ok", type="primary")
-        if cancel.button(tr("accounts.cancel"), key="demo_confirm_cancel"):
-            st.session_state.pop("demo_confirm", None)
-            st.rerun()
+        confirmed = confirm_buttons("demo_confirm", "demo_confirm_ok", "demo_confirm_cancel", [1, 1, 4])
     if not confirmed:
         return
     if typed.strip() != word:

@@ -50,17 +50,26 @@ def _kb(now: list[float] | None, old: list[float] | None) -> str:
     return f"{text} (was {max(old):,.0f} KB)" if old else text
 
 
-def read_data(path: Path) -> dict:
-    """The raw data of the previous run's section ({} when there is none)."""
-    if not path.exists():
-        return {}
-    match = re.search(rf"<!-- {DATA_MARK}\n(.*?)\n-->", path.read_text(encoding="utf-8"), re.S)
+def data_comment(mark: str, data: dict) -> list[str]:
+    """The lines of the comment that carries a section's raw data (read back by embedded_data);
+    benchmarks/report.py writes its own the same way."""
+    return [f"<!-- {mark}", json.dumps(data, ensure_ascii=False, default=str), "-->"]
+
+
+def embedded_data(text: str, mark: str) -> dict:
+    """The raw data in the comment `mark` of `text` ({} when there is none or it does not parse)."""
+    match = re.search(rf"<!-- {mark}\n(.*?)\n-->", text, re.S)
     if not match:
         return {}
     try:
         return json.loads(match.group(1))
     except json.JSONDecodeError:
         return {}
+
+
+def read_data(path: Path) -> dict:
+    """The raw data of the previous run's section ({} when there is none)."""
+    return embedded_data(path.read_text(encoding="utf-8"), DATA_MARK) if path.exists() else {}
 
 
 def _change(new: float | None, old: float | None) -> str:
@@ -177,7 +186,7 @@ def section(
             old = None if run in kept else old_by_size.get(run["size"])
             lines += _size_lines(run, old, targets[run["size"]], first_target)
     data = {"runs": all_runs, "before": [*(before or []), *kept_before], "previous": previous.get("runs", [])}
-    lines += [f"<!-- {DATA_MARK}", json.dumps(data, ensure_ascii=False, default=str), "-->", END]
+    lines += [*data_comment(DATA_MARK, data), END]
     return "\n".join(lines)
 
 

@@ -9,7 +9,6 @@ largest share of the samples, inclusive and self. py-spy must be installed (py-s
 
 from __future__ import annotations
 
-import argparse
 import collections
 import shutil
 import signal
@@ -23,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.pages import timed_load  # noqa: E402
-from benchmarks.server import STORES, data_month, start_app  # noqa: E402
+from benchmarks.server import STORES, data_month, profile_parser, start_app  # noqa: E402
 from tests.e2e import harness  # noqa: E402
 
 OURS = ("pages/", "ui/", "analytics/", "dashboard.py")
@@ -57,12 +56,8 @@ def summarise(raw: Path, top: int) -> str:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--size", default="city", choices=("small", "city", "province"))
-    parser.add_argument("--pages", nargs="+", required=True, help="page names (file stems)")
+    parser = profile_parser(__doc__, top=25)
     parser.add_argument("--loads", type=int, default=3)
-    parser.add_argument("--top", type=int, default=25)
-    parser.add_argument("--lang", default="zh")
     parser.add_argument("--out", type=Path, default=Path(tempfile.gettempdir()))
     args = parser.parse_args(argv)
     pages = [p for p in harness.existing_pages() if p.name in args.pages]

@@ -10,7 +10,6 @@ runs, and the functions with the most cumulative time in the profiled ones."""
 
 from __future__ import annotations
 
-import argparse
 import cProfile
 import io
 import os
@@ -24,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-STORES = Path("/work/bench_db")
+from benchmarks.server import STORES, profile_parser  # noqa: E402
 
 
 def profiled_runs(
@@ -88,12 +87,8 @@ def profiled_runs(
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--size", default="city", choices=("small", "city", "province"))
-    parser.add_argument("--pages", nargs="+", required=True, help="page names (file stems)")
+    parser = profile_parser(__doc__, top=30)
     parser.add_argument("--runs", type=int, default=2)
-    parser.add_argument("--top", type=int, default=30)
-    parser.add_argument("--lang", default="zh")
     parser.add_argument("--store", type=Path, help="a copy of the store to use (default: copy it here)")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="profile-script-") as folder:

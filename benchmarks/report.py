@@ -6,10 +6,8 @@ next run can compare against them; the previous file is kept as results.previous
 
 from __future__ import annotations
 
-import json
 import os
 import platform
-import re
 import shutil
 import time
 from pathlib import Path
@@ -76,17 +74,13 @@ def machine() -> dict:
 def read_previous(path: Path) -> dict:
     """The raw data of the existing results file ({} when there is none); it is kept as
     results.previous.md beside it."""
+    from pages_report import embedded_data
+
     if not path.exists():
         return {}
     text = path.read_text(encoding="utf-8")
     shutil.copyfile(path, path.with_name("results.previous.md"))
-    match = re.search(rf"<!-- {DATA_MARK}\n(.*?)\n-->", text, re.S)
-    if not match:
-        return {}
-    try:
-        return json.loads(match.group(1))
-    except json.JSONDecodeError:
-        return {}
+    return embedded_data(text, DATA_MARK)
 
 
 def _medians(record: dict) -> dict:
@@ -331,6 +325,8 @@ The machine is shared: the load average at the start is given, and spreads show 
 
 
 def write(path: Path, machine_info: dict, records: list[dict], previous: dict) -> None:
+    from pages_report import data_comment
+
     kept = [r for r in previous.get("records", []) if r["size"] not in {x["size"] for x in records}]
     all_records = sorted([*records, *kept], key=lambda r: ["small", "city", "province"].index(r["size"]))
     previous_by_size = {r["size"]: _medians(r) for r in previous.get("records", [])}
@@ -376,7 +372,7 @@ def write(path: Path, machine_info: dict, records: list[dict], previous: dict) -
         lines += _size_section(record, previous_by_size.get(record["size"], {}) if record not in kept else {})
     lines += _pages_section(path)
     data = {"machine": machine_info, "records": all_records}
-    lines += [f"<!-- {DATA_MARK}", json.dumps(data, ensure_ascii=False, default=str), "-->", ""]
+    lines += [*data_comment(DATA_MARK, data), ""]
     path.write_text("\n".join(lines), encoding="utf-8")
 
 

@@ -2,10 +2,12 @@
 one, the signal that a page has settled, and the server's memory.
 
 Used by benchmarks/pages.py (each page timed alone), benchmarks/load.py (many sessions at
-once) and benchmarks/profile_pages.py."""
+once) and benchmarks/profile_pages.py; the profilers' common options (profile_parser) by
+profile_pages.py and profile_script.py too."""
 
 from __future__ import annotations
 
+import argparse
 import os
 import shutil
 import subprocess
@@ -36,6 +38,16 @@ IDLE = """(status) => {
     const busy = document.querySelector('[data-stale="true"], [data-testid="stSkeleton"]');
     return !running && !busy;
 }"""
+
+
+def profile_parser(doc: str, top: int) -> argparse.ArgumentParser:
+    """The options both profilers take (--size, --pages, --top, --lang); each adds its own."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--size", default="city", choices=SIZES)
+    parser.add_argument("--pages", nargs="+", required=True, help="page names (file stems)")
+    parser.add_argument("--top", type=int, default=top)
+    parser.add_argument("--lang", default="zh")
+    return parser
 
 
 def copy_store(size: str, folder: Path) -> Path:

@@ -42,6 +42,13 @@ def scope_text(row: pd.Series) -> str:
     return tr("accounts.scope_all")
 
 
+def passwords_match(password: str, repeat: str) -> bool:
+    """Whether the password was typed the same twice; says so when not."""
+    if password != repeat:
+        st.error(tr("accounts.error_password_mismatch"), icon=":material/error:")
+    return password == repeat
+
+
 def account_table(users: pd.DataFrame) -> pd.DataFrame:
     """The accounts as a person reads them (no password hashes exist in `users`)."""
     return pd.DataFrame(
@@ -91,10 +98,7 @@ def add_form(first: bool) -> None:
         password = right.text_input(tr("accounts.password"), type="password", key="acc-password")
         repeat = left.text_input(tr("accounts.password_repeat"), type="password", key="acc-repeat")
         submitted = st.form_submit_button(tr("accounts.add_account"), type="primary", key="acc-add")
-    if not submitted:
-        return
-    if password != repeat:
-        st.error(tr("accounts.error_password_mismatch"), icon=":material/error:")
+    if not submitted or not passwords_match(password, repeat):
         return
     try:
         added = accounts.add_user(
@@ -131,10 +135,7 @@ def change_form(users: pd.DataFrame) -> None:
         password = st.text_input(tr("accounts.new_password"), type="password", key="acc-new-password")
         repeat = st.text_input(tr("accounts.password_repeat"), type="password", key="acc-new-repeat")
         submitted = st.form_submit_button(tr("accounts.set_password"), key="acc-set-password")
-    if not submitted:
-        return
-    if password != repeat:
-        st.error(tr("accounts.error_password_mismatch"), icon=":material/error:")
+    if not submitted or not passwords_match(password, repeat):
         return
     try:
         accounts.set_password(con, name, password, by=audit_user())

@@ -49,28 +49,16 @@ def choose_customer(sidebar: Filters, scope: Filters) -> str | None:
         names.setdefault(known, profile.iloc[0]["customer_name"])
         if known not in options:
             options.insert(0, known)
-        # A new link (a click elsewhere, the browser's back), or the page opened again: its item.
-        state = st.session_state
-        if state.get("customer-pick-linked") != known or "customer-pick" not in state:
-            st.session_state["customer-pick-linked"] = known
-            st.session_state["customer-pick"] = known
-    if st.session_state.get("customer-pick") not in options:
-        st.session_state.pop("customer-pick", None)
-    default = {} if "customer-pick" in st.session_state else {"index": None}
-    chosen = st.selectbox(
-        tr("common.customer"),
+    return drill.linked_pick(
+        drill.CUSTOMER_PARAM,
+        "customer-pick",
+        known,
         options,
-        **default,
-        key="customer-pick",
-        format_func=lambda c: format.name_with_id(names.get(c), c),
-        placeholder=tr("drill.customer_pick"),
+        tr("common.customer"),
+        tr("drill.customer_pick"),
+        lambda c: format.name_with_id(names.get(c), c),
+        "drill.customer_unknown",
     )
-    if chosen is not None and chosen != linked:
-        drill.set_linked_id(drill.CUSTOMER_PARAM, chosen)
-        st.session_state["customer-pick-linked"] = chosen
-    if chosen is None and linked and not known:
-        st.warning(tr("drill.customer_unknown"), icon=":material/visibility_off:")
-    return chosen
 
 
 def draw_actions(found: CustomerFindings) -> None:

@@ -6,7 +6,17 @@ import streamlit as st
 
 from analytics import audit, importer
 from ui import format
-from ui.common import auto_backup, cached, clear_caches, connection, current_filters, record, show_table, tr
+from ui.common import (
+    auto_backup,
+    cached,
+    clear_caches,
+    confirm_buttons,
+    connection,
+    current_filters,
+    record,
+    show_table,
+    tr,
+)
 from ui.import_words import problem_text, table_label
 
 
@@ -72,11 +82,7 @@ def confirm_undo(import_id: int, file_name: str, table: str) -> None:
     """Asked first; on confirming: an automatic backup, the undo, the audit log."""
     with st.container(border=True):
         st.warning(tr("accounts.confirm_undo_import", file=file_name), icon=":material/undo:")
-        ok, cancel = st.columns(2)
-        confirmed = ok.button(tr("accounts.confirm"), key="imp-undo-confirm", type="primary")
-        if cancel.button(tr("accounts.cancel"), key="imp-undo-cancel"):
-            st.session_state.pop("_import_undo", None)
-            st.rerun()
+        confirmed = confirm_buttons("_import_undo", "imp-undo-confirm", "imp-undo-cancel")
     if not confirmed:
         return
     st.session_state.pop("_import_undo", None)

@@ -19,7 +19,7 @@ from analytics.filters import Filters, filter_options
 from pages import manager_parts as parts
 from ui import charts, drill, format
 from ui.common import cached, connection, current_filters, empty_state, lang, page_header, settings, tr
-from ui.tables import show_table
+from ui.tables import column_formats, common_columns
 
 
 def page_filters(filters: Filters) -> Filters:
@@ -41,30 +41,16 @@ def choose_manager(managers: dict[str, dict]) -> str | None:
     """The manager of the link when the account may see them, else the one picked (then put in
     the link). A manager of the link outside the scope is not named on the page."""
     linked = drill.linked_id(drill.MANAGER_PARAM)
-    known = linked if linked in managers else None
-    options = list(managers)
-    # A new link (a click elsewhere, the browser's back), or the page opened again: its item.
-    fresh = st.session_state.get("manager-pick-linked") != known or "manager-pick" not in st.session_state
-    if known and fresh:
-        st.session_state["manager-pick-linked"] = known
-        st.session_state["manager-pick"] = known
-    if st.session_state.get("manager-pick") not in options:
-        st.session_state.pop("manager-pick", None)
-    default = {} if "manager-pick" in st.session_state else {"index": None}
-    chosen = st.selectbox(
+    return drill.linked_pick(
+        drill.MANAGER_PARAM,
+        "manager-pick",
+        linked if linked in managers else None,
+        list(managers),
         tr("drill.manager_pick"),
-        options,
-        **default,
-        key="manager-pick",
-        format_func=lambda m: format.name_with_id(managers.get(m, {}).get("manager_name"), m),
-        placeholder=tr("drill.manager_pick"),
+        tr("drill.manager_pick"),
+        lambda m: format.name_with_id(managers.get(m, {}).get("manager_name"), m),
+        "drill.manager_unknown",
     )
-    if chosen is not None and chosen != linked:
-        drill.set_linked_id(drill.MANAGER_PARAM, chosen)
-        st.session_state["manager-pick-linked"] = chosen
-    if chosen is None and linked and not known:
-        st.warning(tr("drill.manager_unknown"), icon=":material/visibility_off:")
-    return chosen
 
 
 def status_label(code: object) -> str:
@@ -116,8 +102,7 @@ def draw_warnings(filters: Filters, as_of: object) -> None:
         return
     table = pd.DataFrame(
         {
-            tr("common.customer_id"): rows["customer_id"],
-            tr("common.customer_name"): rows["customer_name"],
+            **common_columns(rows, "customer_id", "customer_name"),
             tr("warnings.col_expected_loss"): rows["expected_loss"].round(0),
             tr("warnings.col_reasons"): warnings.explain(rows, lang()),
             tr("warnings.col_status"): rows["followup_status"].map(
@@ -126,19 +111,17 @@ def draw_warnings(filters: Filters, as_of: object) -> None:
             tr("warnings.col_revenue_at_risk"): rows["revenue_at_risk"].round(0),
         }
     )
-    row = show_table(
+    money = (tr("warnings.col_expected_loss"), tr("warnings.col_revenue_at_risk"))
+    drill.row_table(
         table,
         "manager-warnings",
         "manager-warnings",
         filters,
-        selectable=True,
         column_config={
             tr("warnings.col_reasons"): st.column_config.TextColumn(width="large"),
-            tr("warnings.col_expected_loss"): st.column_config.NumberColumn(format="localized"),
-            tr("warnings.col_revenue_at_risk"): st.column_config.NumberColumn(format="localized"),
+            **column_formats(localized=money),
         },
     )
-    drill.open_row(row, tr("common.customer_id"))
 
 
 def draw_customers(filters: Filters) -> None:
@@ -151,26 +134,19 @@ def draw_customers(filters: Filters) -> None:
     table = pd.DataFrame(
         {
             tr("pareto.col_rank"): values["rank"],
-            tr("common.customer_id"): values["customer_id"],
-            tr("common.customer_name"): values["customer_name"],
-            tr("common.customer_class"): format.labels(values["customer_class"], "class"),
+            **common_columns(values, "customer_id", "customer_name", "customer_class"),
             tr("pareto.col_value"): values["value"],
             tr("pareto.col_share"): values["share"],
             tr("pareto.col_abc"): values["abc"],
         }
     )
-    row = show_table(
+    drill.row_table(
         table,
         "manager-customers",
         "manager-customers",
         filters,
-        selectable=True,
-        column_config={
-            tr("pareto.col_value"): st.column_config.NumberColumn(format="localized"),
-            tr("pareto.col_share"): st.column_config.NumberColumn(format="percent"),
-        },
+        column_config=column_formats(tr("pareto.col_share"), localized=(tr("pareto.col_value"),)),
     )
-    drill.open_row(row, tr("common.customer_id"))
 
 
 def draw(scope: Filters, manager_id: str, managers: dict[str, dict]) -> None:

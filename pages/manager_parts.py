@@ -12,7 +12,7 @@ from analytics import products, scorecard
 from analytics.filters import Filters
 from ui import charts, drill, format
 from ui.common import cached, empty_state, settings, tr
-from ui.tables import export_control, show_table
+from ui.tables import common_columns, common_headings, export_control
 
 
 def draw_items(filters: Filters, manager_id: str, trend: pd.DataFrame) -> None:
@@ -124,12 +124,8 @@ def draw_lengths(filters: Filters, manager_id: str) -> None:
 
 
 def overdue_table(frame: pd.DataFrame) -> pd.DataFrame:
-    table = frame.assign(customer_class=format.labels(frame["customer_class"], "class"))
-    return table.rename(
+    return common_headings(frame, "customer_id", "customer_name", "customer_class").rename(
         columns={
-            "customer_id": tr("common.customer_id"),
-            "customer_name": tr("common.customer_name"),
-            "customer_class": tr("common.customer_class"),
             "interval_days": tr("scorecard.col_interval_days"),
             "last_visit": tr("scorecard.col_last_visit"),
             "due_date": tr("scorecard.col_due_date"),
@@ -153,15 +149,13 @@ def draw_overdue(filters: Filters, manager_id: str) -> None:
         tr("scorecard.col_last_visit"): st.column_config.DateColumn(format="YYYY-MM-DD"),
         tr("scorecard.col_due_date"): st.column_config.DateColumn(format="YYYY-MM-DD"),
     }
-    row = show_table(
+    drill.row_table(
         overdue_table(overdue),
         f"overdue-{manager_id}",
         "scorecard-overdue",
         filters,
         column_config=dates,
-        selectable=True,
     )
-    drill.open_row(row, tr("common.customer_id"))
     st.markdown(f"**{tr('scorecard.plan_title')}**")
     st.caption(tr("scorecard.plan_help", as_of=as_of))
     plan = scorecard.due_within(overdue, as_of)
@@ -204,12 +198,9 @@ def draw_new_products(filters: Filters, manager_id: str) -> None:
         return
     table = pd.DataFrame(
         {
-            tr("common.customer_id"): promotion["customer_id"],
-            tr("common.customer_name"): promotion["customer_name"],
-            tr("common.customer_class"): format.labels(promotion["customer_class"], "class"),
+            **common_columns(promotion, "customer_id", "customer_name", "customer_class"),
             tr("standard.col_tier"): promotion["tier"],
             tr("standard.col_format"): promotion["retail_format"],
         }
     )
-    row = show_table(table, f"promotion-{manager_id}", "scorecard-promotion", filters, selectable=True)
-    drill.open_row(row, tr("common.customer_id"))
+    drill.row_table(table, f"promotion-{manager_id}", "scorecard-promotion", filters)

@@ -21,7 +21,7 @@ from ui.common import (
     short_number,
     tr,
 )
-from ui.tables import show_table
+from ui.tables import column_formats, common_headings
 
 
 def tile_value(tile: overview.Tile) -> str:
@@ -72,33 +72,23 @@ def draw_sales_by_team(frame: pd.DataFrame) -> None:
 
 def draw_top_customers(frame: pd.DataFrame, filters: Filters) -> None:
     st.subheader(tr("overview.top_customers"))
-    table = frame.assign(customer_class=format.labels(frame["customer_class"], "class"))
-    table = table.rename(
+    who = ("customer_id", "customer_name", "manager_id", "manager_name", "customer_class")
+    table = common_headings(frame, *who).rename(
         columns={
             "rank": tr("overview.col_rank"),
-            "customer_id": tr("common.customer_id"),
-            "customer_name": tr("common.customer_name"),
-            "manager_id": tr("common.manager_id"),
-            "manager_name": tr("common.manager_name"),
-            "customer_class": tr("common.customer_class"),
             "sales": tr("overview.axis_sales"),
             "share": tr("overview.col_share"),
             "orders": tr("overview.col_orders"),
             "last_order": tr("overview.col_last_order"),
         }
     )
-    row = show_table(
+    drill.row_table(
         table,
         "top-customers",
         "overview-top",
         filters,
-        selectable=True,
-        column_config={
-            tr("overview.axis_sales"): st.column_config.NumberColumn(format="%.0f"),
-            tr("overview.col_share"): st.column_config.NumberColumn(format="percent"),
-        },
+        column_config=column_formats(tr("overview.col_share"), values=(tr("overview.axis_sales"),)),
     )
-    drill.open_row(row, tr("common.customer_id"))
 
 
 filters = current_filters()

@@ -30,6 +30,7 @@ from ui.common import (
     show_table,
     tr,
 )
+from ui.tables import download_button
 
 KEY = "report"
 PERMISSION = "can_import"  # supervisors and admins (dashboard.PERMISSIONS)
@@ -55,24 +56,18 @@ def downloads(filters: Filters, language: str) -> None:
     if report_charts.cjk_font() is None:
         left.warning(tr("report.no_font"), icon=":material/font_download_off:")
     else:
-        left.download_button(
+        pdf = report_tables.file_name(filters, language, "pdf")
+        download_button(
+            left,
             tr("report.download_pdf"),
-            data=builder("pdf", filters, language),
-            file_name=report_tables.file_name(filters, language, "pdf"),
-            mime="application/pdf",
-            key=f"{KEY}-pdf",
-            icon=":material/picture_as_pdf:",
+            builder("pdf", filters, language),
+            pdf,
+            f"{KEY}-pdf",
             type="primary",
-            on_click="ignore",
         )
-    right.download_button(
-        tr("report.download_xlsx"),
-        data=builder("xlsx", filters, language),
-        file_name=report_tables.file_name(filters, language, "xlsx"),
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        key=f"{KEY}-xlsx",
-        icon=":material/table_view:",
-        on_click="ignore",
+    xlsx = report_tables.file_name(filters, language, "xlsx")
+    download_button(
+        right, tr("report.download_xlsx"), builder("xlsx", filters, language), xlsx, f"{KEY}-xlsx"
     )
 
 

@@ -11,7 +11,7 @@ from analytics.filters import Filters
 from analytics.settings import Settings
 from ui import charts, drill, format
 from ui.common import cached, current_filters, empty_state, page_header, settings, tr
-from ui.tables import show_table
+from ui.tables import column_formats, common_columns, show_table
 
 KEY = "retention"
 
@@ -78,9 +78,7 @@ def draw_flow(flow: pd.DataFrame, s: Settings, filters: Filters) -> None:
         "retention-monthly",
         f"{KEY}-flow",
         filters,
-        column_config={
-            tr("retention.col_loss_rate"): st.column_config.NumberColumn(format="percent"),
-        },
+        column_config=column_formats(tr("retention.col_loss_rate")),
     )
 
 
@@ -172,27 +170,20 @@ def draw_cohort(filters: Filters, s: Settings) -> None:
     yes, no = tr("retention.yes"), tr("retention.no")
     table = pd.DataFrame(
         {
-            tr("common.customer_id"): members["customer_id"],
-            tr("common.customer_name"): members["customer_name"],
-            tr("common.manager"): members["manager_name"].fillna(members["manager_id"]),
-            tr("common.customer_class"): format.labels(members["customer_class"], "class"),
+            **common_columns(members, "customer_id", "customer_name", "manager", "customer_class"),
             tr("retention.col_base_value"): members["base_monthly_value"].round(0),
             tr("retention.col_last_order"): pd.to_datetime(members["last_order_date"]).dt.date,
             tr("retention.col_lost_flag"): np.where(members["lost"].fillna(False).astype(bool), yes, no),
             tr("retention.col_lost_reason"): reason_labels(members["lost_reason"]),
         }
     )
-    row = show_table(
+    drill.row_table(
         table,
         "frozen-cohort",
         f"{KEY}-cohort",
         filters,
-        selectable=True,
-        column_config={
-            tr("retention.col_base_value"): st.column_config.NumberColumn(format="%.0f"),
-        },
+        column_config=column_formats(values=(tr("retention.col_base_value"),)),
     )
-    drill.open_row(row, tr("common.customer_id"))
 
 
 def draw_cohort_curve(curve: pd.DataFrame) -> None:
@@ -205,17 +196,7 @@ def draw_cohort_curve(curve: pd.DataFrame) -> None:
         st.success(tr("drill.cohorts_all_ordering"), icon=":material/check_circle:")
         return
     months = curve["months_after"]
-    fig = go.Figure()
-    fig.add_scatter(x=months, y=curve["high"] * 100, mode="lines", line={"width": 0}, showlegend=False)
-    fig.add_scatter(
-        x=months,
-        y=curve["low"] * 100,
-        mode="lines",
-        line={"width": 0},
-        fill="tonexty",
-        fillcolor="rgba(21, 101, 192, 0.15)",
-        name=tr("drill.cohort_band"),
-    )
+    fig = charts.band_figure(months, curve["low"] * 100, curve["high"] * 100, tr("drill.cohort_band"), 0.15)
     fig.add_scatter(
         x=months,
         y=curve["share"] * 100,
@@ -258,9 +239,7 @@ def draw_heatmap(filters: Filters) -> None:
         "first-order-cohorts",
         f"{KEY}-heatmap-table",
         filters,
-        column_config={
-            tr("retention.axis_share"): st.column_config.NumberColumn(format="percent"),
-        },
+        column_config=column_formats(tr("retention.axis_share")),
     )
 
 

@@ -11,7 +11,7 @@ from analytics import scorecard, trends
 from analytics.filters import Filters
 from ui import charts, drill, format
 from ui.common import cached, current_filters, empty_state, page_header, settings, tr
-from ui.tables import show_table
+from ui.tables import common_columns, show_table
 
 FIGURE_COLUMNS = [
     "customers",
@@ -163,9 +163,7 @@ def draw_trend_table(trend: pd.DataFrame, filters: Filters) -> None:
     lines = trends.score_sparklines(trend)
     table = pd.DataFrame(
         {
-            tr("common.manager_id"): lines["manager_id"],
-            tr("common.manager_name"): lines["manager_name"],
-            tr("common.team"): lines["team"],
+            **common_columns(lines, "manager_id", "manager_name", "team"),
             tr("drill.trend_latest"): lines["latest"],
             tr("drill.trend_change"): lines["change"],
             tr("drill.trend_months"): lines["scores"],
@@ -191,16 +189,8 @@ def draw_trend_table(trend: pd.DataFrame, filters: Filters) -> None:
 def draw_spread(spread: pd.DataFrame, managers: int) -> None:
     """The median score per month and the band of the middle half of the managers."""
     st.caption(tr("display.trend_spread", managers=format.number(managers)))
-    fig = go.Figure()
-    fig.add_scatter(x=spread["month"], y=spread["p75"], mode="lines", line={"width": 0}, showlegend=False)
-    fig.add_scatter(
-        x=spread["month"],
-        y=spread["p25"],
-        mode="lines",
-        line={"width": 0},
-        fill="tonexty",
-        fillcolor="rgba(21, 101, 192, 0.2)",
-        name=tr("display.trend_middle_half"),
+    fig = charts.band_figure(
+        spread["month"], spread["p25"], spread["p75"], tr("display.trend_middle_half"), 0.2
     )
     fig.add_scatter(
         x=spread["month"], y=spread["median"], mode="lines+markers", name=tr("display.trend_median")

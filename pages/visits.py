@@ -10,7 +10,7 @@ from analytics import visits
 from analytics.filters import Filters
 from ui import charts, drill, format
 from ui.common import cached, current_filters, empty_state, page_header, settings, tr
-from ui.tables import show_table
+from ui.tables import column_formats, common_headings, show_table
 
 
 def draw_compliance(frame: pd.DataFrame, filters: Filters) -> None:
@@ -124,24 +124,22 @@ def draw_methods(mix: pd.DataFrame, filters: Filters) -> None:
     charts.layout(fig, 360, barmode="stack")
     drill.manager_chart(fig, "visits-methods")
     drill.click_hint("drill.click_manager")
-    table = mix[["manager_id", "manager_name", "method_label", "visits", "share"]].rename(
+    shown = mix[["manager_id", "manager_name", "method_label", "visits", "share"]]
+    table = common_headings(shown, "manager_id", "manager_name").rename(
         columns={
-            "manager_id": tr("common.manager_id"),
-            "manager_name": tr("common.manager_name"),
             "method_label": tr("visits.col_method"),
             "visits": tr("visits.col_visits"),
             "share": tr("visits.col_share"),
         }
     )
-    row = show_table(
+    drill.row_table(
         table,
         "visit-methods",
         "visits-methods",
         filters,
-        selectable=True,
-        column_config={tr("visits.col_share"): st.column_config.NumberColumn(format="percent")},
+        column_config=column_formats(tr("visits.col_share")),
+        kind="manager",
     )
-    drill.open_row(row, tr("common.manager_id"), "manager")
 
 
 def draw_never_visited(filters: Filters) -> None:
@@ -152,27 +150,20 @@ def draw_never_visited(filters: Filters) -> None:
     if frame.empty:
         st.success(tr("visits.never_none"), icon=":material/check_circle:")
         return
-    table = frame.assign(customer_class=format.labels(frame["customer_class"], "class"))
-    table = table.rename(
+    who = ("customer_id", "customer_name", "manager_id", "manager_name", "customer_class")
+    table = common_headings(frame, *who).rename(
         columns={
-            "customer_id": tr("common.customer_id"),
-            "customer_name": tr("common.customer_name"),
-            "manager_id": tr("common.manager_id"),
-            "manager_name": tr("common.manager_name"),
-            "customer_class": tr("common.customer_class"),
             "last_visit": tr("visits.col_last_visit"),
             "sales": tr("visits.col_sales"),
         }
     )
-    row = show_table(
+    drill.row_table(
         table,
         "not-visited",
         "visits-never",
         filters,
-        selectable=True,
         column_config={tr("visits.col_last_visit"): st.column_config.DateColumn(format="YYYY-MM-DD")},
     )
-    drill.open_row(row, tr("common.customer_id"))
 
 
 filters = current_filters()

@@ -29,7 +29,7 @@ from ui.common import (
     tr,
 )
 from ui.followups import status_label, status_labels
-from ui.tables import MAX_ROWS, matching_rows, show_frame
+from ui.tables import MAX_ROWS, common_columns, matching_rows, show_frame
 
 KEY = "warnings"
 
@@ -96,9 +96,7 @@ def warning_table(listed: pd.DataFrame) -> pd.DataFrame:
     """The list as shown and exported, key columns first, labels in the current language."""
     return pd.DataFrame(
         {
-            tr("common.customer_id"): listed["customer_id"],
-            tr("common.customer_name"): listed["customer_name"],
-            tr("common.manager"): listed["manager_name"].fillna(listed["manager_id"]),
+            **common_columns(listed, "customer_id", "customer_name", "manager"),
             tr("warnings.col_expected_loss"): listed["expected_loss"].round(0),
             tr("warnings.col_reasons"): reasons(
                 listed[[c for c in (*RULES, *FACT_COLUMNS) if c in listed.columns]],
@@ -327,12 +325,10 @@ def draw_counts(counts: pd.DataFrame, filters: Filters) -> None:
             fig = open_by_manager_chart(top)
             drill.manager_chart(fig, f"{KEY}-by-manager-chart")
             drill.click_hint("drill.click_manager")
-        row = show_table(
+        drill.row_table(
             pd.DataFrame(
                 {
-                    tr("common.manager_id"): counts["manager_id"],
-                    tr("common.manager_name"): counts["manager_name"],
-                    tr("common.team"): counts["team"],
+                    **common_columns(counts, "manager_id", "manager_name", "team"),
                     tr("warnings.col_customers"): counts["customers"],
                     tr("warnings.col_warned"): counts["warned"],
                     tr("warnings.col_open"): counts["open_warnings"],
@@ -341,9 +337,8 @@ def draw_counts(counts: pd.DataFrame, filters: Filters) -> None:
             "open-warnings-by-manager",
             f"{KEY}-by-manager",
             filters,
-            selectable=True,
+            kind="manager",
         )
-        drill.open_row(row, tr("common.manager_id"), "manager")
     with by_team:
         teams = warnings.open_warnings_by_team(counts)
         show_table(

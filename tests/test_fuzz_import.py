@@ -14,13 +14,13 @@ import zipfile
 from collections import Counter
 from pathlib import Path
 
-import pandas as pd
 import pytest
 import xlsxwriter
 
 from analytics import db, importer
 from analytics.__main__ import main as cli_main
 from analytics.normalise import detect_table
+from tests.test_store import assert_aggregates_recomputed
 
 SEED = 18
 FILES = 320
@@ -191,19 +191,6 @@ def fast_dir(tmp_path):
     folder = Path(tempfile.mkdtemp(dir=shm, prefix="fuzz-"))
     yield folder
     shutil.rmtree(folder, ignore_errors=True)
-
-
-def assert_aggregates_recomputed(con) -> None:
-    days = db.query(con, "SELECT * FROM order_days ORDER BY customer_id, order_date")
-    months = db.query(con, "SELECT * FROM order_months ORDER BY customer_id, month")
-    with db.transaction(con) as cur:
-        db.refresh_aggregates(cur)
-    pd.testing.assert_frame_equal(
-        days, db.query(con, "SELECT * FROM order_days ORDER BY customer_id, order_date")
-    )
-    pd.testing.assert_frame_equal(
-        months, db.query(con, "SELECT * FROM order_months ORDER BY customer_id, month")
-    )
 
 
 @pytest.fixture(scope="module")

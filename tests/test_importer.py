@@ -22,7 +22,7 @@ from analytics.normalise import (
     parse_number,
 )
 from tests.conftest import insert
-from tests.test_store import assert_customer_numbers_hold
+from tests.test_store import assert_aggregates_recomputed, assert_customer_numbers_hold
 
 ORDERS_ZH = """订单编号,客户编码,订货日期,卷烟名称,订货量（条）,金额（元）,成本
 A1,C1,2025-06-01,中华,10,"1,000.50",800
@@ -394,16 +394,7 @@ def test_aggregates_match_a_full_refresh(con, tmp_path):
             "order_id,customer_id,order_date,amount,quantity\nO7,C1,2025-06-01,1,\nO8,C2,2025-06-03,2,1\n",
         ),
     )
-    days = db.query(con, "SELECT * FROM order_days ORDER BY customer_id, order_date")
-    months = db.query(con, "SELECT * FROM order_months ORDER BY customer_id, month")
-    with db.transaction(con) as cur:
-        db.refresh_aggregates(cur)
-    pd.testing.assert_frame_equal(
-        days, db.query(con, "SELECT * FROM order_days ORDER BY customer_id, order_date")
-    )
-    pd.testing.assert_frame_equal(
-        months, db.query(con, "SELECT * FROM order_months ORDER BY customer_id, month")
-    )
+    assert_aggregates_recomputed(con)
     # C1 in June 2025: X1 (5, no quantity) + O1 100 + O2 200 + O6 10 + O7 1 over 2 order days and 5 lines.
     assert db.rows(
         con, "SELECT amount, quantity, order_days, lines FROM order_months WHERE customer_id = 'C1'"
@@ -731,8 +722,6 @@ def test_aggregates_when_new_days_fall_in_known_months(con, tmp_path):
     )
     importer.import_file(con, write(tmp_path, "a.csv", first))
     importer.import_file(con, write(tmp_path, "b.csv", second))
-    months = db.query(con, "SELECT * FROM order_months ORDER BY customer_id, month")
-    days = db.query(con, "SELECT * FROM order_days ORDER BY customer_id, order_date")
     # C1 June: 10 + 1 + 2 over 3 days; C2 June: 20 + 4 over 2 days, quantity unknown; C2 July: 3.
     assert db.rows(
         con,
@@ -743,14 +732,7 @@ def test_aggregates_when_new_days_fall_in_known_months(con, tmp_path):
         ("C2", date(2025, 6, 1), 24.0, None, 2, 2),
         ("C2", date(2025, 7, 1), 3.0, 1.0, 1, 1),
     ]
-    with db.transaction(con) as cur:
-        db.refresh_aggregates(cur)
-    pd.testing.assert_frame_equal(
-        months, db.query(con, "SELECT * FROM order_months ORDER BY customer_id, month")
-    )
-    pd.testing.assert_frame_equal(
-        days, db.query(con, "SELECT * FROM order_days ORDER BY customer_id, order_date")
-    )
+    assert_aggregates_recomputed(con)
 
 
 def test_progress_is_reported_from_the_callers_thread(con, tmp_path, monkeypatch):

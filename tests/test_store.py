@@ -155,6 +155,20 @@ def test_version_2_gets_first_and_last_order_days_per_month(tmp_path):
         db.close_all()
 
 
+def assert_aggregates_recomputed(con) -> None:
+    """The stored order_days and order_months equal a full recomputation from the orders."""
+    days = db.query(con, "SELECT * FROM order_days ORDER BY customer_id, order_date")
+    months = db.query(con, "SELECT * FROM order_months ORDER BY customer_id, month")
+    with db.transaction(con) as cur:
+        db.refresh_aggregates(cur)
+    pd.testing.assert_frame_equal(
+        days, db.query(con, "SELECT * FROM order_days ORDER BY customer_id, order_date")
+    )
+    pd.testing.assert_frame_equal(
+        months, db.query(con, "SELECT * FROM order_months ORDER BY customer_id, month")
+    )
+
+
 def assert_customer_numbers_hold(con):
     """Each customer_id has one number and each number one customer_id; every aggregate row
     carries its customer's number."""

@@ -115,6 +115,16 @@ def compact_axes(fig: go.Figure) -> None:
             axis.ticktext = texts
 
 
+def band_figure(x: Any, low: Any, high: Any, name: str, opacity: float) -> go.Figure:
+    """A figure with a blue band (of `opacity`) from `low` to `high` over `x`, named `name` in
+    the legend: the spread around the line the caller adds."""
+    fig = go.Figure()
+    fig.add_scatter(x=x, y=high, mode="lines", line={"width": 0}, showlegend=False)
+    band = {"fill": "tonexty", "fillcolor": f"rgba(21, 101, 192, {opacity})"}
+    fig.add_scatter(x=x, y=low, mode="lines", line={"width": 0}, name=name, **band)
+    return fig
+
+
 def rows_height(rows: int, per_row: int = 28, extra: int = 120, minimum: int = 260) -> int:
     """Height of a chart with one bar or row per item."""
     return max(minimum, per_row * rows + extra)

@@ -328,6 +328,17 @@ def auto_backup(con: duckdb.DuckDBPyConnection, reason: str) -> object:
     return backup.auto_backup(con, reason, store.parent / rules.folder, rules.keep)
 
 
+def confirm_buttons(pending: str, ok_key: str, cancel_key: str, widths: int | list[int] = 2) -> bool:
+    """Confirm and Cancel side by side (in columns of `widths`): True on Confirm; Cancel forgets
+    the action waiting in session state `pending` and runs the page again."""
+    ok, cancel, *_ = st.columns(widths)
+    confirmed = ok.button(tr("accounts.confirm"), key=ok_key, type="primary")
+    if cancel.button(tr("accounts.cancel"), key=cancel_key):
+        st.session_state.pop(pending, None)
+        st.rerun()
+    return confirmed
+
+
 # ------------------------------------------------------------------ page style (issue 19: phone)
 
 # On a phone (a narrow window): metric tiles two to a row instead of one under another, and the

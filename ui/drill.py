@@ -50,6 +50,41 @@ def set_linked_id(param: str, value: str | None) -> None:
         del st.query_params[param]
 
 
+def linked_pick(
+    param: str,
+    key: str,
+    known: str | None,
+    options: list[str],
+    label: str,
+    placeholder: str,
+    format_func: Any,
+    unknown_key: str,
+) -> str | None:
+    """A select box (`key`) of `options` whose choice is kept in the link (`param`): a new link (a
+    click elsewhere, the browser's back), or the page opened again, picks the link's item `known`
+    (None when the account may not see it: then message `unknown_key` says so, naming nothing);
+    an item picked is put in the link."""
+    from ui.common import tr
+
+    linked = linked_id(param)
+    state = st.session_state
+    if known and (state.get(f"{key}-linked") != known or key not in state):
+        state[f"{key}-linked"] = known
+        state[key] = known
+    if state.get(key) not in options:
+        state.pop(key, None)
+    default = {} if key in state else {"index": None}
+    chosen = st.selectbox(
+        label, options, **default, key=key, format_func=format_func, placeholder=placeholder
+    )
+    if chosen is not None and chosen != linked:
+        set_linked_id(param, chosen)
+        state[f"{key}-linked"] = chosen
+    if chosen is None and linked and not known:
+        st.warning(tr(unknown_key), icon=":material/visibility_off:")
+    return chosen
+
+
 def _switch(page: str, param: str, value: Any) -> None:
     if value is None or (isinstance(value, float) and value != value):
         return
@@ -76,26 +111,30 @@ def open_row(row: pd.Series | None, column: str, kind: str = "customer") -> None
     (open_customer if kind == "customer" else open_manager)(row[column])
 
 
+def row_table(
+    table: pd.DataFrame, name: str, key: str, filters: Any = None, kind: str = "customer", **options: Any
+) -> None:
+    """``show_table`` with a row to select: it opens the customer (or manager: `kind`) named in its
+    column headed common.customer_id (common.manager_id)."""
+    from ui.common import tr
+    from ui.tables import show_table
+
+    row = show_table(table, name, key, filters, selectable=True, **options)
+    open_row(row, tr(f"common.{kind}_id"), kind)
+
+
+def _link(param: str, item_id: str, label: str, icon: str, key_help: str | None) -> None:
+    st.page_link(PAGE_PARAMS[param], label=label, icon=icon, query_params={param: item_id}, help=key_help)
+
+
 def customer_link(customer_id: str, label: str, key_help: str | None = None) -> None:
     """A link to the Customer page of `customer_id`."""
-    st.page_link(
-        CUSTOMER_PAGE,
-        label=label,
-        icon=":material/person:",
-        query_params={CUSTOMER_PARAM: customer_id},
-        help=key_help,
-    )
+    _link(CUSTOMER_PARAM, customer_id, label, ":material/person:", key_help)
 
 
 def manager_link(manager_id: str, label: str, key_help: str | None = None) -> None:
     """A link to the Manager page of `manager_id`."""
-    st.page_link(
-        MANAGER_PAGE,
-        label=label,
-        icon=":material/badge:",
-        query_params={MANAGER_PARAM: manager_id},
-        help=key_help,
-    )
+    _link(MANAGER_PARAM, manager_id, label, ":material/badge:", key_help)
 
 
 # ------------------------------------------------------------------ filters
@@ -212,30 +251,18 @@ def sparkline_table(
     the export one column per month of `months`); on a phone the columns `phone` only. Returns
     the selected row when `selectable`."""
     from ui.common import phone_columns
-    from ui.tables import export_control
+    from ui.tables import export_control, table_widget
 
     config = {
         spark: st.column_config.LineChartColumn(y_min=0, y_max=100, width="medium"),
         **(column_config or {}),
     }
-    options = {"on_select": "rerun", "selection_mode": "single-row"} if selectable else {}
-    event = st.dataframe(
-        table,
-        hide_index=True,
-        width="stretch",
-        column_config=config,
-        key=f"{key}-table",
-        column_order=phone_columns(table, phone),
-        **options,
-    )
+    selected = table_widget(table, config, key, phone_columns(table, phone), selectable)
     values = pd.DataFrame(
         [list(v) + [None] * (len(months) - len(v)) for v in table[spark]], columns=months, index=table.index
     )
     export_control(pd.concat([table.drop(columns=[spark]), values], axis=1), name, key, filters)
-    if not selectable or event is None:
-        return None
-    rows = event.selection.rows
-    return table.iloc[rows[0]] if rows else None
+    return None if selected is None else table.iloc[selected]
 
 
 def open_row_of(row: pd.Series | None, ids: pd.Series, kind: str = "customer") -> None:

@@ -237,6 +237,25 @@ def recorded_files(
     return {file_format: recorded(file_format) for file_format in files}
 
 
+# The MIME type and icon of a download, by the file name's ending.
+DOWNLOADS = {
+    "csv": ("text/csv", ":material/download:"),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ":material/table_view:"),
+    "pdf": ("application/pdf", ":material/picture_as_pdf:"),
+}
+
+
+def download_button(
+    place: object, label: str, data: object, file_name: str, key: str, **options: object
+) -> None:
+    """A download button in `place` (a column) for a CSV, XLSX or PDF file (by its name's ending);
+    `data` is a callable where the file is built only when the button is clicked."""
+    mime, icon = DOWNLOADS[file_name.rsplit(".", 1)[1]]
+    place.download_button(
+        label, data=data, file_name=file_name, mime=mime, key=key, icon=icon, on_click="ignore", **options
+    )
+
+
 def export_control(
     df: pd.DataFrame,
     name: str,
@@ -255,24 +274,10 @@ def export_control(
     title = file_label(name)
     files = recorded_files(export_files(df, title, notes, kinds), name, len(df), notes, export_recorder())
     left, right, info = st.columns([1, 1, 3])
-    left.download_button(
-        tr("common.export_csv"),
-        data=files["csv"],
-        file_name=f"{title}-{stamp}.csv",
-        mime="text/csv",
-        key=f"{key}-csv",
-        icon=":material/download:",
-        on_click="ignore",
-    )
+    download_button(left, tr("common.export_csv"), files["csv"], f"{title}-{stamp}.csv", f"{key}-csv")
     if "xlsx" in files:  # more rows than an Excel sheet holds: CSV only
-        right.download_button(
-            tr("common.export_xlsx"),
-            data=files["xlsx"],
-            file_name=f"{title}-{stamp}.xlsx",
-            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            key=f"{key}-xlsx",
-            icon=":material/table_view:",
-            on_click="ignore",
+        download_button(
+            right, tr("common.export_xlsx"), files["xlsx"], f"{title}-{stamp}.xlsx", f"{key}-xlsx"
         )
     info.caption(tr("common.export_rows", rows=len(df)))
 
@@ -300,6 +305,64 @@ def show_frame(df: pd.DataFrame, key: str, column_config: dict | None = None, **
     st.dataframe(screen, hide_index=True, column_config=config, key=key, **options)
 
 
+def common_columns(frame: pd.DataFrame, *columns: str) -> dict[str, pd.Series]:
+    """The `columns` of `frame` that say whom a row is about, under the headings they have on
+    every page (message common.<column>), for a table's dict: ids, names and the team as they
+    are, customer_class by its label, "manager" the manager's name (the id where it is missing)."""
+    shown = {}
+    for column in columns:
+        if column == "manager":
+            values = frame["manager_name"].fillna(frame["manager_id"])
+        elif column == "customer_class":
+            values = format.labels(frame[column], "class")
+        else:
+            values = frame[column]
+        shown[tr(f"common.{column}")] = values
+    return shown
+
+
+def common_headings(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
+    """`frame` with its `columns` that say whom a row is about under their headings on every
+    page, customer_class by its label (as in common_columns); the other columns as they are."""
+    if "customer_class" in columns:
+        frame = frame.assign(customer_class=format.labels(frame["customer_class"], "class"))
+    return frame.rename(columns={column: tr(f"common.{column}") for column in columns})
+
+
+def column_formats(*percents: str, values: tuple[str, ...] = (), localized: tuple[str, ...] = ()) -> dict:
+    """Column formats of a table: `percents` as percentages, `values` as whole numbers, `localized`
+    with the language's separators."""
+    config = {name: st.column_config.NumberColumn(format="percent") for name in percents}
+    config.update({name: st.column_config.NumberColumn(format="%.0f") for name in values})
+    config.update({name: st.column_config.NumberColumn(format="localized") for name in localized})
+    return config
+
+
+def table_widget(
+    screen: pd.DataFrame,
+    config: dict,
+    key: str,
+    column_order: list[str] | None,
+    selectable: bool,
+    **options: object,
+) -> int | None:
+    """The table on screen (widget key `<key>-table`); with `selectable` a single row may be
+    selected: its position, else None."""
+    selection = {"on_select": "rerun", "selection_mode": "single-row"} if selectable else {}
+    event = st.dataframe(
+        screen,
+        hide_index=True,
+        width="stretch",
+        column_config=config,
+        key=f"{key}-table",
+        column_order=column_order,
+        **options,
+        **selection,
+    )
+    rows = event.selection.rows if selectable and event is not None else []
+    return rows[0] if rows else None
+
+
 def show_table(
     df: pd.DataFrame,
     name: str,
@@ -324,23 +387,10 @@ def show_table(
     shown = matched.head(max_rows)
     kinds = column_kinds(df, column_config)
     screen, config = screen_frame(shown, kinds, column_config)
-    options = {"on_select": "rerun", "selection_mode": "single-row"} if selectable else {}
-    event = st.dataframe(
-        screen,
-        hide_index=True,
-        width="stretch",
-        column_config=config,
-        height=height,
-        key=f"{key}-table",
-        column_order=phone_columns(shown),
-        **options,
-    )
+    selected = table_widget(screen, config, key, phone_columns(shown), selectable, height=height)
     if len(shown) < len(matched):
         st.caption(
             tr("display.capped", shown=format.number(len(shown)), rows=format.number(len(matched))),
         )
     export_control(matched, name, key, filters, kinds)
-    if selectable:
-        selected = event.selection.rows if event is not None else []
-        return shown.iloc[selected[0]] if selected else None
-    return None
+    return None if selected is None else shown.iloc[selected]

@@ -8,10 +8,9 @@ import streamlit as st
 
 from analytics import pareto
 from analytics.filters import Filters
-from pages.pareto_tabs.common import column_formats, manager_column
 from ui import drill, format
 from ui.common import cached, settings, tr
-from ui.tables import show_table
+from ui.tables import column_formats, common_columns
 
 
 def draw(filters: Filters) -> None:
@@ -35,21 +34,16 @@ def draw(filters: Filters) -> None:
     average = tr("pareto.col_monthly_average", unit=unit)
     table = pd.DataFrame(
         {
-            tr("common.customer_id"): frame["customer_id"],
-            tr("common.customer_name"): frame["customer_name"],
-            tr("common.manager"): manager_column(frame),
-            tr("common.customer_class"): format.labels(frame["customer_class"], "class"),
+            **common_columns(frame, "customer_id", "customer_name", "manager", "customer_class"),
             tr("pareto.col_year_cartons"): frame["year_cartons"],
             average: frame["monthly_average"],
             tr("pareto.col_months_with_orders"): frame["months_with_orders"],
         }
     )
-    row = show_table(
+    drill.row_table(
         table,
         "big-customers",
         "pareto-big",
         filters,
-        selectable=True,
         column_config=column_formats(values=(tr("pareto.col_year_cartons"), average)),
     )
-    drill.open_row(row, tr("common.customer_id"))

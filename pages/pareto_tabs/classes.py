@@ -11,7 +11,7 @@ from analytics.filters import Filters
 from pages.pareto_tabs.common import group_labels
 from ui import drill, format
 from ui.common import cached, empty_state, lang, settings, tr
-from ui.tables import column_kinds, export_control, screen_frame, show_table
+from ui.tables import column_kinds, common_columns, export_control, screen_frame
 
 _STATUS_COLORS = {
     "within": "background-color: #e3f4e1",
@@ -96,14 +96,10 @@ def draw_mismatches(filters: Filters) -> None:
         return
     table = pd.DataFrame(
         {
-            tr("common.customer_id"): frame["customer_id"],
-            tr("common.customer_name"): frame["customer_name"],
-            tr("common.manager_id"): frame["manager_id"],
-            tr("common.team"): frame["team"],
+            **common_columns(frame, "customer_id", "customer_name", "manager_id", "team"),
             tr("pareto.col_assigned"): format.labels(frame["assigned_class"], "class"),
             tr("pareto.col_recommended"): format.labels(frame["recommended_class"], "class"),
             tr("pareto.col_reasons"): frame["reasons"],
         }
     )
-    row = show_table(table, "class-mismatches", "pareto-mismatches", filters, selectable=True)
-    drill.open_row(row, tr("common.customer_id"))
+    drill.row_table(table, "class-mismatches", "pareto-mismatches", filters)

@@ -1,10 +1,9 @@
-"""What the 80/20 tabs share: labels of ABC classes and groups, table number formats, the
-legend row and the value axis."""
+"""What the 80/20 tabs share: labels of ABC classes and groups, the legend row and the value
+axis."""
 
 from __future__ import annotations
 
 import pandas as pd
-import streamlit as st
 
 from analytics.domain import ABC_CLASSES
 from ui import format
@@ -46,15 +45,3 @@ def group_labels(group_by: str, codes: pd.Series, names: pd.Series) -> pd.Series
     else:
         labels = codes.astype(str)
     return labels.where(codes.notna(), tr("pareto.group_unknown"))
-
-
-def manager_column(frame: pd.DataFrame) -> pd.Series:
-    """The manager's name, or the id when the name is missing."""
-    return frame["manager_name"].fillna(frame["manager_id"])
-
-
-def column_formats(*percents: str, values: tuple[str, ...] = ()) -> dict:
-    """Column formats of a table: `percents` as percentages, `values` as whole numbers."""
-    config = {name: st.column_config.NumberColumn(format="percent") for name in percents}
-    config.update({name: st.column_config.NumberColumn(format="%.0f") for name in values})
-    return config

@@ -12,10 +12,10 @@ import streamlit as st
 from analytics import customer, inventory, optional_tables, suggestions
 from analytics.domain import ABC_CLASSES
 from analytics.filters import Filters
-from pages.pareto_tabs.common import ABC_COLORS, LEGEND, abc_label, abc_labels, column_formats, value_axis
+from pages.pareto_tabs.common import ABC_COLORS, LEGEND, abc_label, abc_labels, value_axis
 from ui import charts, format
 from ui.common import cached, tr
-from ui.tables import show_table
+from ui.tables import column_formats, show_table
 
 
 def profile_line(row: pd.Series) -> str:

@@ -5,10 +5,9 @@ from __future__ import annotations
 import pandas as pd
 
 from analytics.filters import Filters
-from pages.pareto_tabs.common import column_formats, manager_column
-from ui import drill, format
+from ui import drill
 from ui.common import empty_state, tr
-from ui.tables import show_table
+from ui.tables import column_formats, common_columns
 
 
 def customer_table(values: pd.DataFrame) -> pd.DataFrame:
@@ -16,10 +15,7 @@ def customer_table(values: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
             tr("pareto.col_rank"): values["rank"],
-            tr("common.customer_id"): values["customer_id"],
-            tr("common.customer_name"): values["customer_name"],
-            tr("common.manager"): manager_column(values),
-            tr("common.customer_class"): format.labels(values["customer_class"], "class"),
+            **common_columns(values, "customer_id", "customer_name", "manager", "customer_class"),
             tr("pareto.col_value"): values["value"],
             tr("pareto.col_share"): values["share"],
             tr("pareto.col_cum_share"): values["cum_share"],
@@ -33,14 +29,12 @@ def draw(filters: Filters, metric: str, values: pd.DataFrame) -> None:
     if values.empty:
         empty_state()
         return
-    selected = show_table(
+    drill.row_table(
         customer_table(values),
         "customer-value",
         "pareto-customers",
         filters,
-        selectable=True,
         column_config=column_formats(
             tr("pareto.col_share"), tr("pareto.col_cum_share"), values=(tr("pareto.col_value"),)
         ),
     )
-    drill.open_row(selected, tr("common.customer_id"))

@@ -9,10 +9,10 @@ import streamlit as st
 
 from analytics import pareto
 from analytics.filters import Filters
-from pages.pareto_tabs.common import LEGEND, column_formats, group_labels
+from pages.pareto_tabs.common import LEGEND, group_labels
 from ui import charts, drill
 from ui.common import cached, empty_state, tr
-from ui.tables import show_table
+from ui.tables import column_formats, show_table
 
 # What a click on a group's bars does: open the manager, or filter every page by the group.
 CLICK_OPENS = {

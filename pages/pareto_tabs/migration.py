@@ -10,10 +10,10 @@ import streamlit as st
 from analytics import pareto
 from analytics.domain import ABC_CLASSES
 from analytics.filters import Filters
-from pages.pareto_tabs.common import abc_label, abc_labels, column_formats, manager_column
+from pages.pareto_tabs.common import abc_label, abc_labels
 from ui import charts, drill, format
 from ui.common import cached, tr
-from ui.tables import show_table
+from ui.tables import column_formats, common_columns
 
 
 def draw(filters: Filters, metric: str) -> None:
@@ -108,10 +108,7 @@ def draw_cell(filters: Filters, metric: str, cell: tuple[str, str]) -> None:
     moves = cached(pareto.cell_transitions, filters, cell[0], cell[1], metric)
     table = pd.DataFrame(
         {
-            tr("common.customer_id"): moves["customer_id"],
-            tr("common.customer_name"): moves["customer_name"],
-            tr("common.manager"): manager_column(moves),
-            tr("common.customer_class"): format.labels(moves["customer_class"], "class"),
+            **common_columns(moves, "customer_id", "customer_name", "manager", "customer_class"),
             tr("pareto.col_previous_abc"): abc_labels(moves["previous_abc"]),
             tr("pareto.col_current_abc"): abc_labels(moves["current_abc"]),
             tr("pareto.col_previous_value"): moves["previous_value"],
@@ -119,14 +116,12 @@ def draw_cell(filters: Filters, metric: str, cell: tuple[str, str]) -> None:
             tr("pareto.col_change"): moves["change"],
         }
     )
-    row = show_table(
+    drill.row_table(
         table,
         "abc-migration",
         "pareto-migration",
         filters,
-        selectable=True,
         column_config=column_formats(
             values=(tr("pareto.col_previous_value"), tr("pareto.col_value"), tr("pareto.col_change"))
         ),
     )
-    drill.open_row(row, tr("common.customer_id"))

@@ -8,10 +8,10 @@ from plotly.subplots import make_subplots
 
 from analytics import pareto
 from analytics.filters import Filters
-from pages.pareto_tabs.common import LEGEND, column_formats
+from pages.pareto_tabs.common import LEGEND
 from ui import charts
 from ui.common import cached, empty_state, tr
-from ui.tables import show_table
+from ui.tables import column_formats, show_table
 
 
 def draw(filters: Filters, metric: str) -> None:

@@ -7,11 +7,11 @@ import streamlit as st
 
 from analytics import pareto
 from analytics.filters import Filters
-from pages.pareto_tabs.common import column_formats, value_axis
+from pages.pareto_tabs.common import value_axis
 from pages.pareto_tabs.curve import pareto_figure
 from ui import format
 from ui.common import cached, empty_state, tr
-from ui.tables import show_table
+from ui.tables import column_formats, show_table
 
 
 def draw(filters: Filters, metric: str) -> None:
