@@ -136,7 +136,11 @@ LAZY_TABS = {
         ("tab_list", "tab_model", "tab_effect", "tab_counts"),
         "warnings",
     ),
-    "pages/scorecards.py": ("scorecard-chart-tab", ("tab_teams", "compare", "col_score", "trend"), "scorecard"),
+    "pages/scorecards.py": (
+        "scorecard-chart-tab",
+        ("tab_teams", "compare", "col_score", "trend"),
+        "scorecard",
+    ),
 }
 
 
