@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import collections
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -22,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.pages import timed_load  # noqa: E402
-from benchmarks.server import IDLE, LOAD_TIMEOUT_MS, copy_store, data_month, profile_parser, start_app  # noqa: E402
+from benchmarks.server import IDLE, LOAD_TIMEOUT_MS, profile_parser, served_dashboard  # noqa: E402
 from tests.e2e import harness  # noqa: E402
 
 SAMPLE_MICROSECONDS = 500
@@ -88,26 +87,14 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     pages = [p for p in harness.existing_pages() if p.name in args.pages]
 
-    from playwright.sync_api import sync_playwright
-
-    with tempfile.TemporaryDirectory(prefix="profile-browser-") as folder, sync_playwright() as pw:
-        store = copy_store(args.size, Path(folder))
-        month = data_month(store)
-        server = start_app(ROOT, store, Path(folder))
-        browser = harness.launch_browser(pw)
-        context = browser.new_context(viewport=harness.VIEWPORT)
-        try:
-            for info in pages:
-                url = info.url(server.base_url, args.lang, **month)
-                warming = [timed_load(context, url).seconds for _ in range(args.loads)]
-                seconds, profile = profiled_load(context, url)
-                shown = " ".join(f"{s:.2f}" for s in warming)
-                print(f"== {info.name}: loads {shown} s, profiled {seconds:.2f} s")
-                print(summarise(profile, args.top), flush=True)
-        finally:
-            context.close()
-            browser.close()
-            server.stop()
+    with served_dashboard(args.size, "profile-browser-") as (context, link, _):
+        for info in pages:
+            url = link(info, args.lang)
+            warming = [timed_load(context, url).seconds for _ in range(args.loads)]
+            seconds, profile = profiled_load(context, url)
+            shown = " ".join(f"{s:.2f}" for s in warming)
+            print(f"== {info.name}: loads {shown} s, profiled {seconds:.2f} s")
+            print(summarise(profile, args.top), flush=True)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,6 @@ largest share of the samples, inclusive and self. py-spy must be installed (py-s
 from __future__ import annotations
 
 import collections
-import shutil
 import signal
 import subprocess
 import sys
@@ -22,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.pages import timed_load  # noqa: E402
-from benchmarks.server import STORES, data_month, profile_parser, start_app  # noqa: E402
+from benchmarks.server import profile_parser, served_dashboard  # noqa: E402
 from tests.e2e import harness  # noqa: E402
 
 OURS = ("pages/", "ui/", "analytics/", "dashboard.py")
@@ -62,53 +61,24 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     pages = [p for p in harness.existing_pages() if p.name in args.pages]
 
-    from playwright.sync_api import sync_playwright
-
-    with tempfile.TemporaryDirectory(prefix="profile-pages-") as folder, sync_playwright() as pw:
-        store = Path(folder) / "store.duckdb"
-        shutil.copyfile(STORES / f"{args.size}.duckdb", store)
-        month = data_month(store)
-        server = start_app(ROOT, store, Path(folder))
-        browser = harness.launch_browser(pw)
-        context = browser.new_context(viewport=harness.VIEWPORT)
-        try:
-            timed_load(
-                context,
-                harness.PageInfo(harness.DEFAULT_PAGE, "overview.title").url(
-                    server.base_url, args.lang, **month
-                ),
+    with served_dashboard(args.size, "profile-pages-") as (context, link, server):
+        timed_load(context, link(harness.PageInfo(harness.DEFAULT_PAGE, "overview.title"), args.lang))
+        for info in pages:
+            url = link(info, args.lang)
+            print(f"{info.name}: cold {timed_load(context, url).seconds:.2f} s", flush=True)
+            raw = args.out / f"profile-{args.size}-{info.name}.txt"
+            spy = subprocess.Popen(
+                ["py-spy", "record", "-p", str(server.process.pid), "-r", "200", "-f", "raw", "-o", str(raw)],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                executable=str(Path(sys.executable).with_name("py-spy")),
             )
-            for info in pages:
-                url = info.url(server.base_url, args.lang, **month)
-                print(f"{info.name}: cold {timed_load(context, url).seconds:.2f} s", flush=True)
-                raw = args.out / f"profile-{args.size}-{info.name}.txt"
-                spy = subprocess.Popen(
-                    [
-                        "py-spy",
-                        "record",
-                        "-p",
-                        str(server.process.pid),
-                        "-r",
-                        "200",
-                        "-f",
-                        "raw",
-                        "-o",
-                        str(raw),
-                    ],
-                    stdout=subprocess.DEVNULL,
-                    stderr=subprocess.DEVNULL,
-                    executable=str(Path(sys.executable).with_name("py-spy")),
-                )
-                time.sleep(1.0)
-                times = [timed_load(context, url).seconds for _ in range(args.loads)]
-                spy.send_signal(signal.SIGINT)
-                spy.wait(timeout=60)
-                print(f"{info.name}: warm {' '.join(f'{t:.2f}' for t in times)} s; raw stacks in {raw}")
-                print(summarise(raw, args.top), flush=True)
-        finally:
-            context.close()
-            browser.close()
-            server.stop()
+            time.sleep(1.0)
+            times = [timed_load(context, url).seconds for _ in range(args.loads)]
+            spy.send_signal(signal.SIGINT)
+            spy.wait(timeout=60)
+            print(f"{info.name}: warm {' '.join(f'{t:.2f}' for t in times)} s; raw stacks in {raw}")
+            print(summarise(raw, args.top), flush=True)
 
 
 if __name__ == "__main__":

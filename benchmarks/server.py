@@ -8,11 +8,15 @@ profile_pages.py and profile_script.py too."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
@@ -81,6 +85,27 @@ def data_month(store: Path) -> dict[str, str]:
         return {}
     start, end = latest_full_month(last)
     return {"period": "custom", "start": start.isoformat(), "end": end.isoformat()}
+
+
+@contextlib.contextmanager
+def served_dashboard(size: str, prefix: str) -> Iterator[tuple[Any, Callable[..., str], harness.Server]]:
+    """A Chromium context and the dashboard served on a copy of the benchmark store of `size`;
+    yields the context, `link(page_info, lang)` (the page's link on the store's latest month) and
+    the server."""
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory(prefix=prefix) as folder, sync_playwright() as playwright:
+        store = copy_store(size, Path(folder))
+        month = data_month(store)
+        server = start_app(ROOT, store, Path(folder))
+        browser = harness.launch_browser(playwright)
+        context = browser.new_context(viewport=harness.VIEWPORT)
+        try:
+            yield context, lambda info, lang: info.url(server.base_url, lang, **month), server
+        finally:
+            context.close()
+            browser.close()
+            server.stop()
 
 
 def start_app(tree: Path, store: Path | None, folder: Path, script: str = "dashboard.py") -> harness.Server:
