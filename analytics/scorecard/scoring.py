@@ -87,19 +87,26 @@ def weights(settings: Settings | dict | None = None) -> pd.Series:
 
 
 def item_scores(figures: pd.DataFrame, settings: Settings | dict | None = None) -> pd.DataFrame:
-    """Each item's score 0–100 (NaN where the item has no data), one column per item."""
-    scores = pd.DataFrame(index=figures.index)
-    for rule in item_rules(settings):
-        if rule.figure not in figures:  # a figure not worked out for these periods: no data
-            scores[rule.item.value] = np.nan
-            continue
-        value = figures[rule.figure].astype("float64")
-        if rule.item == ScoreItem.SALES_GROWTH:
-            scores[rule.item.value] = np.where(value >= 0, 100.0, 100 * (1 + value))
-            scores.loc[value.isna(), rule.item.value] = np.nan
-        else:
-            scores[rule.item.value] = 100 * value / rule.standard
-    return scores.clip(lower=0, upper=100)
+    """Each item's score 0–100 (NaN where the item has no data), one column per item.
+
+    Worked out on numpy arrays and made a frame once: column by column into a pandas frame cost
+    ten times the arithmetic (about 10 ms a scorecard), whatever the number of managers."""
+    scores: dict[str, np.ndarray] = {}
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for rule in item_rules(settings):
+            if rule.figure not in figures:  # a figure not worked out for these periods: no data
+                scores[rule.item.value] = np.full(len(figures), np.nan)
+                continue
+            value = figures[rule.figure].astype("float64").to_numpy()
+            if rule.item == ScoreItem.SALES_GROWTH:
+                score = np.where(value >= 0, 100.0, 100 * (1 + value))
+            else:
+                score = 100 * value / rule.standard
+            # Capped at 0 and 100 as DataFrame.clip does: NaN (no data) and values inside kept.
+            kept = np.isnan(score)
+            score = np.where(kept | (score >= 0), score, 0.0)
+            scores[rule.item.value] = np.where(kept | (score <= 100), score, 100.0)
+    return pd.DataFrame(scores, index=figures.index, dtype="float64")
 
 
 def composite(scores: pd.DataFrame, settings: Settings | dict | None = None) -> pd.Series:
@@ -138,6 +145,8 @@ def with_complaint_scores(
     """The figures of the filters' period with complaint_score per manager (0-100; NaN for a
     manager without a complaint due in the period, and for all without the complaints table)."""
     found = manager_complaint_scores(con, filters, settings)
+    if found.empty:  # no complaints table, or none received in the period: no data for anyone
+        return figures.assign(complaint_score=np.full(len(figures), np.nan))
     by_manager = found.set_index("manager_id")["complaint_score"].astype("float64")
     return figures.assign(complaint_score=figures["manager_id"].map(by_manager).astype("float64"))
 
