@@ -1,4 +1,5 @@
-"""Managers › Visits: compliance by class and team, visits per day, method mix, customers not seen."""
+"""Managers › Visits: compliance by class and team, then a tab each for the customers not seen,
+the visits per day and the method mix (only the open tab is drawn)."""
 
 from datetime import timedelta
 
@@ -166,6 +167,33 @@ def draw_never_visited(filters: Filters) -> None:
     )
 
 
+SECTIONS = ("never", "calendar", "methods")
+SECTION_KEY = "visits-section"
+
+
+def draw_sections(per_day: pd.DataFrame, filters: Filters) -> None:
+    """The customers not seen first, the calendar and the method mix each in its tab, drawn only
+    when opened (a new tab of the browser shows the page with one chart, not three)."""
+    draws = {
+        "never": lambda: draw_never_visited(filters),
+        "calendar": lambda: draw_calendar(per_day),
+        "methods": lambda: draw_methods_if_any(filters),
+    }
+    labels = [tr(f"visits.tab_{name}") for name in SECTIONS]
+    for name, tab in zip(SECTIONS, st.tabs(labels, key=SECTION_KEY, on_change="rerun"), strict=True):
+        if tab.open:
+            with tab:
+                draws[name]()
+
+
+def draw_methods_if_any(filters: Filters) -> None:
+    mix = cached(visits.method_mix, filters)
+    if mix.empty:
+        empty_state()
+    else:
+        draw_methods(mix, filters)
+
+
 filters = current_filters()
 page_header("visits.title", "visits.caption")
 per_day = cached(visits.visits_per_day, filters)
@@ -173,8 +201,4 @@ if per_day.empty or per_day["visits"].sum() == 0:
     empty_state("visits.no_visits")
 else:
     draw_compliance(cached(visits.compliance_by_class, filters), filters)
-    draw_calendar(per_day)
-    mix = cached(visits.method_mix, filters)
-    if not mix.empty:
-        draw_methods(mix, filters)
-    draw_never_visited(filters)
+    draw_sections(per_day, filters)

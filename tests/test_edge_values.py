@@ -131,6 +131,7 @@ def test_every_page_shows_a_store_with_edge_values(edge_store, page):
 
 # Pages whose sections are tabs drawn only when opened: each tab is opened in turn.
 LAZY_TABS = {
+    "pages/visits.py": ("visits-section", ("tab_never", "tab_calendar", "tab_methods"), "visits"),
     "pages/warnings.py": (
         "warnings-section",
         ("tab_list", "tab_model", "tab_effect", "tab_counts"),

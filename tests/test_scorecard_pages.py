@@ -50,9 +50,13 @@ def test_visits_on_demo_data(demo_db_path, settings_file, lang):
     at = app_test(VISITS, demo_db_path, lang)
     assert not at.exception
     assert at.title[0].value == TITLES[VISITS][lang]
-    assert len(at.get("plotly_chart")) == 3  # compliance, calendar, methods
+    assert len(at.get("plotly_chart")) == 1  # compliance; the open tab is the list not visited
     compliance = at.dataframe[0].value
     assert len(compliance) > 0
+    for label in ("visits.tab_calendar", "visits.tab_methods"):
+        at.session_state["visits-section"] = t(label, lang)
+        at.run()
+        assert not at.exception and len(at.get("plotly_chart")) == 2, label
 
 
 @pytest.mark.parametrize("page", [SCORECARDS, VISITS])
