@@ -11,6 +11,7 @@ import pandas as pd
 from analytics import sql
 from analytics.filters import Filters, add_months, month_start
 
+TEAMS_SHOWN = 12  # teams drawn on their own in the monthly sales chart; the others as one bar
 TILES = ("sales", "active_customers", "orders", "visits", "visited_share")
 SHARE_TILES = frozenset({"visited_share"})  # tiles that are a share: compared in percentage points
 
@@ -89,6 +90,24 @@ def monthly_sales_by_team(con: duckdb.DuckDBPyConnection, filters: Filters, mont
     return sql.query(
         con, "overview/sales_by_team", {"first_month": first, "last_month": last}, filters=filters
     )
+
+
+def fold_small_teams(by_team: pd.DataFrame, keep: int = TEAMS_SHOWN) -> pd.DataFrame:
+    """`by_team` (monthly_sales_by_team) with only the `keep` teams of the most sales over its
+    months; the other teams summed per month in one row whose team is None. Column `teams`: how
+    many teams a row holds. Rows ordered by the team's total, largest first, the others last: a
+    province's hundreds of teams cannot be told apart in one chart."""
+    totals = by_team.groupby("team")["sales"].sum().sort_values(ascending=False, kind="stable")
+    shown = totals.index[:keep]
+    kept = by_team[by_team["team"].isin(shown)].assign(teams=1)
+    rank = kept["team"].map({team: place for place, team in enumerate(shown)})
+    kept = kept.assign(rank=rank).sort_values(["rank", "month"]).drop(columns="rank")
+    rest = by_team[~by_team["team"].isin(shown)]
+    if rest.empty:
+        return kept.reset_index(drop=True)
+    folded = rest.groupby("month", as_index=False)["sales"].sum()
+    folded = folded.assign(team=None, teams=len(totals) - len(shown))
+    return pd.concat([kept, folded[kept.columns]], ignore_index=True)
 
 
 def top_customers(con: duckdb.DuckDBPyConnection, filters: Filters, limit: int = 10) -> pd.DataFrame:

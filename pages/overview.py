@@ -1,7 +1,7 @@
 """Overview: KPI tiles with change and trend, monthly sales by team, the top customers."""
 
 import pandas as pd
-import plotly.express as px
+import plotly.graph_objects as go
 import streamlit as st
 
 from analytics import overview
@@ -54,18 +54,30 @@ def draw_tiles(tiles: list[overview.Tile]) -> None:
 
 
 def draw_sales_by_team(frame: pd.DataFrame) -> None:
+    """Stacked monthly sales of the largest teams, the other teams as one grey bar (a click on a
+    team's bar filters every page by it)."""
     st.subheader(tr("overview.sales_by_team"))
-    fig = px.bar(
-        frame,
-        x="month",
-        y="sales",
-        color="team",
-        barmode="stack",
-        custom_data=["team"],
-        labels={"month": tr("common.month"), "sales": tr("overview.axis_sales"), "team": tr("common.team")},
-    )
+    fig = go.Figure()
+    for team, rows in overview.fold_small_teams(frame).groupby("team", sort=False, dropna=False):
+        other = pd.isna(team)
+        name = tr("overview.other_teams", n=int(rows["teams"].iloc[0])) if other else team
+        fig.add_bar(
+            x=rows["month"],
+            y=rows["sales"],
+            name=name,
+            customdata=[[None if other else team]] * len(rows),
+            marker_color="#b0b0b0" if other else None,
+            hovertemplate=f"{name}<br>%{{x|%Y-%m}}: %{{y:,.0f}}<extra></extra>",
+        )
+    fig.update_layout(barmode="stack")
     fig.update_xaxes(dtick="M1", tickformat="%Y-%m")
-    charts.layout(fig, 380, legend_title=tr("common.team"))
+    charts.layout(
+        fig,
+        380,
+        x_title=tr("common.month"),
+        y_title=tr("overview.axis_sales"),
+        legend_title=tr("common.team"),
+    )
     drill.filter_chart(fig, "overview-sales-by-team", "team")
     drill.click_hint("drill.click_filter_team")
 

@@ -213,3 +213,22 @@ def test_only_an_account_that_may_clear_data_is_offered_the_demo(empty_db_path, 
     accounts.add_user(con, "sup", "supervisor", "Correct-Horse-42", teams=["East"])
     assert not offered(signed_in(empty_db_path, accounts.get_account(con, "sup")))
     assert offered(signed_in(empty_db_path, accounts.get_account(con, "boss")))
+
+
+def test_small_teams_are_folded_into_one_bar_per_month():
+    months = [pd.Timestamp("2025-01-01"), pd.Timestamp("2025-02-01")]
+    sales = {"A": (10.0, 20.0), "B": (50.0, 0.0), "C": (1.0, 2.0), "D": (4.0, 3.0)}
+    by_team = pd.DataFrame(
+        [
+            {"month": m, "team": team, "sales": v}
+            for team, values in sales.items()
+            for m, v in zip(months, values, strict=True)
+        ]
+    )
+    folded = overview.fold_small_teams(by_team, keep=2)
+    # B (50) and A (30) kept, largest first; C (3) and D (7) summed per month as one row of 2 teams.
+    assert folded["team"].tolist() == ["B", "B", "A", "A", None, None]
+    assert folded["sales"].tolist() == [50.0, 0.0, 10.0, 20.0, 5.0, 5.0]
+    assert folded["teams"].tolist() == [1, 1, 1, 1, 2, 2]
+    assert folded["sales"].sum() == by_team["sales"].sum()
+    assert overview.fold_small_teams(by_team, keep=4)["teams"].eq(1).all()
