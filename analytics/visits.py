@@ -117,6 +117,26 @@ def _earliest_window_start(filters: Filters, settings: Settings) -> date | None:
     return earliest if filters.start is None else min(filters.start, earliest)
 
 
+CHART_TEAMS = 12  # above this many teams the compliance chart shows all teams together
+
+
+def compliance_chart_rows(compliance: pd.DataFrame, most_teams: int = CHART_TEAMS) -> pd.DataFrame:
+    """The bars of the compliance chart from compliance_by_class: one per team and class, or,
+    with more than `most_teams` teams (a province's hundreds cannot be told apart), one per
+    class for all of them together (team None). Columns: team, customer_class, customers,
+    frequency_compliance; classes without open customers left out."""
+    rows = compliance[compliance["customers"] > 0]
+    if rows["team"].nunique() > most_teams:
+        rows = rows.groupby("customer_class", as_index=False, sort=False)[
+            ["customers", "compliant_customers"]
+        ].sum()
+        rows = rows.assign(team=None)
+    share = rows["compliant_customers"] / rows["customers"]
+    return rows.assign(frequency_compliance=share)[
+        ["team", "customer_class", "customers", "frequency_compliance"]
+    ]
+
+
 def compliance_by_class(
     con: duckdb.DuckDBPyConnection, filters: Filters, settings: Settings | dict | None = None
 ) -> pd.DataFrame:

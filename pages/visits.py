@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pandas as pd
 import plotly.express as px
+import plotly.graph_objects as go
 import streamlit as st
 
 from analytics import visits
@@ -14,29 +15,44 @@ from ui.common import cached, current_filters, empty_state, page_header, setting
 from ui.tables import column_formats, common_headings, show_table
 
 
+def draw_compliance_chart(bars: pd.DataFrame, teams: int) -> None:
+    """Frequency compliance per class, a bar per team (all teams as one bar when there are too
+    many to tell apart); a click filters every page by the class."""
+    fig = go.Figure()
+    bars = bars.assign(
+        class_label=format.labels(bars["customer_class"], "class"), pct=bars["frequency_compliance"] * 100
+    )
+    for team, rows in bars.groupby("team", sort=False, dropna=False):
+        name = tr("visits.all_teams") if pd.isna(team) else team
+        fig.add_bar(
+            x=rows["class_label"],
+            y=rows["pct"],
+            name=name,
+            customdata=rows[["customer_class"]],
+            hovertemplate=f"{name}<br>%{{x}}: %{{y:.1f}}%<extra></extra>",
+        )
+    fig.update_layout(barmode="group", showlegend=bool(bars["team"].notna().any()))
+    fig.update_yaxes(range=[0, 100])
+    charts.layout(
+        fig,
+        340,
+        x_title=tr("common.customer_class"),
+        y_title=tr("visits.axis_frequency"),
+        legend_title=tr("common.team"),
+    )
+    drill.filter_chart(fig, "visits-compliance", "class")
+    drill.click_hint("drill.click_filter_class")
+    if bars["team"].isna().all():
+        st.caption(tr("visits.all_teams_help", teams=format.number(teams)))
+
+
 def draw_compliance(frame: pd.DataFrame, filters: Filters) -> None:
     st.subheader(tr("visits.compliance_title"))
     st.caption(tr("visits.compliance_help"))
     frame = frame.assign(class_label=format.labels(frame["customer_class"], "class"))
-    chart = frame[frame["customers"] > 0]
-    if not chart.empty:
-        fig = px.bar(
-            chart.assign(pct=chart["frequency_compliance"] * 100),
-            x="class_label",
-            y="pct",
-            color="team",
-            barmode="group",
-            custom_data=["customer_class"],
-            labels={
-                "class_label": tr("common.customer_class"),
-                "pct": tr("visits.axis_frequency"),
-                "team": tr("common.team"),
-            },
-        )
-        fig.update_yaxes(range=[0, 100])
-        charts.layout(fig, 340)
-        drill.filter_chart(fig, "visits-compliance", "class")
-        drill.click_hint("drill.click_filter_class")
+    bars = visits.compliance_chart_rows(frame)
+    if not bars.empty:
+        draw_compliance_chart(bars, frame["team"].nunique())
     columns = {
         "team": tr("common.team"),
         "class_label": tr("common.customer_class"),

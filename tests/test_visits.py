@@ -104,3 +104,30 @@ def test_calendar_grid():
         grid.loc[6, "2025-02-24"] == 1 and grid.loc[0, "2025-03-03"] == 2 and grid.loc[2, "2025-03-03"] == 3
     )
     assert pd.isna(grid.loc[1, "2025-03-03"]) and pd.isna(grid.loc[0, "2025-02-24"])
+
+
+def test_the_compliance_chart_shows_all_teams_together_when_there_are_too_many():
+    compliance = pd.DataFrame(
+        {
+            "team": ["A", "A", "B", "B", "C"],
+            "customer_class": ["key", "regular", "key", "regular", "key"],
+            "customers": [4, 10, 6, 0, 10],
+            "compliant_customers": [2, 5, 3, 0, 10],
+        }
+    )
+    by_team = visits.compliance_chart_rows(compliance, most_teams=3)
+    # A class without open customers (B regular) has no bar.
+    assert by_team[["team", "customer_class"]].values.tolist() == [
+        ["A", "key"],
+        ["A", "regular"],
+        ["B", "key"],
+        ["C", "key"],
+    ]
+    assert by_team["frequency_compliance"].tolist() == [0.5, 0.5, 0.5, 1.0]
+    together = visits.compliance_chart_rows(compliance, most_teams=2)
+    assert together["team"].isna().all()
+    # key: (2 + 3 + 10) of (4 + 6 + 10) customers; regular: 5 of 10.
+    assert dict(zip(together["customer_class"], together["frequency_compliance"], strict=True)) == {
+        "key": 15 / 20,
+        "regular": 0.5,
+    }
