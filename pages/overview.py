@@ -69,7 +69,7 @@ def draw_sales_by_team(frame: pd.DataFrame) -> None:
             marker_color="#b0b0b0" if other else None,
             hovertemplate=f"{name}<br>%{{x|%Y-%m}}: %{{y:,.0f}}<extra></extra>",
         )
-    fig.update_layout(barmode="stack")
+    fig.update_layout(barmode="stack", showlegend=True)
     fig.update_xaxes(dtick="M1", tickformat="%Y-%m")
     charts.layout(
         fig,
