@@ -1,7 +1,6 @@
 """Overview: KPI tiles with change and trend, monthly sales by team, the top customers."""
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from analytics import overview
@@ -57,18 +56,19 @@ def draw_sales_by_team(frame: pd.DataFrame) -> None:
     """Stacked monthly sales of the largest teams, the other teams as one grey bar (a click on a
     team's bar filters every page by it)."""
     st.subheader(tr("overview.sales_by_team"))
-    fig = go.Figure()
-    for team, rows in overview.fold_small_teams(frame).groupby("team", sort=False, dropna=False):
-        other = pd.isna(team)
-        name = tr("overview.other_teams", n=int(rows["teams"].iloc[0])) if other else team
-        fig.add_bar(
-            x=rows["month"],
-            y=rows["sales"],
-            name=name,
-            customdata=[[None if other else team]] * len(rows),
-            marker_color="#b0b0b0" if other else None,
-            hovertemplate=f"{name}<br>%{{x|%Y-%m}}: %{{y:,.0f}}<extra></extra>",
-        )
+    fig = charts.bars_by_group(
+        overview.fold_small_teams(frame),
+        "team",
+        "month",
+        "sales",
+        name=lambda team, rows: (
+            tr("overview.other_teams", n=int(rows["teams"].iloc[0])) if pd.isna(team) else team
+        ),
+        ids=lambda team, rows: [[None if pd.isna(team) else team]] * len(rows),
+        value_format=",.0f",
+        x_hover="%{x|%Y-%m}",
+        grey_missing=True,
+    )
     fig.update_layout(barmode="stack", showlegend=True)
     fig.update_xaxes(dtick="M1", tickformat="%Y-%m")
     charts.layout(

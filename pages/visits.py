@@ -5,7 +5,6 @@ from datetime import timedelta
 
 import pandas as pd
 import plotly.express as px
-import plotly.graph_objects as go
 import streamlit as st
 
 from analytics import visits
@@ -18,19 +17,18 @@ from ui.tables import column_formats, common_headings, show_table
 def draw_compliance_chart(bars: pd.DataFrame, teams: int) -> None:
     """Frequency compliance per class, a bar per team (all teams as one bar when there are too
     many to tell apart); a click filters every page by the class."""
-    fig = go.Figure()
     bars = bars.assign(
         class_label=format.labels(bars["customer_class"], "class"), pct=bars["frequency_compliance"] * 100
     )
-    for team, rows in bars.groupby("team", sort=False, dropna=False):
-        name = tr("visits.all_teams") if pd.isna(team) else team
-        fig.add_bar(
-            x=rows["class_label"],
-            y=rows["pct"],
-            name=name,
-            customdata=rows[["customer_class"]],
-            hovertemplate=f"{name}<br>%{{x}}: %{{y:.1f}}%<extra></extra>",
-        )
+    fig = charts.bars_by_group(
+        bars,
+        "team",
+        "class_label",
+        "pct",
+        name=lambda team, _: tr("visits.all_teams") if pd.isna(team) else team,
+        ids=lambda _, rows: rows[["customer_class"]],
+        value_format=".1f",
+    )
     fig.update_layout(barmode="group", showlegend=bool(bars["team"].notna().any()))
     fig.update_yaxes(range=[0, 100])
     charts.layout(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -142,3 +143,33 @@ def nice_axis(top: float, ticks: int = 5) -> dict[str, Any]:
     power = 10 ** math.floor(math.log10(raw))
     step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
     return {"range": [0, step * math.ceil(top / step)], "tickmode": "linear", "tick0": 0, "dtick": step}
+
+
+def bars_by_group(
+    frame: pd.DataFrame,
+    group: str,
+    x: str,
+    y: str,
+    *,
+    name: Callable[[Any, pd.DataFrame], str],
+    ids: Callable[[Any, pd.DataFrame], Any],
+    value_format: str,
+    x_hover: str = "%{x}",
+    grey_missing: bool = False,
+) -> go.Figure:
+    """One bar trace per value of `group` in the frame's order, a missing value being one group
+    too (e.g. the teams folded together): named by `name(value, rows)`, carrying `ids(value,
+    rows)` as customdata (a click's id), its hover "name, x: y" (x as `x_hover`, y as
+    `value_format`)."""
+    fig = go.Figure()
+    for value, rows in frame.groupby(group, sort=False, dropna=False):
+        label = name(value, rows)
+        fig.add_bar(
+            x=rows[x],
+            y=rows[y],
+            name=label,
+            customdata=ids(value, rows),
+            marker_color="#b0b0b0" if grey_missing and pd.isna(value) else None,
+            hovertemplate=f"{label}<br>{x_hover}: %{{y:{value_format}}}<extra></extra>",
+        )
+    return fig
