@@ -33,15 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.server import (  # noqa: E402
-    IDLE,
-    LOAD_TIMEOUT_MS,
-    SIZES,
-    copy_store,
-    data_month,
-    start_app,
-    status_mb,
-)
+from benchmarks import server as served  # noqa: E402
 from tests.e2e import harness  # noqa: E402
 
 POLL_MS = 100
@@ -72,7 +64,7 @@ class Memory:
 
     def _sample(self) -> None:
         while not self._stop.is_set():
-            rss = status_mb(self.pid, "VmRSS:")
+            rss = served.status_mb(self.pid, "VmRSS:")
             if rss is not None:
                 self.peak_sampled_mb = max(self.peak_sampled_mb, rss)
                 self.samples += 1
@@ -82,7 +74,7 @@ class Memory:
         self._stop.set()
 
     def high_water_mb(self) -> float | None:
-        return status_mb(self.pid, "VmHWM:")
+        return served.status_mb(self.pid, "VmHWM:")
 
 
 def server_errors(log: str, limit: int = 3) -> str:
@@ -100,11 +92,13 @@ def server_errors(log: str, limit: int = 3) -> str:
 async def timed_load(page, url: str) -> tuple[float | None, str]:
     started = time.perf_counter()
     try:
-        await page.goto(url, wait_until="domcontentloaded", timeout=LOAD_TIMEOUT_MS)
+        await page.goto(url, wait_until="domcontentloaded", timeout=served.LOAD_TIMEOUT_MS)
         await page.locator(f"h1, {harness.EXCEPTION}").first.wait_for(
-            state="visible", timeout=LOAD_TIMEOUT_MS
+            state="visible", timeout=served.LOAD_TIMEOUT_MS
         )
-        await page.wait_for_function(IDLE, arg=harness.STATUS, timeout=LOAD_TIMEOUT_MS, polling=POLL_MS)
+        await page.wait_for_function(
+            served.IDLE, arg=harness.STATUS, timeout=served.LOAD_TIMEOUT_MS, polling=POLL_MS
+        )
     except Exception as error:  # a timeout or a closed page: counted, not fatal
         return None, f"{type(error).__name__}: {str(error).splitlines()[0][:160]}"
     seconds = time.perf_counter() - started
@@ -195,7 +189,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--size", choices=SIZES, default="city")
+    parser.add_argument("--size", choices=served.SIZES, default="city")
     parser.add_argument("--sessions", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=2, help="passes over every page per session")
     parser.add_argument("--lang", choices=("zh", "en"), default="zh")
@@ -209,9 +203,9 @@ def main(argv: list[str] | None = None) -> int:
     pages = [p for p in harness.existing_pages() if not args.pages or p.name in args.pages]
     with tempfile.TemporaryDirectory(prefix="dashboard-load-") as tmp:
         folder = Path(tmp)
-        store = copy_store(args.size, folder)
-        args.month = data_month(store)
-        server = start_app(ROOT, store, folder)
+        store = served.copy_store(args.size, folder)
+        args.month = served.data_month(store)
+        server = served.start_app(ROOT, store, folder)
         memory = Memory(server.process.pid)
         memory.watch()
         load_before = os.getloadavg()[0]
