@@ -17,9 +17,7 @@ from pages.pareto_tabs import (
 )
 from pages.pareto_tabs.common import value_axis
 from ui import drill
-from ui.common import cached, current_filters, empty_state, main_chart, page_header, settings, tr
-
-TABS = ("customers", "groups", "time", "migration", "products", "big", "classes")
+from ui.common import cached, current_filters, empty_state, lazy_tabs, main_chart, page_header, settings, tr
 
 
 def main() -> None:
@@ -52,11 +50,7 @@ def main() -> None:
         "big": lambda: big_customers.draw(filters),
         "classes": lambda: classes.draw(filters),
     }
-    labels = [tr(f"pareto.tab_{name}") for name in TABS]
-    for name, tab in zip(TABS, st.tabs(labels, key="pareto-tab", on_change="rerun"), strict=True):
-        if tab.open:
-            with tab:
-                draws[name]()
+    lazy_tabs(draws, lambda name: tr(f"pareto.tab_{name}"), "pareto-tab")
 
 
 main()

@@ -10,7 +10,7 @@ import streamlit as st
 from analytics import scorecard, trends
 from analytics.filters import Filters
 from ui import charts, drill, format
-from ui.common import cached, current_filters, empty_state, page_header, settings, tr
+from ui.common import cached, current_filters, empty_state, lazy_tabs, page_header, settings, tr
 from ui.tables import common_columns, show_table
 
 FIGURE_COLUMNS = [
@@ -43,7 +43,13 @@ PERCENT_COLUMNS = {
 }
 MAX_COMPARED = 40  # managers in the comparison heat map (the lowest scores first)
 MAX_TREND_LINES = 15  # above this many managers the trend shows team averages
-CHART_TABS = ("teams", "compare", "status", "trend")
+# The tabs under the scorecard and their labels.
+CHART_TABS = {
+    "teams": "scorecard.tab_teams",
+    "compare": "scorecard.compare",
+    "status": "scorecard.col_score",
+    "trend": "scorecard.trend",
+}
 CHART_TAB_KEY = "scorecard-chart-tab"
 STATUS_COLOURS = {"on_track": "#2e7d32", "at_risk": "#ef6c00", "behind": "#c62828"}
 
@@ -211,16 +217,7 @@ def draw_sections(card: pd.DataFrame, filters: Filters) -> None:
         "status": lambda: status_bar(card),
         "trend": lambda: draw_trend(filters),
     }
-    labels = [
-        tr("scorecard.tab_teams"),
-        tr("scorecard.compare"),
-        tr("scorecard.col_score"),
-        tr("scorecard.trend"),
-    ]
-    for name, tab in zip(CHART_TABS, st.tabs(labels, key=CHART_TAB_KEY, on_change="rerun"), strict=True):
-        if tab.open:
-            with tab:
-                draws[name]()
+    lazy_tabs(draws, lambda name: tr(CHART_TABS[name]), CHART_TAB_KEY)
 
 
 def status_bar(card: pd.DataFrame) -> None:

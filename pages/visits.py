@@ -10,7 +10,7 @@ import streamlit as st
 from analytics import visits
 from analytics.filters import Filters
 from ui import charts, drill, format
-from ui.common import cached, current_filters, empty_state, page_header, settings, tr
+from ui.common import cached, current_filters, empty_state, lazy_tabs, page_header, settings, tr
 from ui.tables import column_formats, common_headings, show_table
 
 
@@ -181,10 +181,6 @@ def draw_never_visited(filters: Filters) -> None:
     )
 
 
-SECTIONS = ("never", "calendar", "methods")
-SECTION_KEY = "visits-section"
-
-
 def draw_sections(per_day: pd.DataFrame, filters: Filters) -> None:
     """The customers not seen first, the calendar and the method mix each in its tab, drawn only
     when opened (a new tab of the browser shows the page with one chart, not three)."""
@@ -193,11 +189,7 @@ def draw_sections(per_day: pd.DataFrame, filters: Filters) -> None:
         "calendar": lambda: draw_calendar(per_day),
         "methods": lambda: draw_methods_if_any(filters),
     }
-    labels = [tr(f"visits.tab_{name}") for name in SECTIONS]
-    for name, tab in zip(SECTIONS, st.tabs(labels, key=SECTION_KEY, on_change="rerun"), strict=True):
-        if tab.open:
-            with tab:
-                draws[name]()
+    lazy_tabs(draws, lambda name: tr(f"visits.tab_{name}"), "visits-section")
 
 
 def draw_methods_if_any(filters: Filters) -> None:

@@ -22,6 +22,7 @@ from ui.common import (
     current_filters,
     empty_state,
     lang,
+    lazy_tabs,
     page_header,
     record,
     settings,
@@ -356,40 +357,17 @@ def draw_counts(counts: pd.DataFrame, filters: Filters) -> None:
         )
 
 
-SECTION_KEY = f"{KEY}-section"
-SECTIONS = ("list", "model", "effect", "counts")
+def draw_list_and_followup(view: warnings.WarningView, as_of: date, filters: Filters, show_all: bool) -> None:
+    if view.rows.empty:
+        empty_state("warnings.no_warnings")
+        return
+    selected, offered = draw_list(view.rows, filters, show_all)
+    draw_followup(view.rows, selected, as_of, filters, offered)
 
 
-def draw_sections(
-    view: warnings.WarningView,
-    ranking: risk.RiskRanking,
-    facts: pd.DataFrame,
-    as_of: date,
-    filters: Filters,
-    show_all: bool,
-) -> None:
-    """The list and its follow-up first; how the list is judged, what follow-ups achieved and the
-    counts per manager each in a tab of its own, drawn only when opened (a new tab of the browser
-    then draws the list without loading the charts' code)."""
-    labels = [tr(f"warnings.tab_{name}") for name in SECTIONS]
-    tabs = dict(zip(SECTIONS, st.tabs(labels, key=SECTION_KEY, on_change="rerun"), strict=True))
-    if tabs["list"].open:
-        with tabs["list"]:
-            if view.rows.empty:
-                empty_state("warnings.no_warnings")
-            else:
-                selected, offered = draw_list(view.rows, filters, show_all)
-                draw_followup(view.rows, selected, as_of, filters, offered)
-    if tabs["model"].open:
-        with tabs["model"]:
-            draw_list_backtest(ranking)
-            draw_ranking(ranking)
-    if tabs["effect"].open:
-        with tabs["effect"]:
-            draw_effect(cached(warnings.followup_effect, filters, as_of), ranking.horizon_days)
-    if tabs["counts"].open:
-        with tabs["counts"]:
-            draw_counts(warnings.count_by_manager(facts), filters)
+def draw_model(ranking: risk.RiskRanking) -> None:
+    draw_list_backtest(ranking)
+    draw_ranking(ranking)
 
 
 filters = current_filters()
@@ -408,4 +386,13 @@ else:
     view = warnings.warning_view(facts, ranking.scores, rules, include_closed, show_all, settings())
     if not view.rows.empty:
         draw_tiles(view)
-    draw_sections(view, ranking, facts, as_of, filters, show_all)
+    # The list and its follow-up first; how the list is judged, what follow-ups achieved and the
+    # counts per manager each in a tab drawn only when opened (a new tab of the browser then draws
+    # the list without loading the charts' code).
+    sections = {
+        "list": lambda: draw_list_and_followup(view, as_of, filters, show_all),
+        "model": lambda: draw_model(ranking),
+        "effect": lambda: draw_effect(cached(warnings.followup_effect, filters, as_of), ranking.horizon_days),
+        "counts": lambda: draw_counts(warnings.count_by_manager(facts), filters),
+    }
+    lazy_tabs(sections, lambda name: tr(f"warnings.tab_{name}"), f"{KEY}-section")

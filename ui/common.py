@@ -403,3 +403,14 @@ def phone_columns(frame: Any, keep: list[str] | None = None) -> list[str] | None
 def main_chart() -> Any:
     """The container of a page's main chart and its heading: on a phone it comes before the tiles."""
     return st.container(key="main-chart")
+
+
+def lazy_tabs(draws: dict[str, Callable[[], None]], label: Callable[[str], str], key: str) -> None:
+    """A tab per section (name -> draw, in order, labelled `label(name)`); only the open tab's
+    draw runs (picking another tab reruns the page): a page's heavy sections cost nothing, in the
+    script or in the browser, until asked for."""
+    tabs = st.tabs([label(name) for name in draws], key=key, on_change="rerun")
+    for draw, tab in zip(draws.values(), tabs, strict=True):
+        if tab.open:
+            with tab:
+                draw()
