@@ -122,3 +122,8 @@ TABLE_ORDER: tuple[str, ...] = (
 IMPORT_MODES: tuple[str, ...] = ("strict", "valid-only")
 # A customer's value: what the 80/20 analysis ranks by.
 VALUE_METRICS: tuple[str, ...] = ("amount", "quantity", "profit")
+
+
+# The most teams a chart draws apart (a bar or colour each); with more, the charts fold teams
+# together (the Overview's sales, the Visits' compliance): a province's hundreds cannot be told apart.
+CHART_TEAMS = 12

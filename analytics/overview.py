@@ -9,9 +9,9 @@ import duckdb
 import pandas as pd
 
 from analytics import sql
+from analytics.domain import CHART_TEAMS
 from analytics.filters import Filters, add_months, month_start
 
-TEAMS_SHOWN = 12  # teams drawn on their own in the monthly sales chart; the others as one bar
 TILES = ("sales", "active_customers", "orders", "visits", "visited_share")
 SHARE_TILES = frozenset({"visited_share"})  # tiles that are a share: compared in percentage points
 
@@ -92,7 +92,7 @@ def monthly_sales_by_team(con: duckdb.DuckDBPyConnection, filters: Filters, mont
     )
 
 
-def fold_small_teams(by_team: pd.DataFrame, keep: int = TEAMS_SHOWN) -> pd.DataFrame:
+def fold_small_teams(by_team: pd.DataFrame, keep: int = CHART_TEAMS) -> pd.DataFrame:
     """`by_team` (monthly_sales_by_team) with only the `keep` teams of the most sales over its
     months; the other teams summed per month in one row whose team is None. Column `teams`: how
     many teams a row holds. Rows ordered by the team's total, largest first, the others last: a

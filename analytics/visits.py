@@ -26,7 +26,7 @@ import duckdb
 import pandas as pd
 
 from analytics import config, sql
-from analytics.domain import CustomerClass, VisitMethod
+from analytics.domain import CHART_TEAMS, CustomerClass, VisitMethod
 from analytics.filters import Filters, add_months, month_end, month_start
 from analytics.settings import Settings
 
@@ -115,9 +115,6 @@ def _earliest_window_start(filters: Filters, settings: Settings) -> date | None:
     longest = max(settings.interval_days().values())
     earliest = filters.end - timedelta(days=longest - 1)
     return earliest if filters.start is None else min(filters.start, earliest)
-
-
-CHART_TEAMS = 12  # above this many teams the compliance chart shows all teams together
 
 
 def compliance_chart_rows(compliance: pd.DataFrame, most_teams: int = CHART_TEAMS) -> pd.DataFrame:
