@@ -121,6 +121,16 @@ class Load:
     charts: int  # the Plotly charts drawn
 
 
+def settle(page, url: str) -> float:
+    """Seconds from navigating `page` to `url` until the page settled (its title or an exception
+    shown, then IDLE)."""
+    started = time.perf_counter()
+    page.goto(url, wait_until="domcontentloaded", timeout=LOAD_TIMEOUT_MS)
+    page.locator(f"h1, {harness.EXCEPTION}").first.wait_for(state="visible", timeout=LOAD_TIMEOUT_MS)
+    page.wait_for_function(IDLE, arg=harness.STATUS, timeout=LOAD_TIMEOUT_MS, polling=POLL_MS)
+    return time.perf_counter() - started
+
+
 def timed_load(context, url: str) -> Load:
     """Seconds from navigation in a new tab until the page settled, the text of an exception if
     one shows, the kilobytes the server sent and the Plotly charts the page drew."""
@@ -132,11 +142,7 @@ def timed_load(context, url: str) -> Load:
 
     page.on("websocket", lambda socket: socket.on("framereceived", count))
     try:
-        started = time.perf_counter()
-        page.goto(url, wait_until="domcontentloaded", timeout=LOAD_TIMEOUT_MS)
-        page.locator(f"h1, {harness.EXCEPTION}").first.wait_for(state="visible", timeout=LOAD_TIMEOUT_MS)
-        page.wait_for_function(IDLE, arg=harness.STATUS, timeout=LOAD_TIMEOUT_MS, polling=POLL_MS)
-        seconds = time.perf_counter() - started
+        seconds = settle(page, url)
         charts = page.locator('[data-testid="stPlotlyChart"]').count()
         return Load(seconds, page_error(page), received[0] / 1024, charts)
     finally:

@@ -14,14 +14,13 @@ from __future__ import annotations
 
 import collections
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.pages import timed_load  # noqa: E402
-from benchmarks.server import IDLE, LOAD_TIMEOUT_MS, profile_parser, served_dashboard  # noqa: E402
+from benchmarks.pages import settle, timed_load  # noqa: E402
+from benchmarks.server import profile_parser, served_dashboard  # noqa: E402
 from tests.e2e import harness  # noqa: E402
 
 SAMPLE_MICROSECONDS = 500
@@ -35,11 +34,7 @@ def profiled_load(context, url: str) -> tuple[float, dict]:
         session.send("Profiler.enable")
         session.send("Profiler.setSamplingInterval", {"interval": SAMPLE_MICROSECONDS})
         session.send("Profiler.start")
-        started = time.perf_counter()
-        page.goto(url, wait_until="domcontentloaded", timeout=LOAD_TIMEOUT_MS)
-        page.locator(f"h1, {harness.EXCEPTION}").first.wait_for(state="visible", timeout=LOAD_TIMEOUT_MS)
-        page.wait_for_function(IDLE, arg=harness.STATUS, timeout=LOAD_TIMEOUT_MS, polling=50)
-        seconds = time.perf_counter() - started
+        seconds = settle(page, url)
         return seconds, session.send("Profiler.stop")["profile"]
     finally:
         page.close()
