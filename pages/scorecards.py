@@ -100,16 +100,15 @@ def draw_scorecard(card: pd.DataFrame, filters: Filters) -> None:
     columns = first + [c for c in scorecard.shown_figures(card, FIGURE_COLUMNS) if c not in first]
     leading = {"rank": tr("scorecard.col_rank"), **leading}
     columns.remove("rank")
-    row = show_table(
+    drill.row_table(
         figures_table(card, leading, columns),
         "scorecards",
         "scorecard-main",
         filters,
+        kind="manager",
         column_config=column_formats(columns),
-        selectable=True,
     )
     st.caption(tr("drill.row_hint_manager"))
-    drill.open_row(row, tr("common.manager_id"), "manager")
 
 
 def draw_teams(card: pd.DataFrame, filters: Filters) -> None:
